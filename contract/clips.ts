@@ -1,0 +1,61 @@
+// The typed contract shared by main, preload and renderer: what a clip looks like from outside the core.
+
+export const CLIP_KINDS = ['image', 'video', 'text'] as const;
+export type ClipKind = (typeof CLIP_KINDS)[number];
+
+export interface ClipMedia {
+  /** SHA-256 (hex) of the original file, the key of its blob. */
+  blob: string;
+  mime: string;
+  size: number;
+  width?: number;
+  height?: number;
+  durationMs?: number;
+  /** SHA-256 (hex) of the thumbnail blob (WebP), when one exists. */
+  thumb?: string;
+}
+
+export interface ClipView {
+  id: string;
+  kind: ClipKind;
+  title: string;
+  notes: string;
+  tags: string[];
+  collections: string[];
+  /** Capture time (EXIF, file time or import time), ms since the epoch. */
+  capturedAt: number;
+  importedAt: number;
+  updatedAt: number;
+  /** Set while the clip is in the trash. */
+  deletedAt: number | null;
+  /** SHA-256 (hex) of the clip's content: the original file, or the text of a text clip. */
+  contentHash: string;
+  media: ClipMedia | null;
+  /** The text of a text clip (possibly a prefix of a long one), else ''. */
+  text: string;
+  sourceName: string;
+}
+
+export type SortOrder = 'newest' | 'oldest';
+
+export interface ClipQuery {
+  kind?: ClipKind;
+  tag?: string;
+  collection?: string;
+  /** Capture-time range, ms since the epoch, inclusive start and exclusive end. */
+  from?: number;
+  to?: number;
+  hasText?: boolean;
+  /** Full-text words; every word must match (title, notes, text, recognised text). */
+  text?: string;
+  trash?: boolean;
+  sort?: SortOrder;
+  limit?: number;
+  cursor?: string;
+}
+
+export interface ClipPage<T> {
+  items: T[];
+  /** Pass back as `cursor` for the next page; null on the last page. */
+  nextCursor: string | null;
+}

@@ -1,0 +1,24 @@
+export const USAGE = `Usage: clipshot [--library DIR] COMMAND [options]
+
+Commands:
+  import PATH... [--json]            import files and folders (recursive); "-" reads text from stdin
+  list [filters] [--limit N] [--json]
+       filters: --kind image|video|text  --tag T  --collection C  --from DATE  --to DATE
+                --has-text  --trash  --oldest  --cursor C
+  search QUERY [filters] [--json]    full-text search (title, notes, text), newest first
+  show ID [--json]                   one clip (an id or a unique prefix of one)
+  edit ID [--title T] [--notes N]    change the title or notes
+  tag ID --add T | --remove T        add or remove tags (repeatable)
+  delete ID                          move to the trash
+  restore ID                         bring back from the trash
+  purge [--json]                     empty the trash for good and free unused blobs
+  export ID --out FILE               write the clip's original (or text) to FILE
+  reindex [--json]                   rebuild the search index from the documents
+  verify [--json]                    check database, index, documents and blobs
+  serve                              keep the library open; other commands run through it
+  keys list|add-passphrase|change-passphrase|add-keychain|remove SLOT
+                                     manage the unlock methods of the library key
+
+Library: --library DIR, else $CLIPSHOT_LIBRARY, else the per-user default.
+Unlock: $CLIPSHOT_PASSPHRASE selects the passphrase; else the OS keychain; else a prompt.
+`;

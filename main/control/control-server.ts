@@ -1,0 +1,98 @@
+import fs from 'node:fs/promises';
+import net from 'node:net';
+import path from 'node:path';
+import { onJsonLines, writeJsonLine } from './line-reader.js';
+import { clientMessageSchema, MAX_MESSAGE_BYTES, type CommandOutput, type CommandRequest } from './protocol.js';
+
+export type CommandRunner = (request: CommandRequest, output: CommandOutput) => Promise<number>;
+
+export interface ControlServer {
+  readonly socketPath: string;
+  close(): Promise<void>;
+}
+
+/**
+ * The local control socket of the process that has the library open: the CLI's commands run
+ * here while the app or `serve` holds the library. Owner-only: the socket is created 0600 in
+ * an owner-only place, so only the same user can reach it.
+ */
+export async function startControlServer(socketPath: string, run: CommandRunner): Promise<ControlServer> {
+  await removeStaleSocket(socketPath);
+  await fs.mkdir(path.dirname(socketPath), { recursive: true, mode: 0o700 });
+  const running = new Set<Promise<unknown>>();
+  const server = net.createServer((socket) => {
+    let started = false;
+    onJsonLines(
+      socket,
+      MAX_MESSAGE_BYTES,
+      (message) => {
+        if (started) return;
+        started = true;
+        const parsed = clientMessageSchema.safeParse(message);
+        if (!parsed.success) {
+          writeJsonLine(socket, { type: 'stderr', text: `clipshot: bad control request: ${parsed.error.issues[0]?.message ?? 'invalid'}\n` });
+          writeJsonLine(socket, { type: 'exit', code: 2 });
+          socket.end();
+          return;
+        }
+        const output: CommandOutput = {
+          interactive: false,
+          stdout: (text) => writeJsonLine(socket, { type: 'stdout', text }),
+          stderr: (text) => writeJsonLine(socket, { type: 'stderr', text }),
+        };
+        const task = run(parsed.data.request, output)
+          .catch((error: unknown) => {
+            output.stderr(`clipshot: ${error instanceof Error ? error.message : String(error)}\n`);
+            return 1;
+          })
+          .then((code) => {
+            writeJsonLine(socket, { type: 'exit', code });
+            socket.end();
+          })
+          .finally(() => running.delete(task));
+        running.add(task);
+      },
+      (reason) => {
+        writeJsonLine(socket, { type: 'stderr', text: `clipshot: bad control request: ${reason}\n` });
+        writeJsonLine(socket, { type: 'exit', code: 2 });
+        socket.destroy();
+      },
+    );
+    socket.on('error', () => socket.destroy());
+  });
+  const previousUmask = process.umask(0o177);
+  try {
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(socketPath, () => resolve());
+    });
+  } finally {
+    process.umask(previousUmask);
+  }
+  if (process.platform !== 'win32') await fs.chmod(socketPath, 0o600);
+  return {
+    socketPath,
+    async close() {
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await Promise.allSettled([...running]);
+      await fs.rm(socketPath, { force: true });
+    },
+  };
+}
+
+/** A socket file left by a process that died: nobody answers on it, so it can go. */
+async function removeStaleSocket(socketPath: string): Promise<void> {
+  if (process.platform === 'win32') return;
+  const stat = await fs.lstat(socketPath).catch(() => null);
+  if (!stat) return;
+  if (!stat.isSocket()) throw new Error(`${socketPath} exists and is not a socket`);
+  const alive = await new Promise<boolean>((resolve) => {
+    const probe = net.connect(socketPath, () => {
+      probe.destroy();
+      resolve(true);
+    });
+    probe.on('error', () => resolve(false));
+  });
+  if (alive) throw new Error(`another ClipShot answers on ${socketPath}`);
+  await fs.rm(socketPath, { force: true });
+}

@@ -1,0 +1,80 @@
+import Database from 'better-sqlite3-multiple-ciphers';
+import type BetterSqlite3 from 'better-sqlite3';
+import { LibraryError, LibraryInUseError } from './errors.js';
+
+export type LibraryDatabase = BetterSqlite3.Database;
+
+const SCHEMA_VERSION = 1;
+
+/**
+ * Opens the library's single encrypted SQLite file (Automerge chunks + index + bookkeeping)
+ * and takes an exclusive lock on it for the life of the connection, so a second process gets
+ * "library is in use" instead of two writers. The kernel drops the lock if the process dies.
+ */
+export function openLibraryDatabase(path: string, databaseKey: Buffer): LibraryDatabase {
+  const db = new Database(path) as unknown as LibraryDatabase;
+  try {
+    db.pragma(`hexkey='${databaseKey.toString('hex')}'`);
+    db.pragma('busy_timeout = 100');
+    assertKeyOpensDatabase(db);
+    db.pragma('locking_mode = EXCLUSIVE');
+    db.pragma('journal_mode = WAL');
+    // In EXCLUSIVE locking mode the lock taken here is kept until the connection closes.
+    db.exec('BEGIN EXCLUSIVE; COMMIT;');
+    // FULL: a change reported as done survives power loss too, not only a killed process.
+    db.pragma('synchronous = FULL');
+    db.pragma('foreign_keys = ON');
+    db.pragma('temp_store = MEMORY');
+    db.pragma('cache_size = -32000');
+    migrate(db);
+    return db;
+  } catch (error) {
+    db.close();
+    if (isBusy(error)) throw new LibraryInUseError(path.replace(/[/\\]library\.db$/, ''));
+    throw error;
+  }
+}
+
+function isBusy(error: unknown): boolean {
+  return error instanceof Error && 'code' in error && String(error.code).startsWith('SQLITE_BUSY');
+}
+
+function assertKeyOpensDatabase(db: LibraryDatabase): void {
+  try {
+    db.prepare('SELECT count(*) FROM sqlite_master').get();
+  } catch (error) {
+    if (!isBusy(error) && error instanceof Error && /not a database|encrypted/i.test(error.message)) {
+      throw new LibraryError('the library database cannot be decrypted with this key (wrong key or damaged file)', 'bad-key');
+    }
+    throw error;
+  }
+}
+
+function migrate(db: LibraryDatabase): void {
+  db.exec(`
+    CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) STRICT;
+    CREATE TABLE IF NOT EXISTS doc_dirty (doc_id TEXT PRIMARY KEY) STRICT, WITHOUT ROWID;
+    CREATE TABLE IF NOT EXISTS quarantine (
+      doc_id TEXT NOT NULL,
+      entry_key TEXT NOT NULL,
+      reason TEXT NOT NULL,
+      detected_at INTEGER NOT NULL,
+      raw TEXT NOT NULL,
+      PRIMARY KEY (doc_id, entry_key)
+    ) STRICT, WITHOUT ROWID;
+  `);
+  const stored = readMeta(db, 'schema_version');
+  if (stored !== null && Number(stored) > SCHEMA_VERSION) {
+    throw new LibraryError(`the library was written by a newer ClipShot (database schema ${stored})`, 'newer-schema');
+  }
+  writeMeta(db, 'schema_version', String(SCHEMA_VERSION));
+}
+
+export function readMeta(db: LibraryDatabase, key: string): string | null {
+  const row = db.prepare('SELECT value FROM meta WHERE key = ?').get(key) as { value: string } | undefined;
+  return row?.value ?? null;
+}
+
+export function writeMeta(db: LibraryDatabase, key: string, value: string): void {
+  db.prepare('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value').run(key, value);
+}

@@ -1,0 +1,199 @@
+import { Repo, type PeerId } from '@automerge/automerge-repo';
+import { randomUUID } from 'node:crypto';
+import fs from 'node:fs/promises';
+import type { ClipPage, ClipQuery, ClipView } from '../../contract/clips.js';
+import { ClipIndex } from '../index/clip-index.js';
+import { createKeyFile, deriveLibrarySubkeys, readKeySlots, unlockWithPassphrase, unlockWithSecretStore, type ScryptCost } from '../security/key-slots.js';
+import type { SecretStore } from '../security/secret-store.js';
+import { BlobStore } from './blobs/blob-store.js';
+import { openLibraryDatabase, readMeta, writeMeta, type LibraryDatabase } from './database.js';
+import { ShardDocuments } from './documents/shard-documents.js';
+import { toClipEntryDoc, type ClipEntryDoc, type ShardDoc } from './documents/schema.js';
+import { AmbiguousIdError, ClipNotFoundError, LibraryError, LibraryNotFoundError } from './errors.js';
+import { shardOfClip } from './ids.js';
+import { libraryPaths, type LibraryPaths } from './library-paths.js';
+import { Quarantine } from './quarantine.js';
+import { ShardIndexer } from './shard-indexer.js';
+import { SqliteStorageAdapter } from './storage/sqlite-storage-adapter.js';
+
+export type LibraryUnlock =
+  | { method: 'passphrase'; passphrase: string }
+  | { method: 'secret-store'; store: SecretStore }
+  | { method: 'key'; libraryKey: Buffer };
+
+export interface CreateLibraryOptions {
+  passphrase?: string;
+  secretStore?: SecretStore;
+  scryptCost?: ScryptCost;
+}
+
+/**
+ * An open library: shard documents (the truth), the SQLite index derived from them, and the blob
+ * store. Plain Node; the app, `serve` and the CLI all drive this one class.
+ */
+export class Library {
+  readonly #pendingShards = new Set<number>();
+
+  private constructor(
+    readonly paths: LibraryPaths,
+    readonly libraryId: string,
+    readonly db: LibraryDatabase,
+    readonly repo: Repo,
+    readonly shards: ShardDocuments,
+    readonly index: ClipIndex,
+    readonly blobs: BlobStore,
+    readonly quarantine: Quarantine,
+    readonly indexer: ShardIndexer,
+  ) {}
+
+  static async exists(dir: string): Promise<boolean> {
+    return fileExists(libraryPaths(dir).keyFile);
+  }
+
+  static async create(dir: string, options: CreateLibraryOptions): Promise<Library> {
+    const paths = libraryPaths(dir);
+    if (await fileExists(paths.keyFile)) throw new LibraryError(`a library already exists at ${paths.dir}`, 'exists');
+    await fs.mkdir(paths.dir, { recursive: true, mode: 0o700 });
+    const { libraryKey } = await createKeyFile(paths.keyFile, options);
+    return Library.#openUnlocked(paths, libraryKey);
+  }
+
+  static async open(dir: string, unlock: LibraryUnlock): Promise<Library> {
+    const paths = libraryPaths(dir);
+    if (!(await fileExists(paths.keyFile))) throw new LibraryNotFoundError(paths.dir);
+    const libraryKey = await unlockLibraryKey(paths.keyFile, unlock);
+    return Library.#openUnlocked(paths, libraryKey);
+  }
+
+  static async #openUnlocked(paths: LibraryPaths, libraryKey: Buffer): Promise<Library> {
+    const { libraryId } = await readKeySlots(paths.keyFile);
+    const keys = deriveLibrarySubkeys(libraryKey);
+    libraryKey.fill(0);
+    const db = openLibraryDatabase(paths.database, keys.databaseKey);
+    try {
+      const storedId = readMeta(db, 'library_id');
+      if (storedId === null) writeMeta(db, 'library_id', libraryId);
+      else if (storedId !== libraryId) throw new LibraryError(`the key file belongs to library ${libraryId}, the database to ${storedId}`, 'mismatch');
+      const storage = new SqliteStorageAdapter(db);
+      const repo = new Repo({ storage, network: [], peerId: `clipshot-${randomUUID()}` as PeerId, sharePolicy: async () => false });
+      const index = new ClipIndex(db);
+      const quarantine = new Quarantine(db);
+      const blobs = new BlobStore(paths.blobs, { contentKey: keys.blobContentKey, nameKey: keys.blobNameKey });
+      let shards: ShardDocuments | undefined;
+      const indexer = new ShardIndexer(db, index, quarantine, () => shards!);
+      shards = new ShardDocuments(repo, storage, libraryId, indexer.onShardChange);
+      const library = new Library(paths, libraryId, db, repo, shards, index, blobs, quarantine, indexer);
+      await blobs.cleanTemporaryFiles();
+      await indexer.repairDirtyShards();
+      return library;
+    } catch (error) {
+      db.close();
+      throw error;
+    }
+  }
+
+  // ---- reading (index only) ----
+
+  resolveId(idOrPrefix: string): string {
+    const wanted = idOrPrefix.trim().toLowerCase();
+    if (!/^[0-9a-z]{4,26}$/.test(wanted)) throw new ClipNotFoundError(idOrPrefix);
+    const matches = this.index.resolveIdPrefix(wanted, 2);
+    if (matches.length === 0) throw new ClipNotFoundError(idOrPrefix);
+    if (matches.length > 1 && !matches.includes(wanted)) throw new AmbiguousIdError(idOrPrefix, matches.length);
+    return matches.includes(wanted) ? wanted : matches[0]!;
+  }
+
+  get(idOrPrefix: string): ClipView {
+    const clip = this.index.get(this.resolveId(idOrPrefix));
+    if (!clip) throw new ClipNotFoundError(idOrPrefix);
+    const { shard: _shard, ...view } = clip;
+    return view;
+  }
+
+  query(query: ClipQuery): ClipPage<ClipView> {
+    const page = this.index.query(query);
+    return { items: page.items.map(({ shard: _shard, ...view }) => view), nextCursor: page.nextCursor };
+  }
+
+  // ---- writing (documents; the index follows through change events) ----
+
+  /** Adds new clips; they are durable when this resolves. */
+  async addClips(clips: ClipView[]): Promise<void> {
+    const byShard = new Map<number, ClipView[]>();
+    for (const clip of clips) {
+      const shard = shardOfClip(clip.id);
+      byShard.set(shard, [...(byShard.get(shard) ?? []), clip]);
+    }
+    for (const [shard, group] of byShard) {
+      await this.shards.change(shard, `import ${group.length} clip(s)`, (doc) => {
+        for (const clip of group) doc.clips[clip.id] = toClipEntryDoc(clip);
+      });
+      this.#pendingShards.add(shard);
+    }
+    await this.flush();
+  }
+
+  /** Applies one edit to one clip as an Automerge change, durable when this resolves. */
+  async changeClip(idOrPrefix: string, message: string, edit: (entry: ClipEntryDoc, doc: ShardDoc) => void): Promise<ClipView> {
+    const id = this.resolveId(idOrPrefix);
+    const shard = shardOfClip(id);
+    await this.shards.change(shard, message, (doc) => {
+      const entry = doc.clips[id];
+      if (!entry) throw new ClipNotFoundError(id);
+      edit(entry, doc);
+      entry.updatedAt = Date.now();
+    });
+    this.#pendingShards.add(shard);
+    await this.flush();
+    return this.get(id);
+  }
+
+  async removeClips(ids: string[]): Promise<void> {
+    const byShard = new Map<number, string[]>();
+    for (const id of ids) byShard.set(shardOfClip(id), [...(byShard.get(shardOfClip(id)) ?? []), id]);
+    for (const [shard, group] of byShard) {
+      await this.shards.change(shard, `purge ${group.length} clip(s)`, (doc) => {
+        for (const id of group) delete doc.clips[id];
+      });
+      this.#pendingShards.add(shard);
+    }
+    await this.flush();
+  }
+
+  async flush(): Promise<void> {
+    if (this.#pendingShards.size === 0) return;
+    const shards = [...this.#pendingShards];
+    this.#pendingShards.clear();
+    const saved = await this.shards.flush(shards);
+    this.indexer.markSaved(saved);
+  }
+
+  async close(): Promise<void> {
+    try {
+      await this.flush();
+      await this.repo.shutdown();
+    } finally {
+      this.db.close();
+    }
+  }
+}
+
+async function unlockLibraryKey(keyFile: string, unlock: LibraryUnlock): Promise<Buffer> {
+  switch (unlock.method) {
+    case 'passphrase':
+      return unlockWithPassphrase(keyFile, unlock.passphrase);
+    case 'secret-store':
+      return unlockWithSecretStore(keyFile, unlock.store);
+    case 'key':
+      return Buffer.from(unlock.libraryKey);
+  }
+}
+
+async function fileExists(path: string): Promise<boolean> {
+  try {
+    await fs.access(path);
+    return true;
+  } catch {
+    return false;
+  }
+}

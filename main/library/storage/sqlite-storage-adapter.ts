@@ -1,0 +1,72 @@
+import type { Chunk, StorageAdapterInterface, StorageKey } from '@automerge/automerge-repo';
+import type { LibraryDatabase } from '../database.js';
+
+const SEPARATOR = '/';
+// The character after SEPARATOR in code-point order: keys in [prefix + '/', prefix + '0') share the prefix.
+const AFTER_SEPARATOR = String.fromCharCode(SEPARATOR.charCodeAt(0) + 1);
+
+/**
+ * automerge-repo's storage in the library's SQLite file: one transactional file instead of
+ * thousands of small ones, encrypted with the rest of the database.
+ */
+export class SqliteStorageAdapter implements StorageAdapterInterface {
+  readonly #statements;
+
+  constructor(db: LibraryDatabase) {
+    db.exec(`CREATE TABLE IF NOT EXISTS am_chunks (key TEXT NOT NULL UNIQUE, data BLOB NOT NULL) STRICT`);
+    this.#statements = {
+      load: db.prepare('SELECT data FROM am_chunks WHERE key = ?'),
+      save: db.prepare('INSERT INTO am_chunks (key, data) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET data = excluded.data'),
+      remove: db.prepare('DELETE FROM am_chunks WHERE key = ?'),
+      loadRange: db.prepare('SELECT key, data FROM am_chunks WHERE key = ? OR (key >= ? AND key < ?)'),
+      removeRange: db.prepare('DELETE FROM am_chunks WHERE key = ? OR (key >= ? AND key < ?)'),
+      hasDocument: db.prepare('SELECT 1 FROM am_chunks WHERE key >= ? AND key < ? LIMIT 1'),
+      documentBytes: db.prepare('SELECT coalesce(sum(length(data)), 0) AS bytes FROM am_chunks WHERE key >= ? AND key < ?'),
+    };
+  }
+
+  async load(key: StorageKey): Promise<Uint8Array | undefined> {
+    const row = this.#statements.load.get(joinKey(key)) as { data: Buffer } | undefined;
+    return row ? new Uint8Array(row.data) : undefined;
+  }
+
+  async save(key: StorageKey, data: Uint8Array): Promise<void> {
+    this.#statements.save.run(joinKey(key), data);
+  }
+
+  async remove(key: StorageKey): Promise<void> {
+    this.#statements.remove.run(joinKey(key));
+  }
+
+  async loadRange(keyPrefix: StorageKey): Promise<Chunk[]> {
+    const rows = this.#statements.loadRange.all(...rangeArguments(keyPrefix)) as { key: string; data: Buffer }[];
+    return rows.map((row) => ({ key: row.key.split(SEPARATOR), data: new Uint8Array(row.data) }));
+  }
+
+  async removeRange(keyPrefix: StorageKey): Promise<void> {
+    this.#statements.removeRange.run(...rangeArguments(keyPrefix));
+  }
+
+  /** Whether any chunk of a document is stored, without loading it. */
+  hasDocument(documentId: string): boolean {
+    const [, start, end] = rangeArguments([documentId]);
+    return this.#statements.hasDocument.get(start, end) !== undefined;
+  }
+
+  documentBytes(documentId: string): number {
+    const [, start, end] = rangeArguments([documentId]);
+    return (this.#statements.documentBytes.get(start, end) as { bytes: number }).bytes;
+  }
+}
+
+function joinKey(key: StorageKey): string {
+  for (const part of key) {
+    if (part.includes(SEPARATOR)) throw new Error(`storage key part contains "${SEPARATOR}": ${part}`);
+  }
+  return key.join(SEPARATOR);
+}
+
+function rangeArguments(keyPrefix: StorageKey): [string, string, string] {
+  const joined = joinKey(keyPrefix);
+  return [joined, joined + SEPARATOR, joined + AFTER_SEPARATOR];
+}

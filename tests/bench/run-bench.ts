@@ -1,0 +1,166 @@
+// `npm run bench -- library [--clips N]`: builds a library of N synthetic clips through the real
+// import pipeline and prints JSON figures (every key ends in its unit), with a bare FTS5 baseline
+// measured in the same run.
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { fileURLToPath } from 'node:url';
+import sharp from 'sharp';
+import type { ClipQuery } from '../../contract/clips.js';
+import { importFiles } from '../../main/library/importer.js';
+import { Library } from '../../main/library/library.js';
+import { changeClipTags } from '../../main/library/operations/clip-edits.js';
+import { reindexLibrary } from '../../main/library/operations/reindex.js';
+import { measureBareFtsBaseline } from './bare-fts-baseline.js';
+import { percentile, timeMs } from './stats.js';
+import { createZipfCorpus } from './zipf-corpus.js';
+
+export const BENCH_PASSPHRASE = 'benchmark passphrase';
+// The bench library uses a cheap KDF so that "open" measures the library, not scrypt; the
+// production cost is measured on its own (unlock_production_kdf_ms).
+export const BENCH_SCRYPT_COST = { N: 2 ** 14, r: 8, p: 1 };
+const IMAGE_EVERY = 10;
+const SEARCH_QUERIES = 500;
+const PAGE_REPEATS = 200;
+const TAGGED_CLIPS = 500;
+
+async function benchLibrary(clipCount: number): Promise<Record<string, number | string>> {
+  const work = await fs.mkdtemp(path.join(os.tmpdir(), 'clipshot-bench-'));
+  try {
+    const corpus = createZipfCorpus({ seed: 42 });
+    const inbox = path.join(work, 'inbox');
+    const spanMs = 3 * 365 * 24 * 3600 * 1000;
+    const start = Date.now() - spanMs;
+    const rows: { title: string; body: string; capturedAt: number }[] = [];
+    for (let i = 0; i < clipCount; i++) {
+      const folder = path.join(inbox, String(Math.floor(i / 1000)));
+      if (i % 1000 === 0) await fs.mkdir(folder, { recursive: true });
+      const capturedAt = start + Math.floor((i / clipCount) * spanMs) + (i % 997) * 1000;
+      const title = corpus.title(i);
+      const name = `${title.replace(/[^a-z0-9]+/gi, '-')}-${i}`;
+      let file: string;
+      if (i % IMAGE_EVERY === 0) {
+        file = path.join(folder, `${name}.png`);
+        await sharp({ create: { width: 32, height: 24, channels: 3, background: { r: i % 256, g: (i >> 8) % 256, b: (i >> 16) % 256 } } }).png().toFile(file);
+        rows.push({ title: name, body: '', capturedAt });
+      } else {
+        file = path.join(folder, `${name}.txt`);
+        const body = corpus.clipText(i);
+        await fs.writeFile(file, body);
+        rows.push({ title: name, body, capturedAt });
+      }
+      const seconds = capturedAt / 1000;
+      await fs.utimes(file, seconds, seconds);
+    }
+
+    const dir = path.join(work, 'library');
+    let library = await Library.create(dir, { passphrase: BENCH_PASSPHRASE, scryptCost: BENCH_SCRYPT_COST });
+    const importStarted = performance.now();
+    const report = await importFiles(library, [inbox]);
+    const importMs = performance.now() - importStarted;
+    if (report.imported.length !== clipCount) throw new Error(`imported ${report.imported.length} of ${clipCount}: ${JSON.stringify(report.failed.slice(0, 3))}`);
+
+    const ids = report.imported.map((event) => event.id);
+    const editTimes: number[] = [];
+    for (let i = 0; i < TAGGED_CLIPS; i++) {
+      const id = ids[Math.floor((i * ids.length) / TAGGED_CLIPS)]!;
+      editTimes.push(await timeMs(() => changeClipTags(library, id, { add: ['work'] })));
+    }
+    await library.close();
+
+    const cold = coldOpen(dir);
+    library = await Library.open(dir, { method: 'passphrase', passphrase: BENCH_PASSPHRASE });
+
+    const pageTimes = (query: ClipQuery) => repeat(PAGE_REPEATS, () => library.query(query));
+    const firstPage = pageTimes({ limit: 100 });
+    const mid = start + spanMs / 2;
+    const filtered = [
+      ...pageTimes({ kind: 'image', limit: 100 }),
+      ...pageTimes({ tag: 'work', limit: 100 }),
+      ...pageTimes({ from: mid - spanMs / 12, to: mid, limit: 100 }),
+      ...pageTimes({ kind: 'text', from: mid - spanMs / 12, to: mid, limit: 100 }),
+    ];
+    const queries = Array.from({ length: SEARCH_QUERIES }, (_, i) => corpus.query(i));
+    library.query({ text: queries[0]!, limit: 100 });
+    const searchTimes = queries.map((text) => timeMsSync(() => library.query({ text, limit: 100 })));
+
+    const reindexStarted = performance.now();
+    await reindexLibrary(library);
+    const reindexMs = performance.now() - reindexStarted;
+    await library.close();
+
+    const baseline = measureBareFtsBaseline(rows, queries);
+    const libraryBytes = await folderBytes(dir);
+    return {
+      clips: clipCount,
+      import_clips_per_s: Math.round((clipCount / importMs) * 1000),
+      import_ms: Math.round(importMs),
+      edit_p50_ms: round(percentile(editTimes, 50)),
+      edit_p99_ms: round(percentile(editTimes, 99)),
+      cold_open_ms: cold.open_ms,
+      cold_open_first_page_ms: cold.first_page_ms,
+      cold_open_rss_mb: cold.rss_mb,
+      unlock_production_kdf_ms: cold.production_kdf_ms,
+      first_page_p50_ms: round(percentile(firstPage, 50)),
+      first_page_p99_ms: round(percentile(firstPage, 99)),
+      filtered_page_p50_ms: round(percentile(filtered, 50)),
+      filtered_page_p99_ms: round(percentile(filtered, 99)),
+      search_p50_ms: round(percentile(searchTimes, 50)),
+      search_p99_ms: round(percentile(searchTimes, 99)),
+      baseline_search_p50_ms: round(baseline.search_p50_ms),
+      baseline_search_p99_ms: round(baseline.search_p99_ms),
+      search_p99_vs_baseline_ratio: round(percentile(searchTimes, 99) / baseline.search_p99_ms),
+      reindex_ms: Math.round(reindexMs),
+      library_size_mb: round(libraryBytes / 1024 / 1024),
+      peak_rss_mb: Math.round(process.resourceUsage().maxRSS / 1024),
+    };
+  } finally {
+    await fs.rm(work, { recursive: true, force: true });
+  }
+}
+
+/** Opens the library in a fresh process, as the app does at start-up. */
+function coldOpen(dir: string): { open_ms: number; first_page_ms: number; rss_mb: number; production_kdf_ms: number } {
+  const script = path.join(path.dirname(fileURLToPath(import.meta.url)), 'cold-open.js');
+  const result = spawnSync(process.execPath, [script, dir], { encoding: 'utf8', env: { ...process.env, CLIPSHOT_PASSPHRASE: BENCH_PASSPHRASE } });
+  if (result.status !== 0) throw new Error(`cold open failed: ${result.stderr}`);
+  return JSON.parse(result.stdout) as { open_ms: number; first_page_ms: number; rss_mb: number; production_kdf_ms: number };
+}
+
+function repeat(times: number, run: () => unknown): number[] {
+  return Array.from({ length: times }, () => timeMsSync(run));
+}
+
+function timeMsSync(run: () => unknown): number {
+  const started = performance.now();
+  run();
+  return performance.now() - started;
+}
+
+function round(value: number): number {
+  return Math.round(value * 100) / 100;
+}
+
+async function folderBytes(dir: string): Promise<number> {
+  let total = 0;
+  for (const entry of await fs.readdir(dir, { recursive: true, withFileTypes: true })) {
+    if (entry.isFile()) total += (await fs.stat(path.join(entry.parentPath, entry.name))).size;
+  }
+  return total;
+}
+
+async function main(): Promise<void> {
+  const { positionals, values } = parseArgs({ allowPositionals: true, options: { clips: { type: 'string', default: '100000' } } });
+  const suite = positionals[0] ?? 'library';
+  if (suite !== 'library') throw new Error(`unknown benchmark "${suite}" (available: library)`);
+  const clips = Number(values.clips);
+  if (!Number.isInteger(clips) || clips < 100) throw new Error('--clips must be a whole number of at least 100');
+  process.stdout.write(`${JSON.stringify({ benchmark: 'library', ...(await benchLibrary(clips)) }, null, 2)}\n`);
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`bench: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  process.exitCode = 1;
+});

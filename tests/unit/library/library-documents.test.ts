@@ -1,0 +1,91 @@
+import { ImmutableString } from '@automerge/automerge';
+import { describe, expect, it } from 'vitest';
+import type { ClipView } from '../../../contract/clips.js';
+import { toClipEntryDoc } from '../../../main/library/documents/schema.js';
+import { shardOfClip } from '../../../main/library/ids.js';
+import { importText } from '../../../main/library/importer.js';
+import { Library } from '../../../main/library/library.js';
+import { changeClipTags, editClipFields } from '../../../main/library/operations/clip-edits.js';
+import { verifyLibrary } from '../../../main/library/operations/verify.js';
+import { createTestLibrary } from '../../helpers/library.js';
+
+async function textClip(library: Library, text: string): Promise<ClipView> {
+  const event = await importText(library, text);
+  if (event.type !== 'imported') throw new Error(`not imported: ${JSON.stringify(event)}`);
+  return library.get(event.id);
+}
+
+describe('clip documents', () => {
+  it('quarantines an entry that does not validate, reports it, and keeps working', async () => {
+    const { library } = await createTestLibrary();
+    const good = await textClip(library, 'a perfectly good clip');
+    const shard = shardOfClip(good.id);
+    await library.shards.change(shard, 'a peer sends garbage', (doc) => {
+      (doc.clips as Record<string, unknown>)['0000000000000000000000bad0'] = { id: new ImmutableString('0000000000000000000000bad0'), kind: 'sculpture' };
+    });
+    await library.flush();
+    expect(library.query({}).items.map((clip) => clip.id)).toEqual([good.id]);
+    const [held] = library.quarantine.list();
+    expect(held).toMatchObject({ entryKey: '0000000000000000000000bad0' });
+    expect(held!.reason).toMatch(/kind/);
+    const report = await verifyLibrary(library);
+    expect(report.ok).toBe(true);
+    expect(report.problems).toEqual([expect.objectContaining({ severity: 'warning', area: 'documents' })]);
+    expect((await changeClipTags(library, good.id, { add: ['still-editable'] })).tags).toEqual(['still-editable']);
+    await library.close();
+  });
+
+  it('quarantines an entry placed in the wrong shard', async () => {
+    const { library } = await createTestLibrary();
+    const clip = await textClip(library, 'lives in its own shard');
+    const wrongShard = (shardOfClip(clip.id) + 1) % 256;
+    const intruder = { ...clip, id: clip.id };
+    await library.shards.change(wrongShard, 'misplaced', (doc) => {
+      doc.clips[clip.id] = toClipEntryDoc(intruder);
+    });
+    await library.flush();
+    expect(library.quarantine.list().map((item) => item.reason)).toEqual([`clip ${clip.id} belongs in shard ${shardOfClip(clip.id)}, found in shard ${wrongShard}`]);
+    expect(library.query({}).items).toEqual([clip]);
+    await library.close();
+  });
+
+  it('repairs the index of a shard whose change was indexed but never saved (a crash in between)', async () => {
+    const { library, dir, store } = await createTestLibrary();
+    const kept = await textClip(library, 'saved before the crash');
+    // A change the index saw, with the process dying before the document reached storage.
+    const phantom: ClipView = { ...kept, id: '0123456789abcdefghjkmnpqrs', contentHash: 'f'.repeat(64), title: 'phantom' };
+    library.indexer.onShardChange(shardOfClip(phantom.id), { schema: 1, type: new ImmutableString('clipshot/clip-shard'), shard: shardOfClip(phantom.id), clips: { [phantom.id]: toClipEntryDoc(phantom) } }, [phantom.id]);
+    expect(library.index.get(phantom.id)).not.toBeNull();
+    library.db.close();
+    await library.repo.shutdown().catch(() => undefined);
+
+    const reopened = await Library.open(dir, { method: 'secret-store', store });
+    expect(reopened.index.get(phantom.id)).toBeNull();
+    expect(reopened.query({}).items.map((clip) => clip.id)).toEqual([kept.id]);
+    expect((await verifyLibrary(reopened)).ok).toBe(true);
+    await reopened.close();
+  });
+
+  it('keeps edit history: every edit is an Automerge change, and notes merge character by character', async () => {
+    const { library } = await createTestLibrary();
+    const clip = await textClip(library, 'history matters');
+    await editClipFields(library, clip.id, { title: 'first title', notes: 'hello world' });
+    await editClipFields(library, clip.id, { notes: 'hello brave world' });
+    const handle = await library.shards.handle(shardOfClip(clip.id));
+    const { getHistory } = await import('@automerge/automerge');
+    const messages = getHistory(handle.doc()).map((state) => state.change.message);
+    expect(messages.slice(-3)).toEqual(['import 1 clip(s)', 'edit', 'edit']);
+    expect(library.get(clip.id)).toMatchObject({ title: 'first title', notes: 'hello brave world' });
+    await library.close();
+  });
+
+  it('opens a 100-clip library without loading any shard document', async () => {
+    const { library, dir, store } = await createTestLibrary();
+    for (let i = 0; i < 100; i++) await importText(library, `clip number ${i}`);
+    await library.close();
+    const reopened = await Library.open(dir, { method: 'secret-store', store });
+    expect(reopened.query({ limit: 1000 }).items).toHaveLength(100);
+    expect(reopened.shards.loadedShards()).toEqual([]);
+    await reopened.close();
+  });
+});
