@@ -7,11 +7,12 @@ import { changeClipTags, editClipFields, moveClipToTrash, restoreClip } from '..
 import { exportClip } from '../library/operations/export-clip.js';
 import { purgeTrash } from '../library/operations/purge.js';
 import { reindexLibrary } from '../library/operations/reindex.js';
+import { undoLastChange } from '../library/operations/undo.js';
 import { verifyLibrary } from '../library/operations/verify.js';
 import { formatClipDetails, formatClipRow, formatImportSummary, formatVerifyReport } from './format.js';
 import { UsageError } from './parse-args.js';
 
-type Handler = (library: Library, request: CommandRequest, output: CommandOutput) => Promise<number>;
+type Handler = (library: Library, request: CommandRequest, output: CommandOutput, signal?: AbortSignal) => Promise<number>;
 
 /** Commands that need the open library; they run in this process or in the instance holding it. */
 export const LIBRARY_COMMANDS: Record<string, Handler> = {
@@ -43,6 +44,11 @@ export const LIBRARY_COMMANDS: Record<string, Handler> = {
     output.stdout(json(request) ? `${JSON.stringify(clip)}\n` : `restored ${clip.id}\n`);
     return 0;
   },
+  undo: async (library, request, output) => {
+    const { clip, undone } = await undoLastChange(library, positional(request, 0));
+    output.stdout(json(request) ? `${JSON.stringify(clip)}\n` : `undid the last ${undone} of ${clip.id}\n`);
+    return 0;
+  },
   purge: async (library, request, output) => {
     const report = await purgeTrash(library);
     output.stdout(json(request) ? `${JSON.stringify(report)}\n` : `purged ${report.clips} clip(s), freed ${report.blobsFreed} blob(s)\n`);
@@ -70,7 +76,7 @@ export const LIBRARY_COMMANDS: Record<string, Handler> = {
   },
 };
 
-async function runImport(library: Library, request: CommandRequest, output: CommandOutput): Promise<number> {
+async function runImport(library: Library, request: CommandRequest, output: CommandOutput, signal?: AbortSignal): Promise<number> {
   const asJson = json(request);
   const onEvent = (event: ImportEvent, counts: { done: number }): void => {
     if (asJson) output.stdout(`${JSON.stringify({ event: event.type, ...event, type: undefined })}\n`);
@@ -79,7 +85,7 @@ async function runImport(library: Library, request: CommandRequest, output: Comm
     if (!asJson) progress(output, `importing… ${counts.done} file(s) done`);
   };
   const paths = request.positionals.filter((item) => item !== '-').map((item) => path.resolve(request.cwd, item));
-  const report = paths.length > 0 ? await importFiles(library, paths, { onEvent }) : { imported: [], duplicates: [], failed: [] };
+  const report = paths.length > 0 ? await importFiles(library, paths, { onEvent, ...(signal && { signal }) }) : { imported: [], duplicates: [], failed: [], interrupted: false };
   if (request.positionals.includes('-')) {
     if (request.stdinText === undefined) throw new UsageError('import -: no text on stdin');
     const event = await importText(library, request.stdinText);
@@ -93,6 +99,10 @@ async function runImport(library: Library, request: CommandRequest, output: Comm
   } else {
     for (const item of report.imported) output.stdout(`${item.id}  ${item.path}${item.warnings.length ? `  (${item.warnings.join('; ')})` : ''}\n`);
     output.stdout(`${formatImportSummary(report)}\n`);
+  }
+  if (report.interrupted) {
+    output.stderr(`clipshot: import interrupted; ${report.imported.length} file(s) were imported and are kept\n`);
+    return 130;
   }
   if (report.failed.length > 0) {
     output.stderr(`clipshot: ${report.failed.length} of ${report.failed.length + report.imported.length + report.duplicates.length} file(s) could not be imported\n`);

@@ -29,6 +29,7 @@ export const COMMANDS: Record<string, { options: OptionSpec; positionals: [numbe
   tag: { options: { add: { type: 'string', multiple: true }, remove: { type: 'string', multiple: true } }, positionals: [1, 1] },
   delete: { options: {}, positionals: [1, 1] },
   restore: { options: {}, positionals: [1, 1] },
+  undo: { options: {}, positionals: [1, 1] },
   purge: { options: {}, positionals: [0, 0] },
   export: { options: { out: { type: 'string' } }, positionals: [1, 1] },
   reindex: { options: {}, positionals: [0, 0] },

@@ -11,6 +11,7 @@ Commands:
   tag ID --add T | --remove T        add or remove tags (repeatable)
   delete ID                          move to the trash
   restore ID                         bring back from the trash
+  undo ID                            revert the clip's latest edit (again: redo)
   purge [--json]                     empty the trash for good and free unused blobs
   export ID --out FILE               write the clip's original (or text) to FILE
   reindex [--json]                   rebuild the search index from the documents

@@ -21,6 +21,8 @@ export interface ImportReport {
   imported: Extract<ImportEvent, { type: 'imported' }>[];
   duplicates: Extract<ImportEvent, { type: 'duplicate' }>[];
   failed: Extract<ImportEvent, { type: 'failed' }>[];
+  /** The signal stopped the import; everything reported before it is kept. */
+  interrupted: boolean;
 }
 
 export interface ImportOptions {
@@ -39,7 +41,7 @@ interface PreparedClip {
 /** Imports files and folders; a bad file is reported with its reason and the rest go on. */
 export async function importFiles(library: Library, paths: string[], options: ImportOptions = {}): Promise<ImportReport> {
   const limits = options.limits ?? DEFAULT_IMPORT_LIMITS;
-  const report: ImportReport = { imported: [], duplicates: [], failed: [] };
+  const report: ImportReport = { imported: [], duplicates: [], failed: [], interrupted: false };
   let done = 0;
   const emit = (event: ImportEvent): void => {
     done++;
@@ -52,7 +54,10 @@ export async function importFiles(library: Library, paths: string[], options: Im
   const batch = new ImportBatch(library, emit);
   const inFlight = new Set<Promise<void>>();
   for await (const item of walkImportPaths(paths)) {
-    options.signal?.throwIfAborted();
+    if (options.signal?.aborted) {
+      report.interrupted = true;
+      break;
+    }
     if ('rejection' in item) {
       emit({ type: 'failed', path: item.path, code: item.rejection.code, reason: item.rejection.message });
       continue;

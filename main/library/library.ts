@@ -3,7 +3,8 @@ import { randomUUID } from 'node:crypto';
 import fs from 'node:fs/promises';
 import type { ClipPage, ClipQuery, ClipView } from '../../contract/clips.js';
 import { ClipIndex } from '../index/clip-index.js';
-import { createKeyFile, deriveLibrarySubkeys, readKeySlots, unlockWithPassphrase, unlockWithSecretStore, type ScryptCost } from '../security/key-slots.js';
+import { createKeyFile, readKeySlots, unlockWithPassphrase, unlockWithSecretStore, type ScryptCost } from '../security/key-slots.js';
+import { deriveLibrarySubkeys } from '../security/library-subkeys.js';
 import type { SecretStore } from '../security/secret-store.js';
 import { BlobStore } from './blobs/blob-store.js';
 import { openLibraryDatabase, readMeta, writeMeta, type LibraryDatabase } from './database.js';
@@ -137,7 +138,8 @@ export class Library {
   async changeClip(idOrPrefix: string, message: string, edit: (entry: ClipEntryDoc, doc: ShardDoc) => void): Promise<ClipView> {
     const id = this.resolveId(idOrPrefix);
     const shard = shardOfClip(id);
-    await this.shards.change(shard, message, (doc) => {
+    // The clip id in the message lets undo find this clip's changes in the shard's history.
+    await this.shards.change(shard, `${message} ${id}`, (doc) => {
       const entry = doc.clips[id];
       if (!entry) throw new ClipNotFoundError(id);
       edit(entry, doc);

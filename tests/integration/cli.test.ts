@@ -1,8 +1,8 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, onTestFinished } from 'vitest';
 import type { ClipPage, ClipView } from '../../contract/clips.js';
-import { runCli } from '../helpers/cli.js';
+import { collect, runCli, startCli, waitForLine } from '../helpers/cli.js';
 import { writeJpeg, writePng, writeText } from '../helpers/fixtures.js';
 import { tempDir } from '../helpers/temp.js';
 
@@ -38,6 +38,13 @@ describe('clipshot CLI on a real library', () => {
     const events = importEvents(imported.stdout);
     expect(events.filter((event) => event.event === 'imported')).toHaveLength(5);
     expect(JSON.parse(imported.stdout.trim().split('\n').at(-1)!)).toEqual({ summary: { imported: 5, duplicates: 0, failed: 0 } });
+
+    // The rest runs through a running instance (one unlock), as it would with the app open.
+    const server = startCli([...L, 'serve']);
+    onTestFinished(() => {
+      server.kill('SIGKILL');
+    });
+    await waitForLine(server, /^control socket: /);
 
     const all = await cliJson<ClipPage<ClipView>>([...L, 'list']);
     expect(all.items.map((clip) => clip.kind).sort()).toEqual(['image', 'image', 'text', 'text', 'text']);
@@ -83,12 +90,15 @@ describe('clipshot CLI on a real library', () => {
     expect(missing.code).toBe(1);
     expect(missing.stderr).toBe(`clipshot: no clip with id ${diagram.id}\n`);
 
+    server.kill('SIGTERM');
+    expect((await collect(server)).code).toBe(0);
+
     const reindexed = await cliJson<{ clips: number }>([...L, 'reindex']);
     expect(reindexed.clips).toBe(4);
     expect((await cliJson<ClipPage<ClipView>>([...L, 'search', 'quokka'])).items).toHaveLength(1);
     const verified = await cliJson<{ ok: boolean; clips: number; blobsChecked: number; unreferencedBlobs: number }>([...L, 'verify']);
     expect(verified).toMatchObject({ ok: true, clips: 4, blobsChecked: 2, unreferencedBlobs: 0 });
-  });
+  }, 240_000);
 
   it('reports each bad file with its reason, imports the rest, and skips duplicates', async () => {
     const work = await tempDir();

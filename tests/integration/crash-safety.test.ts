@@ -24,6 +24,7 @@ describe('kill -9 during an import', () => {
     const work = await tempDir();
     const library = path.join(work, 'library');
     const inbox = path.join(work, 'inbox');
+    await fs.mkdir(inbox);
     for (let i = 0; i < 900; i++) {
       if (i % 10 === 0) await writePng(inbox, `image-${i}.png`, i + 1);
       else await writeText(inbox, `note-${i}.txt`, `note ${i} about crash safety and batch ${Math.floor(i / 50)}`);
@@ -73,5 +74,5 @@ describe('kill -9 during an import', () => {
     expect(await listAll(library)).toHaveLength(900);
     const leftovers = await fs.readdir(path.join(library, 'blobs', 'tmp')).catch(() => []);
     expect(leftovers).toEqual([]);
-  });
+  }, 240_000);
 });

@@ -7,6 +7,8 @@ import { importText } from '../../../main/library/importer.js';
 import { Library } from '../../../main/library/library.js';
 import { changeClipTags, editClipFields } from '../../../main/library/operations/clip-edits.js';
 import { verifyLibrary } from '../../../main/library/operations/verify.js';
+import { undoLastChange } from '../../../main/library/operations/undo.js';
+import { moveClipToTrash } from '../../../main/library/operations/clip-edits.js';
 import { createTestLibrary } from '../../helpers/library.js';
 
 async function textClip(library: Library, text: string): Promise<ClipView> {
@@ -74,8 +76,25 @@ describe('clip documents', () => {
     const handle = await library.shards.handle(shardOfClip(clip.id));
     const { getHistory } = await import('@automerge/automerge');
     const messages = getHistory(handle.doc()).map((state) => state.change.message);
-    expect(messages.slice(-3)).toEqual(['import 1 clip(s)', 'edit', 'edit']);
+    expect(messages.slice(-3)).toEqual(['import 1 clip(s)', `edit ${clip.id}`, `edit ${clip.id}`]);
     expect(library.get(clip.id)).toMatchObject({ title: 'first title', notes: 'hello brave world' });
+    await library.close();
+  });
+
+  it('undoes the latest edit of a clip, and an undo of the undo redoes it', async () => {
+    const { library } = await createTestLibrary();
+    const clip = await textClip(library, 'undo me');
+    await expect(undoLastChange(library, clip.id)).rejects.toThrow(`clip ${clip.id} has no edit to undo`);
+    await editClipFields(library, clip.id, { title: 'renamed', notes: 'some notes' });
+    await changeClipTags(library, clip.id, { add: ['a', 'b'] });
+    const undone = await undoLastChange(library, clip.id);
+    expect(undone.undone).toBe('tag');
+    expect(undone.clip).toMatchObject({ title: 'renamed', notes: 'some notes', tags: [] });
+    expect((await undoLastChange(library, clip.id)).clip.tags).toEqual(['a', 'b']);
+    await moveClipToTrash(library, clip.id);
+    expect(library.query({}).items).toHaveLength(0);
+    expect((await undoLastChange(library, clip.id)).clip.deletedAt).toBeNull();
+    expect(library.query({}).items.map((item) => item.id)).toEqual([clip.id]);
     await library.close();
   });
 

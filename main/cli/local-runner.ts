@@ -1,0 +1,61 @@
+import type { CommandOutput, CommandRequest } from '../control/protocol.js';
+import { startControlServer } from '../control/control-server.js';
+import { LibraryError } from '../library/errors.js';
+import { Library } from '../library/library.js';
+import { libraryPaths } from '../library/library-paths.js';
+import { LIBRARY_COMMANDS } from './library-commands.js';
+import { describeError } from './describe-error.js';
+import { UsageError } from './parse-args.js';
+import { createLibraryForCli, openLibraryForCli } from './unlock.js';
+
+/** Opens the library in this process, and serves other CLI calls on the control socket meanwhile. */
+export async function runWithOwnLibrary(dir: string, request: CommandRequest, terminalOutput: CommandOutput): Promise<number> {
+  const library = await openOrCreate(dir, request.command === 'import', terminalOutput);
+  const aborter = new AbortController();
+  const stop = () => aborter.abort();
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+  let server;
+  try {
+    server = await startControlServer(library.paths.controlSocket, (remote, output) => runLibraryCommand(library, remote, output));
+    return await runLibraryCommand(library, request, terminalOutput, aborter.signal);
+  } finally {
+    process.off('SIGINT', stop);
+    process.off('SIGTERM', stop);
+    await server?.close();
+    await library.close();
+  }
+}
+
+export async function serve(dir: string, terminalOutput: CommandOutput): Promise<number> {
+  const library = await openOrCreate(dir, true, terminalOutput);
+  const server = await startControlServer(library.paths.controlSocket, (request, output) => runLibraryCommand(library, request, output));
+  terminalOutput.stdout(`ClipShot is serving the library at ${library.paths.dir}\ncontrol socket: ${server.socketPath}\n`);
+  await new Promise<void>((resolve) => {
+    process.once('SIGINT', resolve);
+    process.once('SIGTERM', resolve);
+  });
+  await server.close();
+  await library.close();
+  terminalOutput.stdout('stopped\n');
+  return 0;
+}
+
+function runLibraryCommand(library: Library, request: CommandRequest, output: CommandOutput, signal?: AbortSignal): Promise<number> {
+  const handler = LIBRARY_COMMANDS[request.command];
+  if (!handler) {
+    output.stderr(`clipshot: the running instance cannot run "${request.command}"\n`);
+    return Promise.resolve(2);
+  }
+  return handler(library, request, output, signal).catch((error: unknown) => {
+    output.stderr(`clipshot: ${describeError(error)}\n`);
+    return error instanceof UsageError ? 2 : 1;
+  });
+}
+
+async function openOrCreate(dir: string, createIfMissing: boolean, terminalOutput: CommandOutput): Promise<Library> {
+  if (await Library.exists(dir)) return openLibraryForCli(dir);
+  if (!createIfMissing) throw new LibraryError(`no library at ${libraryPaths(dir).dir} (import something to create one)`, 'not-found');
+  return createLibraryForCli(dir, (text) => terminalOutput.stderr(text));
+}
+

@@ -1,0 +1,116 @@
+import type BetterSqlite3 from 'better-sqlite3';
+
+/** Bump when the tables below change: the index is derived, so a mismatch means drop and rebuild. */
+export const INDEX_SCHEMA_VERSION = 1;
+
+// Large columns (notes, body) come last: SQLite reads a record front to back, so filters on the
+// small columns never touch the overflow pages of a long text.
+const CREATE_TABLES = `
+  CREATE TABLE idx_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) STRICT, WITHOUT ROWID;
+
+  CREATE TABLE idx_clips (
+    sortkey INTEGER PRIMARY KEY,
+    id TEXT NOT NULL UNIQUE,
+    shard INTEGER NOT NULL,
+    kind TEXT NOT NULL,
+    trashed INTEGER NOT NULL,
+    has_text INTEGER NOT NULL,
+    captured_at REAL NOT NULL,
+    imported_at REAL NOT NULL,
+    updated_at REAL NOT NULL,
+    deleted_at REAL,
+    content_hash TEXT NOT NULL,
+    media_blob TEXT,
+    media_mime TEXT,
+    media_size INTEGER,
+    media_width INTEGER,
+    media_height INTEGER,
+    media_duration_ms REAL,
+    media_thumb TEXT,
+    source_name TEXT NOT NULL,
+    tags TEXT NOT NULL,
+    collections TEXT NOT NULL,
+    title TEXT NOT NULL,
+    notes TEXT NOT NULL,
+    body TEXT NOT NULL
+  ) STRICT;
+  -- Each index ends in the rowid, so an equality prefix walks in sort-key order.
+  CREATE INDEX idx_clips_by_trash ON idx_clips (trashed);
+  CREATE INDEX idx_clips_by_kind ON idx_clips (trashed, kind);
+  CREATE INDEX idx_clips_by_has_text ON idx_clips (trashed, has_text);
+  CREATE INDEX idx_clips_by_shard ON idx_clips (shard);
+  CREATE INDEX idx_clips_by_content_hash ON idx_clips (content_hash);
+
+  CREATE TABLE idx_tags (tag TEXT NOT NULL, trashed INTEGER NOT NULL, sortkey INTEGER NOT NULL, PRIMARY KEY (tag, trashed, sortkey)) STRICT, WITHOUT ROWID;
+  CREATE TABLE idx_collections (collection TEXT NOT NULL, trashed INTEGER NOT NULL, sortkey INTEGER NOT NULL, PRIMARY KEY (collection, trashed, sortkey)) STRICT, WITHOUT ROWID;
+
+  CREATE TABLE idx_shard_heads (shard INTEGER PRIMARY KEY, heads TEXT NOT NULL) STRICT;
+
+  -- External content: the text is stored once (in idx_clips) and snippet()/highlight() still work.
+  CREATE VIRTUAL TABLE idx_fts USING fts5 (
+    title, notes, body,
+    content = 'idx_clips', content_rowid = 'sortkey',
+    tokenize = 'unicode61 remove_diacritics 2'
+  );
+
+  -- The full-text entry and the label rows follow the clip row in the same statement, so no code
+  -- path can update one and forget the other.
+  CREATE TRIGGER idx_clips_inserted AFTER INSERT ON idx_clips BEGIN
+    INSERT INTO idx_fts (rowid, title, notes, body) VALUES (new.sortkey, new.title, new.notes, new.body);
+    INSERT OR IGNORE INTO idx_tags (tag, trashed, sortkey) SELECT value, new.trashed, new.sortkey FROM json_each(new.tags);
+    INSERT OR IGNORE INTO idx_collections (collection, trashed, sortkey) SELECT value, new.trashed, new.sortkey FROM json_each(new.collections);
+  END;
+
+  CREATE TRIGGER idx_clips_deleted AFTER DELETE ON idx_clips BEGIN
+    INSERT INTO idx_fts (idx_fts, rowid, title, notes, body) VALUES ('delete', old.sortkey, old.title, old.notes, old.body);
+    DELETE FROM idx_tags WHERE tag IN (SELECT value FROM json_each(old.tags)) AND trashed = old.trashed AND sortkey = old.sortkey;
+    DELETE FROM idx_collections WHERE collection IN (SELECT value FROM json_each(old.collections)) AND trashed = old.trashed AND sortkey = old.sortkey;
+  END;
+
+  -- A tag edit must not rewrite the full-text entry: only changed text does.
+  CREATE TRIGGER idx_clips_text_updated AFTER UPDATE OF title, notes, body ON idx_clips
+  WHEN old.title IS NOT new.title OR old.notes IS NOT new.notes OR old.body IS NOT new.body BEGIN
+    INSERT INTO idx_fts (idx_fts, rowid, title, notes, body) VALUES ('delete', old.sortkey, old.title, old.notes, old.body);
+    INSERT INTO idx_fts (rowid, title, notes, body) VALUES (new.sortkey, new.title, new.notes, new.body);
+  END;
+
+  CREATE TRIGGER idx_clips_labels_updated AFTER UPDATE OF tags, collections, trashed ON idx_clips
+  WHEN old.tags IS NOT new.tags OR old.collections IS NOT new.collections OR old.trashed IS NOT new.trashed BEGIN
+    DELETE FROM idx_tags WHERE tag IN (SELECT value FROM json_each(old.tags)) AND trashed = old.trashed AND sortkey = old.sortkey;
+    DELETE FROM idx_collections WHERE collection IN (SELECT value FROM json_each(old.collections)) AND trashed = old.trashed AND sortkey = old.sortkey;
+    INSERT OR IGNORE INTO idx_tags (tag, trashed, sortkey) SELECT value, new.trashed, new.sortkey FROM json_each(new.tags);
+    INSERT OR IGNORE INTO idx_collections (collection, trashed, sortkey) SELECT value, new.trashed, new.sortkey FROM json_each(new.collections);
+  END;
+
+  -- The sort key is the identity of the full-text entry; a new capture time means a new row.
+  CREATE TRIGGER idx_clips_sortkey_fixed BEFORE UPDATE OF sortkey ON idx_clips
+  WHEN old.sortkey IS NOT new.sortkey BEGIN
+    SELECT RAISE(ABORT, 'idx_clips.sortkey cannot change; delete and insert the row');
+  END;
+`;
+
+const INDEX_TABLES = ['idx_fts', 'idx_tags', 'idx_collections', 'idx_shard_heads', 'idx_clips', 'idx_meta'];
+
+/**
+ * Creates the index tables, or drops and recreates them when they were written by another
+ * schema version. Returns true when the index starts empty and must be rebuilt from the documents.
+ */
+export function prepareIndexSchema(db: BetterSqlite3.Database): boolean {
+  const version = readSchemaVersion(db);
+  if (version === INDEX_SCHEMA_VERSION) return false;
+  db.transaction(() => recreateIndexTables(db))();
+  return true;
+}
+
+export function recreateIndexTables(db: BetterSqlite3.Database): void {
+  for (const table of INDEX_TABLES) db.exec(`DROP TABLE IF EXISTS ${table}`);
+  db.exec(CREATE_TABLES);
+  db.prepare(`INSERT INTO idx_meta (key, value) VALUES ('schema_version', ?)`).run(String(INDEX_SCHEMA_VERSION));
+}
+
+export function readSchemaVersion(db: BetterSqlite3.Database): number | null {
+  const exists = db.prepare(`SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = 'idx_meta'`).get();
+  if (exists === undefined) return null;
+  const row = db.prepare(`SELECT value FROM idx_meta WHERE key = 'schema_version'`).get() as { value: string } | undefined;
+  return row === undefined ? null : Number(row.value);
+}

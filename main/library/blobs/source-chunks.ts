@@ -1,0 +1,52 @@
+import fs, { type FileHandle } from 'node:fs/promises';
+import { BlobSourceChangedError, BlobTooLargeError, InvalidBlobArgumentError } from './blob-errors.js';
+
+export interface SourceChunk {
+  bytes: Buffer;
+  final: boolean;
+}
+
+/**
+ * Reads a file in fixed-size chunks, telling which one is last, so a caller can hash and encrypt in
+ * one pass. Refuses files over `maxBytes` and files that change size or mtime while being read:
+ * what is stored must be one consistent version of the file.
+ */
+export async function* readSourceChunks(filePath: string, chunkSize: number, maxBytes?: number): AsyncGenerator<SourceChunk> {
+  // Checked before opening too: opening a FIFO for reading would wait for a writer forever.
+  if (!(await fs.stat(filePath)).isFile()) throw new InvalidBlobArgumentError(`${filePath} is not a regular file`);
+  const handle = await fs.open(filePath, 'r');
+  try {
+    const before = await handle.stat();
+    if (!before.isFile()) throw new InvalidBlobArgumentError(`${filePath} is not a regular file`);
+    if (maxBytes !== undefined && before.size > maxBytes) throw new BlobTooLargeError(filePath, maxBytes);
+    let total = 0;
+    let current = await readUpTo(handle, chunkSize);
+    for (;;) {
+      total += current.length;
+      if (maxBytes !== undefined && total > maxBytes) throw new BlobTooLargeError(filePath, maxBytes);
+      if (total > before.size) throw new BlobSourceChangedError(filePath, 'it grew while being read');
+      const next = current.length < chunkSize ? Buffer.alloc(0) : await readUpTo(handle, chunkSize);
+      const final = next.length === 0;
+      yield { bytes: current, final };
+      if (final) break;
+      current = next;
+    }
+    const after = await handle.stat();
+    if (total !== before.size || after.size !== before.size || after.mtimeMs !== before.mtimeMs) {
+      throw new BlobSourceChangedError(filePath, 'its size or modification time changed while being read');
+    }
+  } finally {
+    await handle.close();
+  }
+}
+
+async function readUpTo(handle: FileHandle, length: number): Promise<Buffer> {
+  const buffer = Buffer.allocUnsafe(length);
+  let filled = 0;
+  while (filled < length) {
+    const { bytesRead } = await handle.read(buffer, filled, length - filled, null);
+    if (bytesRead === 0) break;
+    filled += bytesRead;
+  }
+  return filled === length ? buffer : buffer.subarray(0, filled);
+}

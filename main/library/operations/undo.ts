@@ -1,0 +1,38 @@
+import { getChangesMetaSince, ImmutableString, updateText, view } from '@automerge/automerge';
+import type { ClipView } from '../../../contract/clips.js';
+import type { ShardDoc } from '../documents/schema.js';
+import { InvalidEditError } from '../errors.js';
+import { shardOfClip } from '../ids.js';
+import type { Library } from '../library.js';
+
+const UNDOABLE = /^(edit|tag|collections|trash|restore|undo) ([0-9a-z]{26})$/;
+
+/**
+ * Reverts the latest change to one clip by writing its earlier state as a new change, so the
+ * undo itself syncs and merges like any edit (and undoing an undo redoes).
+ */
+export async function undoLastChange(library: Library, idOrPrefix: string): Promise<{ clip: ClipView; undone: string }> {
+  const id = library.resolveId(idOrPrefix);
+  const handle = await library.shards.handle(shardOfClip(id));
+  const doc = handle.doc();
+  const last = getChangesMetaSince(doc, [])
+    .reverse()
+    .find((change) => UNDOABLE.exec(change.message ?? '')?.[2] === id);
+  if (!last) throw new InvalidEditError(`clip ${id} has no edit to undo`);
+  const before = (view(doc, last.deps) as ShardDoc).clips[id];
+  if (!before) throw new InvalidEditError(`clip ${id} has no earlier state to return to`);
+  const operation = last.message!.split(' ')[0]!;
+  const clip = await library.changeClip(id, 'undo', (entry, current) => {
+    entry.title = new ImmutableString(before.title.toString());
+    updateText(current, ['clips', id, 'notes'], before.notes.toString());
+    replaceSet(entry.tags, before.tags);
+    replaceSet(entry.collections, before.collections);
+    entry.deletedAt = before.deletedAt;
+  });
+  return { clip, undone: operation };
+}
+
+function replaceSet(target: Record<string, true>, wanted: Record<string, true>): void {
+  for (const key of Object.keys(target)) if (!(key in wanted)) delete target[key];
+  for (const key of Object.keys(wanted)) if (!(key in target)) target[key] = true;
+}
