@@ -1,4 +1,5 @@
 import type { ClipKind, ClipMedia, ClipView } from '../../contract/clips.js';
+import { facetTokensOf } from './fts-facets.js';
 import { hasSearchableWords } from './fts-match.js';
 
 export interface IndexedClip extends ClipView {
@@ -39,7 +40,7 @@ export const CLIP_COLUMNS = [
 ] as const;
 
 /** The columns an upsert writes (all but the sort key); clipToRowParameters names them. */
-export const WRITTEN_COLUMNS = [...CLIP_COLUMNS.filter((column) => column !== 'sortkey'), 'trashed', 'has_text'] as const;
+export const WRITTEN_COLUMNS = [...CLIP_COLUMNS.filter((column) => column !== 'sortkey'), 'trashed', 'has_text', 'facets'] as const;
 
 /** The columns of idx_clips qualified by a table alias, for SELECT lists. */
 export function clipColumns(alias: string): string {
@@ -80,12 +81,15 @@ function rowToMedia(row: ClipRow): ClipMedia | null {
 /** Named parameters for writing a clip's row, everything but the sort key. */
 export function clipToRowParameters(clip: IndexedClip): Record<string, string | number | null> {
   const media = clip.media;
+  const trashed = clip.deletedAt !== null;
+  const hasText = hasSearchableWords(clip.text);
   return {
     id: clip.id,
     shard: clip.shard,
     kind: clip.kind,
-    trashed: clip.deletedAt === null ? 0 : 1,
-    has_text: hasSearchableWords(clip.text) ? 1 : 0,
+    trashed: trashed ? 1 : 0,
+    has_text: hasText ? 1 : 0,
+    facets: facetTokensOf({ kind: clip.kind, trashed, hasText, tags: clip.tags, collections: clip.collections }),
     captured_at: clip.capturedAt,
     imported_at: clip.importedAt,
     updated_at: clip.updatedAt,

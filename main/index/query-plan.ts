@@ -1,3 +1,4 @@
+import { facetTokensOfQuery } from './fts-facets.js';
 import { clipColumns } from './indexed-clip.js';
 import type { QueryOptions } from './query-options.js';
 
@@ -60,7 +61,7 @@ export function planQuery(options: QueryOptions): QueryPlan {
     }
   }
 
-  if (options.match !== undefined) parameters.match = options.match;
+  if (options.match !== undefined) parameters.match = fullTextMatch(options.match, options);
   if (options.kind !== undefined) {
     where.push('c.kind = @kind');
     parameters.kind = options.kind;
@@ -83,4 +84,11 @@ export function planQuery(options: QueryOptions): QueryPlan {
   const sql = `SELECT ${clipColumns('c')} FROM ${from} WHERE ${where.join(' AND ')} ORDER BY ${order} ${direction} LIMIT @limit`;
   const key = [driver, direction, ...Object.keys(parameters).sort()].join(' ');
   return { key, sql, parameters };
+}
+
+/** The person's words, searched in the visible columns only, ANDed with the filters' facet tokens. */
+function fullTextMatch(words: string, options: QueryOptions): string {
+  const facets = facetTokensOfQuery({ ...options, trashed: options.trashed === 1 });
+  const visible = `{title notes body} : (${words})`;
+  return facets.length === 0 ? visible : `${visible} AND facets : (${facets.map((token) => `"${token}"`).join(' ')})`;
 }

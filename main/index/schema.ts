@@ -30,6 +30,7 @@ const CREATE_TABLES = `
     source_name TEXT NOT NULL,
     tags TEXT NOT NULL,
     collections TEXT NOT NULL,
+    facets TEXT NOT NULL,
     title TEXT NOT NULL,
     notes TEXT NOT NULL,
     body TEXT NOT NULL
@@ -48,7 +49,7 @@ const CREATE_TABLES = `
 
   -- External content: the text is stored once (in idx_clips) and snippet()/highlight() still work.
   CREATE VIRTUAL TABLE idx_fts USING fts5 (
-    title, notes, body,
+    title, notes, body, facets,
     content = 'idx_clips', content_rowid = 'sortkey',
     tokenize = 'unicode61 remove_diacritics 2'
   );
@@ -56,22 +57,22 @@ const CREATE_TABLES = `
   -- The full-text entry and the label rows follow the clip row in the same statement, so no code
   -- path can update one and forget the other.
   CREATE TRIGGER idx_clips_inserted AFTER INSERT ON idx_clips BEGIN
-    INSERT INTO idx_fts (rowid, title, notes, body) VALUES (new.sortkey, new.title, new.notes, new.body);
+    INSERT INTO idx_fts (rowid, title, notes, body, facets) VALUES (new.sortkey, new.title, new.notes, new.body, new.facets);
     INSERT OR IGNORE INTO idx_tags (tag, trashed, sortkey) SELECT value, new.trashed, new.sortkey FROM json_each(new.tags);
     INSERT OR IGNORE INTO idx_collections (collection, trashed, sortkey) SELECT value, new.trashed, new.sortkey FROM json_each(new.collections);
   END;
 
   CREATE TRIGGER idx_clips_deleted AFTER DELETE ON idx_clips BEGIN
-    INSERT INTO idx_fts (idx_fts, rowid, title, notes, body) VALUES ('delete', old.sortkey, old.title, old.notes, old.body);
+    INSERT INTO idx_fts (idx_fts, rowid, title, notes, body, facets) VALUES ('delete', old.sortkey, old.title, old.notes, old.body, old.facets);
     DELETE FROM idx_tags WHERE tag IN (SELECT value FROM json_each(old.tags)) AND trashed = old.trashed AND sortkey = old.sortkey;
     DELETE FROM idx_collections WHERE collection IN (SELECT value FROM json_each(old.collections)) AND trashed = old.trashed AND sortkey = old.sortkey;
   END;
 
-  -- A tag edit must not rewrite the full-text entry: only changed text does.
-  CREATE TRIGGER idx_clips_text_updated AFTER UPDATE OF title, notes, body ON idx_clips
-  WHEN old.title IS NOT new.title OR old.notes IS NOT new.notes OR old.body IS NOT new.body BEGIN
-    INSERT INTO idx_fts (idx_fts, rowid, title, notes, body) VALUES ('delete', old.sortkey, old.title, old.notes, old.body);
-    INSERT INTO idx_fts (rowid, title, notes, body) VALUES (new.sortkey, new.title, new.notes, new.body);
+  -- An edit that changes neither text nor filters (most of them) leaves the full-text entry alone.
+  CREATE TRIGGER idx_clips_text_updated AFTER UPDATE OF title, notes, body, facets ON idx_clips
+  WHEN old.title IS NOT new.title OR old.notes IS NOT new.notes OR old.body IS NOT new.body OR old.facets IS NOT new.facets BEGIN
+    INSERT INTO idx_fts (idx_fts, rowid, title, notes, body, facets) VALUES ('delete', old.sortkey, old.title, old.notes, old.body, old.facets);
+    INSERT INTO idx_fts (rowid, title, notes, body, facets) VALUES (new.sortkey, new.title, new.notes, new.body, new.facets);
   END;
 
   CREATE TRIGGER idx_clips_labels_updated AFTER UPDATE OF tags, collections, trashed ON idx_clips

@@ -10,7 +10,7 @@ import type { Library } from './library.js';
 const INLINE_TEXT_CHARS = 256 * 1024;
 const BATCH_CLIPS = 200;
 const BATCH_MILLISECONDS = 500;
-const PROBE_CONCURRENCY = 3;
+const PROBE_CONCURRENCY = 4;
 
 export type ImportEvent =
   | { type: 'imported'; path: string; id: string; kind: ClipKind; warnings: string[] }

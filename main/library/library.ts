@@ -33,7 +33,9 @@ export interface CreateLibraryOptions {
  * store. Plain Node; the app, `serve` and the CLI all drive this one class.
  */
 export class Library {
-  readonly #pendingShards = new Set<number>();
+  #writes: Promise<unknown> = Promise.resolve();
+  #storageFailure: LibraryError | null = null;
+  #documentsChanged = false;
 
   private constructor(
     readonly paths: LibraryPaths,
@@ -80,9 +82,9 @@ export class Library {
       const index = new ClipIndex(db);
       const quarantine = new Quarantine(db);
       const blobs = new BlobStore(paths.blobs, { contentKey: keys.blobContentKey, nameKey: keys.blobNameKey });
-      let shards: ShardDocuments | undefined;
-      const indexer = new ShardIndexer(db, index, quarantine, () => shards!);
-      shards = new ShardDocuments(repo, storage, libraryId, indexer.onShardChange);
+      // The listener runs only on later changes, by which time the indexer exists.
+      const shards = new ShardDocuments(repo, storage, libraryId, (shard, doc, changed) => indexer.onShardChange(shard, doc, changed));
+      const indexer = new ShardIndexer(db, index, quarantine, shards);
       const library = new Library(paths, libraryId, db, repo, shards, index, blobs, quarantine, indexer);
       await blobs.cleanTemporaryFiles();
       await indexer.repairDirtyShards();
@@ -120,54 +122,93 @@ export class Library {
 
   /** Adds new clips; they are durable when this resolves. */
   async addClips(clips: ClipView[]): Promise<void> {
-    const byShard = new Map<number, ClipView[]>();
-    for (const clip of clips) {
-      const shard = shardOfClip(clip.id);
-      byShard.set(shard, [...(byShard.get(shard) ?? []), clip]);
-    }
-    for (const [shard, group] of byShard) {
-      await this.shards.change(shard, `import ${group.length} clip(s)`, (doc) => {
-        for (const clip of group) doc.clips[clip.id] = toClipEntryDoc(clip);
-      });
-      this.#pendingShards.add(shard);
-    }
-    await this.flush();
+    const byShard = groupByShard(clips, (clip) => clip.id);
+    await this.write(async () => {
+      for (const [shard, group] of byShard) {
+        await this.#change(shard, `import ${group.length} clip(s)`, (doc) => {
+          for (const clip of group) doc.clips[clip.id] = toClipEntryDoc(clip);
+        });
+      }
+      await this.#save(byShard.keys());
+    });
   }
 
   /** Applies one edit to one clip as an Automerge change, durable when this resolves. */
   async changeClip(idOrPrefix: string, message: string, edit: (entry: ClipEntryDoc, doc: ShardDoc) => void): Promise<ClipView> {
     const id = this.resolveId(idOrPrefix);
     const shard = shardOfClip(id);
-    // The clip id in the message lets undo find this clip's changes in the shard's history.
-    await this.shards.change(shard, `${message} ${id}`, (doc) => {
-      const entry = doc.clips[id];
-      if (!entry) throw new ClipNotFoundError(id);
-      edit(entry, doc);
-      entry.updatedAt = Date.now();
+    await this.write(async () => {
+      // The clip id in the message lets undo find this clip's changes in the shard's history.
+      await this.#change(shard, `${message} ${id}`, (doc) => {
+        const entry = doc.clips[id];
+        if (!entry) throw new ClipNotFoundError(id);
+        edit(entry, doc);
+        entry.updatedAt = Date.now();
+      });
+      await this.#save([shard]);
     });
-    this.#pendingShards.add(shard);
-    await this.flush();
     return this.get(id);
   }
 
   async removeClips(ids: string[]): Promise<void> {
-    const byShard = new Map<number, string[]>();
-    for (const id of ids) byShard.set(shardOfClip(id), [...(byShard.get(shardOfClip(id)) ?? []), id]);
-    for (const [shard, group] of byShard) {
-      await this.shards.change(shard, `purge ${group.length} clip(s)`, (doc) => {
-        for (const id of group) delete doc.clips[id];
-      });
-      this.#pendingShards.add(shard);
-    }
-    await this.flush();
+    const byShard = groupByShard(ids, (id) => id);
+    await this.write(async () => {
+      for (const [shard, group] of byShard) {
+        await this.#change(shard, `purge ${group.length} clip(s)`, (doc) => {
+          for (const id of group) delete doc.clips[id];
+        });
+      }
+      await this.#save(byShard.keys());
+    });
+  }
+
+  /**
+   * Runs one write at a time, as one SQLite transaction: the Automerge changes, their storage
+   * and the index commit together (one fsync, not one per shard), or not at all.
+   */
+  write<T>(work: () => Promise<T>): Promise<T> {
+    const run = async (): Promise<T> => {
+      if (this.#storageFailure) throw this.#storageFailure;
+      this.#documentsChanged = false;
+      this.db.exec('BEGIN IMMEDIATE');
+      let result: T;
+      try {
+        result = await work();
+      } catch (error) {
+        this.#rollBack(error);
+        throw error;
+      }
+      try {
+        this.db.exec('COMMIT');
+      } catch (error) {
+        this.#rollBack(error);
+        throw error;
+      }
+      return result;
+    };
+    const next = this.#writes.then(run, run);
+    this.#writes = next.catch(() => undefined);
+    return next;
+  }
+
+  #rollBack(cause: unknown): void {
+    if (this.db.inTransaction) this.db.exec('ROLLBACK');
+    if (!this.#documentsChanged) return;
+    // Documents in memory are now ahead of storage; only reopening makes them agree again.
+    this.#storageFailure = new LibraryError(`a change could not be saved, so the library must be reopened (${cause instanceof Error ? cause.message : String(cause)})`, 'storage-failure');
+  }
+
+  async #change(shard: number, message: string, edit: (doc: ShardDoc) => void): Promise<void> {
+    await this.shards.change(shard, message, edit);
+    this.#documentsChanged = true;
+  }
+
+  async #save(shards: Iterable<number>): Promise<void> {
+    this.indexer.markSaved(await this.shards.flush(shards));
   }
 
   async flush(): Promise<void> {
-    if (this.#pendingShards.size === 0) return;
-    const shards = [...this.#pendingShards];
-    this.#pendingShards.clear();
-    const saved = await this.shards.flush(shards);
-    this.indexer.markSaved(saved);
+    await this.#writes;
   }
 
   async close(): Promise<void> {
@@ -178,6 +219,17 @@ export class Library {
       this.db.close();
     }
   }
+}
+
+function groupByShard<T>(items: T[], idOf: (item: T) => string): Map<number, T[]> {
+  const groups = new Map<number, T[]>();
+  for (const item of items) {
+    const shard = shardOfClip(idOf(item));
+    const group = groups.get(shard);
+    if (group) group.push(item);
+    else groups.set(shard, [item]);
+  }
+  return groups;
 }
 
 async function unlockLibraryKey(keyFile: string, unlock: LibraryUnlock): Promise<Buffer> {

@@ -25,7 +25,7 @@ export class ShardIndexer {
     db: LibraryDatabase,
     private readonly index: ClipIndex,
     private readonly quarantine: Quarantine,
-    private readonly shards: () => ShardDocuments,
+    private readonly shards: ShardDocuments,
   ) {
     this.#markDirty = db.prepare('INSERT OR IGNORE INTO doc_dirty (doc_id) VALUES (?)');
     this.#clearDirty = db.prepare('DELETE FROM doc_dirty WHERE doc_id = ?');
@@ -34,7 +34,7 @@ export class ShardIndexer {
 
   /** The change listener for shard documents (local edits and, later, changes from peers). */
   readonly onShardChange = (shard: number, doc: ShardDoc, changed: ChangedEntries): void => {
-    const documentId = this.shards().documentId(shard);
+    const documentId = this.shards.documentId(shard);
     this.index.transaction(() => {
       this.#markDirty.run(documentId);
       if (changed === null) {
@@ -66,17 +66,12 @@ export class ShardIndexer {
     });
   };
 
-  /** For work that rewrites a shard's index rows outside a change event (a full reindex). */
-  markDirty(shard: number): void {
-    this.#markDirty.run(this.shards().documentId(shard));
-  }
-
   /** Records that the index reflects these saved heads, so the shard needs no repair. */
   markSaved(savedHeads: Map<number, string[]>): void {
     this.index.transaction(() => {
       for (const [shard, heads] of savedHeads) {
         this.index.recordShardHeads(shard, heads);
-        this.#clearDirty.run(this.shards().documentId(shard));
+        this.#clearDirty.run(this.shards.documentId(shard));
       }
     });
   }
@@ -86,7 +81,7 @@ export class ShardIndexer {
     const documents = this.#dirtyDocuments.all() as { documentId: string }[];
     const repaired: number[] = [];
     for (const { documentId } of documents) {
-      const shard = this.shards().shardOfDocument(documentId);
+      const shard = this.shards.shardOfDocument(documentId);
       if (shard === null) {
         this.#clearDirty.run(documentId);
         continue;
@@ -98,7 +93,7 @@ export class ShardIndexer {
   }
 
   async reindexShard(shard: number): Promise<void> {
-    const shards = this.shards();
+    const shards = this.shards;
     if (!shards.isStored(shard)) {
       this.index.transaction(() => {
         this.index.removeShard(shard);
@@ -116,7 +111,7 @@ export class ShardIndexer {
   }
 
   #replaceShard(shard: number, doc: ShardDoc): void {
-    const documentId = this.shards().documentId(shard);
+    const documentId = this.shards.documentId(shard);
     this.index.removeShard(shard);
     this.quarantine.releaseDocument(documentId);
     const contents = readShardContents(shard, doc);

@@ -1,10 +1,12 @@
 import { createHash, type Hash } from 'node:crypto';
 import fs, { type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
-import { FileCipher, chunkOffset, encodeHeaderBody, maxPlaintextLength, newHeaderFields } from './blob-format.js';
+import { FileCipher, HEADER_BYTES, encodeHeaderBody, maxPlaintextLength, newHeaderFields } from './blob-format.js';
 import { randomFileStem, removeIfPresent, writeFully } from './durable-files.js';
 
 export const TEMP_SUFFIX = '.part';
+// Sealed chunks written per system call: a round trip through libuv's thread pool costs more than the copy.
+const CHUNKS_PER_WRITE = 16;
 
 export interface WrittenBlob {
   hash: string;
@@ -21,6 +23,9 @@ export class TempBlobWriter {
   readonly #fields = newHeaderFields();
   readonly #cipher: FileCipher;
   readonly #hasher: Hash = createHash('sha256');
+  // Sealed chunks (ciphertext, tag, ...) not yet written, and where they go.
+  readonly #pending: Buffer[] = [];
+  #written = HEADER_BYTES;
   #index = 0;
   #size = 0;
   #finalWritten = false;
@@ -50,12 +55,19 @@ export class TempBlobWriter {
       throw new Error(`chunk ${this.#index} has ${plaintext.length} bytes; chunks are ${this.chunkSize} bytes`);
     }
     if (this.#size + plaintext.length > maxPlaintextLength(this.chunkSize)) throw new Error('blob exceeds the format size limit');
-    const [ciphertext, tag] = this.#cipher.seal(this.#index, final, plaintext);
+    this.#pending.push(...this.#cipher.seal(this.#index, final, plaintext));
     this.#hasher.update(plaintext);
-    await writeFully(this.#handle, [ciphertext, tag], chunkOffset(this.#index, this.chunkSize));
     this.#index += 1;
     this.#size += plaintext.length;
     this.#finalWritten = final;
+    if (final || this.#pending.length >= 2 * CHUNKS_PER_WRITE) await this.#flush();
+  }
+
+  async #flush(): Promise<void> {
+    const buffers = this.#pending.splice(0);
+    const bytes = buffers.reduce((sum, buffer) => sum + buffer.length, 0);
+    await writeFully(this.#handle, buffers, this.#written);
+    this.#written += bytes;
   }
 
   /** Writes the header, fsyncs and closes; the file is complete on disk when this resolves. */

@@ -18,7 +18,8 @@ async function findTruncatedBox(handle: FileHandle, fileSize: number): Promise<s
   let offset = 0;
   for (let count = 0; offset < fileSize && count < MAX_TOP_LEVEL_BOXES; count++) {
     const header = await readAt(handle, offset, 16);
-    if (header.length < 8) return 'the file ends inside a box header';
+    // A few zero bytes of padding after the last box are harmless; anything else is a cut-off header.
+    if (header.length < 8) return header.every((byte) => byte === 0) ? null : 'the file ends inside a box header';
     const type = header.toString('latin1', 4, 8);
     let size = header.readUInt32BE(0);
     if (size === 1) {

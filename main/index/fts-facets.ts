@@ -1,0 +1,63 @@
+import { createHash } from 'node:crypto';
+import type { ClipKind } from '../../contract/clips.js';
+
+// Filters are also written into the full-text entry as tokens of a hidden `facets` column, so a
+// filtered search is one FTS5 AND: FTS5 intersects the doclists, skipping ahead in the longer one,
+// instead of walking every match of a common word to find the few in the trash or of one kind.
+// They only prune: the SQL checks on the row stay exact (a tag token is a hash and may collide).
+
+export interface FacetSource {
+  kind: ClipKind;
+  trashed: boolean;
+  hasText: boolean;
+  tags: readonly string[];
+  collections: readonly string[];
+}
+
+export function facetTokensOf(source: FacetSource): string {
+  const tokens = [kindToken(source.kind)];
+  if (source.trashed) tokens.push(TRASHED_TOKEN);
+  if (source.hasText) tokens.push(HAS_TEXT_TOKEN);
+  for (const tag of new Set(source.tags)) tokens.push(tagToken(tag));
+  for (const collection of new Set(source.collections)) tokens.push(collectionToken(collection));
+  return tokens.join(' ');
+}
+
+export interface FacetFilter {
+  kind?: ClipKind;
+  trashed: boolean;
+  hasText?: boolean;
+  tag?: string;
+  collection?: string;
+}
+
+/** The tokens a search must also match; live (not trashed) clips have no token, being nearly all of them. */
+export function facetTokensOfQuery(query: FacetFilter): string[] {
+  const tokens: string[] = [];
+  if (query.kind !== undefined) tokens.push(kindToken(query.kind));
+  if (query.trashed === true) tokens.push(TRASHED_TOKEN);
+  if (query.hasText === true) tokens.push(HAS_TEXT_TOKEN);
+  if (query.tag !== undefined) tokens.push(tagToken(query.tag));
+  if (query.collection !== undefined) tokens.push(collectionToken(query.collection));
+  return tokens;
+}
+
+const TRASHED_TOKEN = 'trashed';
+const HAS_TEXT_TOKEN = 'hastext';
+
+function kindToken(kind: ClipKind): string {
+  return `k${kind}`;
+}
+
+// Hex digests, because the tokenizer would split or fold a tag's own characters.
+function tagToken(tag: string): string {
+  return `g${shortHash(tag)}`;
+}
+
+function collectionToken(collection: string): string {
+  return `c${shortHash(collection)}`;
+}
+
+function shortHash(value: string): string {
+  return createHash('sha256').update(value, 'utf8').digest('hex').slice(0, 16);
+}
