@@ -5,7 +5,8 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import zlib from 'node:zlib';
 import sharp from 'sharp';
-import { ffmpegPath } from '../../../main/library/import/probe.js';
+import { expect } from 'vitest';
+import { ffmpegPath, ImportRejection } from '../../../main/library/import/probe.js';
 
 const run = promisify(execFile);
 
@@ -154,4 +155,14 @@ export async function averageColour(image: Buffer): Promise<[number, number, num
 
 export function inDir(dir: string, name: string): string {
   return path.join(dir, name);
+}
+
+/** The ImportRejection a probe fails with (the test fails if it succeeds or fails otherwise). */
+export async function rejectionOf(promise: Promise<unknown>): Promise<ImportRejection> {
+  const error = await promise.then(
+    () => null,
+    (reason: unknown) => reason,
+  );
+  expect(error).toBeInstanceOf(ImportRejection);
+  return error as ImportRejection;
 }

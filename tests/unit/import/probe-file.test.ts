@@ -2,18 +2,9 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs/promises';
 import net from 'node:net';
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_IMPORT_LIMITS, ImportRejection, probeFile } from '../../../main/library/import/probe.js';
+import { DEFAULT_IMPORT_LIMITS, probeFile } from '../../../main/library/import/probe.js';
 import { tempDir } from '../../helpers/temp.js';
-import { inDir, writeSolidImage } from './fixtures.js';
-
-async function rejectionOf(promise: Promise<unknown>): Promise<ImportRejection> {
-  const error = await promise.then(
-    () => null,
-    (reason: unknown) => reason,
-  );
-  expect(error).toBeInstanceOf(ImportRejection);
-  return error as ImportRejection;
-}
+import { inDir, writeSolidImage, rejectionOf } from './fixtures.js';
 
 /** Fails instead of hanging when probing blocks (the FIFO case). */
 function withinSeconds<T>(seconds: number, promise: Promise<T>): Promise<T> {

@@ -1,9 +1,9 @@
 import fs from 'node:fs/promises';
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_IMPORT_LIMITS, ImportRejection, probeFile, type ProbedFile } from '../../../main/library/import/probe.js';
+import { DEFAULT_IMPORT_LIMITS, probeFile, type ProbedFile } from '../../../main/library/import/probe.js';
 import { tempDir } from '../../helpers/temp.js';
-import { averageColour, inDir, truncateCopy, writeAnimation, writeNoisyImage, writeSolidImage, writeSolidPng } from './fixtures.js';
+import { averageColour, inDir, truncateCopy, writeAnimation, writeNoisyImage, writeSolidImage, writeSolidPng, rejectionOf } from './fixtures.js';
 
 type ProbedImage = Extract<ProbedFile, { kind: 'image' }>;
 
@@ -11,15 +11,6 @@ async function probeImage(file: string, limits = DEFAULT_IMPORT_LIMITS): Promise
   const probed = await probeFile(file, limits);
   expect(probed.kind).toBe('image');
   return probed as ProbedImage;
-}
-
-async function rejectionOf(promise: Promise<unknown>): Promise<ImportRejection> {
-  const error = await promise.then(
-    () => null,
-    (reason: unknown) => reason,
-  );
-  expect(error).toBeInstanceOf(ImportRejection);
-  return error as ImportRejection;
 }
 
 describe('probeFile on images', () => {

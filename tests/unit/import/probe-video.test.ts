@@ -1,7 +1,7 @@
 import fs from 'node:fs/promises';
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_IMPORT_LIMITS, ImportRejection, probeFile, type ProbedFile } from '../../../main/library/import/probe.js';
+import { DEFAULT_IMPORT_LIMITS, probeFile, type ProbedFile } from '../../../main/library/import/probe.js';
 import { tempDir } from '../../helpers/temp.js';
 import {
   averageColour,
@@ -14,6 +14,7 @@ import {
   writeMp4,
   writeRedThenBlueMp4,
   writeWebm,
+  rejectionOf,
 } from './fixtures.js';
 
 type ProbedVideo = Extract<ProbedFile, { kind: 'video' }>;
@@ -22,15 +23,6 @@ async function probeVideo(file: string, limits = DEFAULT_IMPORT_LIMITS): Promise
   const probed = await probeFile(file, limits);
   expect(probed.kind).toBe('video');
   return probed as ProbedVideo;
-}
-
-async function rejectionOf(promise: Promise<unknown>): Promise<ImportRejection> {
-  const error = await promise.then(
-    () => null,
-    (reason: unknown) => reason,
-  );
-  expect(error).toBeInstanceOf(ImportRejection);
-  return error as ImportRejection;
 }
 
 describe('probeFile on videos', () => {
