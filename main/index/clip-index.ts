@@ -10,12 +10,13 @@ import { SortKeyAllocator, compareSortPosition, sameCaptureMillisecond } from '.
 import { encodeCursor } from './sort-key.js';
 
 export { InvalidQueryError };
+export type { IndexedClip };
 
+/** Where a clip's row is: its sort key, and the capture time that key was made from. */
 interface Place {
   sortkey: bigint;
   captured_at: number;
 }
-export type { IndexedClip };
 
 /**
  * The SQLite + FTS5 index of clip metadata, derived from the shard documents: lists, filters,
@@ -65,8 +66,8 @@ export class ClipIndex {
 
   /** Adds or replaces clips by id, in one transaction. Writing the same clip twice changes nothing. */
   upsert(clips: IndexedClip[]): void {
-    // FTS5 flushes its pending terms to a new segment whenever a rowid is lower than the one
-    // before it, so rows go in sort-key order: one segment per batch, not one per row.
+    // In sort-key order: FTS5 builds a transaction's doclists about twice as fast when rowids
+    // ascend (measured), and neighbouring rows share B-tree pages.
     const ordered = [...clips].sort(compareSortPosition);
     this.transaction(() => {
       for (const clip of ordered) this.#upsertOne(clip);
@@ -176,6 +177,14 @@ export class ClipIndex {
   /** Empties the index (rows, full-text entries, recorded heads), before a rebuild. */
   clear(): void {
     this.transaction(() => recreateIndexTables(this.#db));
+  }
+
+  /**
+   * Merges the full-text index into one segment. Searches then read one doclist per word instead
+   * of one per segment; worth running after a rebuild (clear, then upsert everything) or when idle.
+   */
+  optimize(): void {
+    this.#db.prepare(`INSERT INTO idx_fts (idx_fts) VALUES ('optimize')`).run();
   }
 
   /** Problems found, as sentences; [] when the index is healthy. */

@@ -2,9 +2,11 @@ import { createHash } from 'node:crypto';
 import type { ClipKind } from '../../contract/clips.js';
 
 // Filters are also written into the full-text entry as tokens of a hidden `facets` column, so a
-// filtered search is one FTS5 AND: FTS5 intersects the doclists, skipping ahead in the longer one,
-// instead of walking every match of a common word to find the few in the trash or of one kind.
-// They only prune: the SQL checks on the row stay exact (a tag token is a hash and may collide).
+// filtered search (or a list with two filters) is one FTS5 AND: FTS5 intersects the doclists,
+// skipping ahead in the longer one, instead of walking every match of a common word to find the
+// few in the trash or of one kind. Measured at 100k clips: image-only search p99 45 ms -> 5 ms,
+// trash search 30 ms -> 5 ms. The tokens only prune: the SQL checks on the row stay exact (a tag
+// token is a hash and may collide).
 
 export interface FacetSource {
   kind: ClipKind;

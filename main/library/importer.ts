@@ -2,6 +2,8 @@ import { createHash } from 'node:crypto';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import type { ClipKind, ClipView } from '../../contract/clips.js';
+import { randomInt } from 'node:crypto';
+import { SHARD_COUNT } from './documents/schema.js';
 import { newClipId } from './ids.js';
 import { DEFAULT_IMPORT_LIMITS, ImportRejection, probeFile, walkImportPaths, type ImportLimits, type ProbedFile } from './import/probe.js';
 import type { Library } from './library.js';
@@ -11,6 +13,12 @@ const INLINE_TEXT_CHARS = 256 * 1024;
 const BATCH_CLIPS = 200;
 const BATCH_MILLISECONDS = 500;
 const PROBE_CONCURRENCY = 4;
+/**
+ * Consecutive new clips share a shard for this many clips, so a batch touches a handful of
+ * shard documents (each loaded, changed and saved once) rather than all of them; over a large
+ * import the runs rotate through every shard and the shards stay balanced.
+ */
+const CLIPS_PER_SHARD_RUN = 25;
 
 export type ImportEvent =
   | { type: 'imported'; path: string; id: string; kind: ClipKind; warnings: string[] }
@@ -94,6 +102,8 @@ class ImportBatch {
   #hashes = new Map<string, string>();
   #startedAt = Date.now();
   #committing: Promise<void> = Promise.resolve();
+  #shard = randomInt(SHARD_COUNT);
+  #placedInShard = 0;
 
   constructor(
     private readonly library: Library,
@@ -107,9 +117,19 @@ class ImportBatch {
       this.emit({ type: 'duplicate', path: prepared.path, existingId: existing });
       return;
     }
-    this.#hashes.set(hash, prepared.clip.id);
-    this.#pending.push(prepared);
+    const clip = { ...prepared.clip, id: newClipId(this.#nextShard()) };
+    this.#hashes.set(hash, clip.id);
+    this.#pending.push({ ...prepared, clip });
     if (this.#pending.length >= BATCH_CLIPS || Date.now() - this.#startedAt >= BATCH_MILLISECONDS) await this.commit();
+  }
+
+  #nextShard(): number {
+    if (this.#placedInShard === CLIPS_PER_SHARD_RUN) {
+      this.#shard = (this.#shard + 1) % SHARD_COUNT;
+      this.#placedInShard = 0;
+    }
+    this.#placedInShard++;
+    return this.#shard;
   }
 
   /** Makes the batch durable, and only then reports its clips as imported. */
@@ -189,7 +209,7 @@ function textClip(text: string, details: { title: string; capturedAt: number; so
 
 function baseClip(kind: ClipKind, details: { title: string; capturedAt: number; sourceName: string; now: number }): Omit<ClipView, 'contentHash' | 'media' | 'text'> & { text: string } {
   return {
-    id: newClipId(),
+    id: '', // assigned when the clip joins a batch (it picks the shard)
     kind,
     title: details.title.slice(0, 500),
     notes: '',

@@ -16,6 +16,7 @@ import { libraryPaths, type LibraryPaths } from './library-paths.js';
 import { Quarantine } from './quarantine.js';
 import { ShardIndexer } from './shard-indexer.js';
 import { SqliteStorageAdapter } from './storage/sqlite-storage-adapter.js';
+import { reindexLibrary } from './operations/reindex.js';
 
 export type LibraryUnlock =
   | { method: 'passphrase'; passphrase: string }
@@ -41,6 +42,7 @@ export class Library {
     readonly paths: LibraryPaths,
     readonly libraryId: string,
     readonly db: LibraryDatabase,
+    readonly storage: SqliteStorageAdapter,
     readonly repo: Repo,
     readonly shards: ShardDocuments,
     readonly index: ClipIndex,
@@ -85,9 +87,11 @@ export class Library {
       // The listener runs only on later changes, by which time the indexer exists.
       const shards = new ShardDocuments(repo, storage, libraryId, (shard, doc, changed) => indexer.onShardChange(shard, doc, changed));
       const indexer = new ShardIndexer(db, index, quarantine, shards);
-      const library = new Library(paths, libraryId, db, repo, shards, index, blobs, quarantine, indexer);
+      const library = new Library(paths, libraryId, db, storage, repo, shards, index, blobs, quarantine, indexer);
       await blobs.cleanTemporaryFiles();
-      await indexer.repairDirtyShards();
+      // A new or upgraded index schema starts empty: fill it from the documents.
+      if (index.needsRebuild) await reindexLibrary(library);
+      else await indexer.repairDirtyShards();
       return library;
     } catch (error) {
       db.close();
@@ -204,7 +208,14 @@ export class Library {
   }
 
   async #save(shards: Iterable<number>): Promise<void> {
-    this.indexer.markSaved(await this.shards.flush(shards));
+    const saved = await this.shards.flush(shards);
+    this.indexer.markSaved(saved);
+    await this.shards.unloadIdle(saved.keys());
+  }
+
+  /** Lets go of shards loaded only for reading (verify), behind any write that may be using them. */
+  releaseShards(): Promise<void> {
+    return this.write(() => this.shards.unloadIdle());
   }
 
   async flush(): Promise<void> {
@@ -214,8 +225,10 @@ export class Library {
   async close(): Promise<void> {
     try {
       await this.flush();
+      await this.repo.flush();
       await this.repo.shutdown();
     } finally {
+      this.storage.close();
       this.db.close();
     }
   }

@@ -64,9 +64,20 @@ export function describeContentType(mime: string): string {
   }
 }
 
+/**
+ * A bare atom is only a few bytes of evidence: text such as "clip wide shot" has "wide" at
+ * offset 4 too. Its size field then reads as printable ASCII (≥ 0x20202020, 538 MB), while a
+ * real leading atom is 1 (64-bit size follows) or well under that.
+ */
+function isBareQuickTime(head: Buffer, type: string): boolean {
+  if (!BARE_QUICKTIME_ATOMS.has(type)) return false;
+  const size = head.readUInt32BE(0);
+  return size === 1 || (size >= 8 && head[0]! < 0x20);
+}
+
 function sniffIsoMedia(head: Buffer): ContentType | null {
   const type = ascii(head, 4, 8);
-  if (type !== 'ftyp') return BARE_QUICKTIME_ATOMS.has(type) && head.readUInt32BE(0) >= 8 ? { kind: 'video', mime: 'video/quicktime' } : null;
+  if (type !== 'ftyp') return isBareQuickTime(head, type) ? { kind: 'video', mime: 'video/quicktime' } : null;
   const major = ascii(head, 8, 12);
   if (major === 'qt  ') return { kind: 'video', mime: 'video/quicktime' };
   if (MP4_AUDIO_BRANDS.has(major) || HEIF_BRANDS.has(major)) return null;

@@ -39,8 +39,8 @@ export async function verifyLibrary(library: Library, onProgress?: (progress: Pr
     onProgress?.({ stage: 'documents', done: shard, total: SHARD_COUNT });
     if (!library.shards.isStored(shard)) continue;
     shards++;
-    const handle = await library.shards.handle(shard);
-    const contents = readShardContents(shard, handle.doc());
+    const contents = readShardContents(shard, (await library.shards.handle(shard)).doc());
+    await library.releaseShards();
     if ('invalid' in contents) {
       problems.push({ area: 'documents', severity: 'warning', message: `shard ${shard} is quarantined: ${contents.invalid}` });
       continue;

@@ -11,6 +11,7 @@ const AFTER_SEPARATOR = String.fromCharCode(SEPARATOR.charCodeAt(0) + 1);
  */
 export class SqliteStorageAdapter implements StorageAdapterInterface {
   readonly #statements;
+  #closed = false;
 
   constructor(db: LibraryDatabase) {
     db.exec(`CREATE TABLE IF NOT EXISTS am_chunks (key TEXT NOT NULL UNIQUE, data BLOB NOT NULL) STRICT`);
@@ -31,11 +32,21 @@ export class SqliteStorageAdapter implements StorageAdapterInterface {
   }
 
   async save(key: StorageKey, data: Uint8Array): Promise<void> {
+    if (this.#closed) return;
     this.#statements.save.run(joinKey(key), data);
   }
 
   async remove(key: StorageKey): Promise<void> {
+    if (this.#closed) return;
     this.#statements.remove.run(joinKey(key));
+  }
+
+  /**
+   * automerge-repo's throttled saves can fire after the library closed; the library flushes every
+   * document before closing, so what they would write is already stored.
+   */
+  close(): void {
+    this.#closed = true;
   }
 
   async loadRange(keyPrefix: StorageKey): Promise<Chunk[]> {
@@ -44,6 +55,7 @@ export class SqliteStorageAdapter implements StorageAdapterInterface {
   }
 
   async removeRange(keyPrefix: StorageKey): Promise<void> {
+    if (this.#closed) return;
     this.#statements.removeRange.run(...rangeArguments(keyPrefix));
   }
 

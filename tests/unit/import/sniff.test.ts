@@ -40,6 +40,16 @@ describe('sniffContentType', () => {
     expect(sniffContentType(ftyp('qt  ', 'qt  '))).toEqual({ kind: 'video', mime: 'video/quicktime' });
   });
 
+  it('reads text that happens to have a QuickTime atom name at offset 4 as text', () => {
+    for (const text of ['clip wide shot of the bay', 'the moov atom is missing', 'old mdat notes', 'abc pnot']) {
+      expect(sniffContentType(Buffer.from(text))).toEqual({ kind: 'text', mime: 'text/plain' });
+    }
+    const bareMoov = Buffer.alloc(16);
+    bareMoov.writeUInt32BE(16, 0);
+    bareMoov.write('moov', 4, 'latin1');
+    expect(sniffContentType(bareMoov)).toEqual({ kind: 'video', mime: 'video/quicktime' });
+  });
+
   it('tells WebM from other Matroska files by the EBML DocType', () => {
     const ebml = (docType: string) => Buffer.concat([Buffer.from([0x1a, 0x45, 0xdf, 0xa3, 0x80 | (docType.length + 3), 0x42, 0x82, 0x80 | docType.length]), Buffer.from(docType)]);
     expect(sniffContentType(ebml('webm'))).toEqual({ kind: 'video', mime: 'video/webm' });

@@ -78,6 +78,8 @@ describe('ClipIndex.query filters', () => {
   it('combines filters with AND', async () => {
     const index = await library();
     expect(ids(index.query({ tag: 'work', kind: 'image' }).items)).toEqual([clipId(2)]);
+    expect(ids(index.query({ tag: 'Work', kind: 'image' }).items)).toEqual([clipId(5)]);
+    expect(index.query({ kind: 'image', hasText: true }).items).toEqual([]);
     expect(ids(index.query({ collection: 'inbox', tag: 'work' }).items)).toEqual([clipId(1)]);
     expect(ids(index.query({ collection: 'inbox', kind: 'video', to: T0 + 4 * DAY_MS }).items)).toEqual([clipId(3)]);
     expect(ids(index.query({ kind: 'text', hasText: true, from: T0 }).items)).toEqual([clipId(1)]);
@@ -96,7 +98,16 @@ describe('ClipIndex.query paging', () => {
     const { index } = await openTestIndex();
     const clips = Array.from({ length: 250 }, (_, n) => (n % 3 === 0 ? makeImage(n, { tags: ['t'] }) : makeClip(n, { text: 'common words', tags: ['t'], collections: ['c'] })));
     index.upsert(clips);
-    const queries: ClipQuery[] = [{}, { kind: 'image' }, { tag: 't' }, { collection: 'c' }, { hasText: true }, { text: 'common' }, { from: T0 + 10 * DAY_MS, to: T0 + 200 * DAY_MS }];
+    const queries: ClipQuery[] = [
+      {},
+      { kind: 'image' },
+      { tag: 't' },
+      { collection: 'c' },
+      { hasText: true },
+      { text: 'common' },
+      { from: T0 + 10 * DAY_MS, to: T0 + 200 * DAY_MS },
+      { tag: 't', collection: 'c', from: T0 + 10 * DAY_MS },
+    ];
     for (const query of queries) {
       const expected = ids(index.query({ ...query, limit: 1000 }).items);
       for (const sort of ['newest', 'oldest'] as const) {

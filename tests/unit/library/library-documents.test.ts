@@ -98,6 +98,17 @@ describe('clip documents', () => {
     await library.close();
   });
 
+  it('rebuilds the index from the documents when its schema changed (an upgrade) or it was lost', async () => {
+    const { library, dir, store } = await createTestLibrary();
+    const clip = await textClip(library, 'survives an index upgrade');
+    library.db.exec("UPDATE idx_meta SET value = '0' WHERE key = 'schema_version'");
+    await library.close();
+    const reopened = await Library.open(dir, { method: 'secret-store', store });
+    expect(reopened.query({ text: 'upgrade' }).items.map((item) => item.id)).toEqual([clip.id]);
+    expect((await verifyLibrary(reopened)).ok).toBe(true);
+    await reopened.close();
+  });
+
   it('opens a 100-clip library without loading any shard document', async () => {
     const { library, dir, store } = await createTestLibrary();
     for (let i = 0; i < 100; i++) await importText(library, `clip number ${i}`);
