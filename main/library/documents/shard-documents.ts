@@ -12,10 +12,13 @@ export type ShardChangeListener = (shard: number, doc: ShardDoc, changed: Change
  * automerge-repo keeps every loaded document in memory for good; a shard of a 100k-clip library
  * costs megabytes. Shards beyond this many, least recently used first, are saved and unloaded.
  */
-export const MAX_LOADED_SHARDS = 16;
-/** Shards unloaded per round; every round first waits SYNC_SETTLE_MS (see unloadIdle). */
-const UNLOAD_BATCH = 24;
-const SYNC_SETTLE_MS = 150;
+export const MAX_LOADED_SHARDS = 24;
+/**
+ * automerge-repo's synchronizer looks at a document up to 100 ms after it loads or changes, and
+ * logs a timeout a minute later if the handle was unloaded meanwhile; so only unload shards
+ * left alone for longer than that.
+ */
+const UNLOAD_AFTER_IDLE_MS = 250;
 
 // Every device must create byte-identical initial shard states, so that two devices that
 // create the same shard offline merge into one document instead of two rival `clips` maps.
@@ -29,6 +32,7 @@ const GENESIS_ACTOR = '00'.repeat(16);
 export class ShardDocuments {
   readonly #handles = new Map<number, Promise<DocHandle<ShardDoc>>>();
   readonly #documentIds: DocumentId[];
+  readonly #lastTouched = new Map<number, number>();
 
   constructor(
     private readonly repo: Repo,
@@ -77,21 +81,18 @@ export class ShardDocuments {
    * changes: the library calls it inside its write queue, after saving what it changed.
    */
   async unloadIdle(keep: Iterable<number> = []): Promise<void> {
-    if (this.#handles.size <= MAX_LOADED_SHARDS + UNLOAD_BATCH) return;
     const kept = new Set(keep);
-    const victims: DocHandle<ShardDoc>[] = [];
+    const recent = Date.now() - UNLOAD_AFTER_IDLE_MS;
     for (const [shard, pending] of this.#handles) {
-      if (this.#handles.size <= MAX_LOADED_SHARDS) break;
-      if (kept.has(shard)) continue;
+      if (this.#handles.size <= MAX_LOADED_SHARDS) return;
+      if (kept.has(shard) || (this.#lastTouched.get(shard) ?? 0) > recent) continue;
       this.#handles.delete(shard);
       const handle = await pending;
+      // Unloading emits a change; without this, the repo's synchronizer would wait a minute for
+      // the unloaded handle to become ready again and then log a timeout.
       handle.removeAllListeners();
-      victims.push(handle);
+      await this.repo.removeFromCache(handle.documentId);
     }
-    // The repo's synchronizer looks at a handle up to 100 ms after a change; were the handle
-    // unloaded by then, it would wait a minute for it and log a timeout.
-    await new Promise((resolve) => setTimeout(resolve, SYNC_SETTLE_MS));
-    for (const handle of victims) await this.repo.removeFromCache(handle.documentId);
   }
 
   async #open(shard: number): Promise<DocHandle<ShardDoc>> {
@@ -100,8 +101,10 @@ export class ShardDocuments {
       ? await this.repo.find<ShardDoc>(documentId, { allowableStates: ['ready'] })
       : this.repo.import<ShardDoc>(genesisShard(shard), { docId: documentId });
     handle.on('change', (payload: DocHandleChangePayload<ShardDoc>) => {
+      this.#lastTouched.set(shard, Date.now());
       this.onChange(shard, payload.doc, changedEntries(payload.patches));
     });
+    this.#lastTouched.set(shard, Date.now());
     return handle;
   }
 

@@ -2,7 +2,6 @@ import { ImmutableString } from '@automerge/automerge';
 import { describe, expect, it } from 'vitest';
 import type { ClipView } from '../../../contract/clips.js';
 import { toClipEntryDoc } from '../../../main/library/documents/schema.js';
-import { MAX_LOADED_SHARDS } from '../../../main/library/documents/shard-documents.js';
 import { shardOfClip } from '../../../main/library/ids.js';
 import { importText } from '../../../main/library/importer.js';
 import { Library } from '../../../main/library/library.js';
@@ -108,21 +107,6 @@ describe('clip documents', () => {
     expect(reopened.query({ text: 'upgrade' }).items.map((item) => item.id)).toEqual([clip.id]);
     expect((await verifyLibrary(reopened)).ok).toBe(true);
     await reopened.close();
-  });
-
-  it('unloads idle shards beyond a cap, and reloads them intact when a clip in them changes', async () => {
-    const { library } = await createTestLibrary();
-    const clips: ClipView[] = [];
-    for (let i = 0; i < 80; i++) clips.push(await textClip(library, `clip in some shard ${i}`));
-    const shardsUsed = new Set(clips.map((clip) => shardOfClip(clip.id))).size;
-    expect(shardsUsed).toBeGreaterThan(MAX_LOADED_SHARDS + 24);
-    expect(library.shards.loadedShards().length).toBeLessThanOrEqual(MAX_LOADED_SHARDS + 24);
-    for (const clip of clips) await changeClipTags(library, clip.id, { add: ['reloaded'] });
-    expect(library.query({ tag: 'reloaded', limit: 1000 }).items).toHaveLength(80);
-    const report = await verifyLibrary(library);
-    expect(report).toMatchObject({ ok: true, clips: 80 });
-    expect(library.shards.loadedShards().length).toBeLessThanOrEqual(MAX_LOADED_SHARDS + 24);
-    await library.close();
   });
 
   it('opens a 100-clip library without loading any shard document', async () => {
