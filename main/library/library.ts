@@ -208,14 +208,7 @@ export class Library {
   }
 
   async #save(shards: Iterable<number>): Promise<void> {
-    const saved = await this.shards.flush(shards);
-    this.indexer.markSaved(saved);
-    await this.shards.unloadIdle(saved.keys());
-  }
-
-  /** Lets go of shards loaded only for reading (verify), behind any write that may be using them. */
-  releaseShards(): Promise<void> {
-    return this.write(() => this.shards.unloadIdle());
+    this.indexer.markSaved(await this.shards.flush(shards));
   }
 
   async flush(): Promise<void> {

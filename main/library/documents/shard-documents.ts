@@ -8,18 +8,6 @@ import { SHARD_COUNT, SHARD_DOC_TYPE, SHARD_SCHEMA_VERSION, type ShardDoc } from
 export type ChangedEntries = string[] | null;
 export type ShardChangeListener = (shard: number, doc: ShardDoc, changed: ChangedEntries) => void;
 
-/**
- * automerge-repo keeps every loaded document in memory for good; a shard of a 100k-clip library
- * costs megabytes. Shards beyond this many, least recently used first, are saved and unloaded.
- */
-export const MAX_LOADED_SHARDS = 24;
-/**
- * automerge-repo's synchronizer looks at a document up to 100 ms after it loads or changes, and
- * logs a timeout a minute later if the handle was unloaded meanwhile; so only unload shards
- * left alone for longer than that.
- */
-const UNLOAD_AFTER_IDLE_MS = 250;
-
 // Every device must create byte-identical initial shard states, so that two devices that
 // create the same shard offline merge into one document instead of two rival `clips` maps.
 const GENESIS_ACTOR = '00'.repeat(16);
@@ -32,7 +20,6 @@ const GENESIS_ACTOR = '00'.repeat(16);
 export class ShardDocuments {
   readonly #handles = new Map<number, Promise<DocHandle<ShardDoc>>>();
   readonly #documentIds: DocumentId[];
-  readonly #lastTouched = new Map<number, number>();
 
   constructor(
     private readonly repo: Repo,
@@ -65,34 +52,12 @@ export class ShardDocuments {
   /** The shard's handle, loaded from storage or created from the shared genesis state. */
   handle(shard: number): Promise<DocHandle<ShardDoc>> {
     let pending = this.#handles.get(shard);
-    if (pending) {
-      // Re-inserting keeps the map in least-recently-used order.
-      this.#handles.delete(shard);
-    } else {
+    if (!pending) {
       pending = this.#open(shard);
+      this.#handles.set(shard, pending);
       pending.catch(() => this.#handles.delete(shard));
     }
-    this.#handles.set(shard, pending);
     return pending;
-  }
-
-  /**
-   * Unloads least-recently-used shards beyond MAX_LOADED_SHARDS. Only for shards with no unsaved
-   * changes: the library calls it inside its write queue, after saving what it changed.
-   */
-  async unloadIdle(keep: Iterable<number> = []): Promise<void> {
-    const kept = new Set(keep);
-    const recent = Date.now() - UNLOAD_AFTER_IDLE_MS;
-    for (const [shard, pending] of this.#handles) {
-      if (this.#handles.size <= MAX_LOADED_SHARDS) return;
-      if (kept.has(shard) || (this.#lastTouched.get(shard) ?? 0) > recent) continue;
-      this.#handles.delete(shard);
-      const handle = await pending;
-      // Unloading emits a change; without this, the repo's synchronizer would wait a minute for
-      // the unloaded handle to become ready again and then log a timeout.
-      handle.removeAllListeners();
-      await this.repo.removeFromCache(handle.documentId);
-    }
   }
 
   async #open(shard: number): Promise<DocHandle<ShardDoc>> {
@@ -101,10 +66,8 @@ export class ShardDocuments {
       ? await this.repo.find<ShardDoc>(documentId, { allowableStates: ['ready'] })
       : this.repo.import<ShardDoc>(genesisShard(shard), { docId: documentId });
     handle.on('change', (payload: DocHandleChangePayload<ShardDoc>) => {
-      this.#lastTouched.set(shard, Date.now());
       this.onChange(shard, payload.doc, changedEntries(payload.patches));
     });
-    this.#lastTouched.set(shard, Date.now());
     return handle;
   }
 

@@ -15,7 +15,6 @@ export async function reindexLibrary(library: Library, onProgress?: (progress: P
     for (let shard = 0; shard < SHARD_COUNT; shard++) {
       if (library.shards.isStored(shard)) {
         await library.indexer.reindexShard(shard);
-        await library.shards.unloadIdle();
         shards++;
       }
       onProgress?.({ done: shard + 1, total: SHARD_COUNT });

@@ -40,7 +40,6 @@ export async function verifyLibrary(library: Library, onProgress?: (progress: Pr
     if (!library.shards.isStored(shard)) continue;
     shards++;
     const contents = readShardContents(shard, (await library.shards.handle(shard)).doc());
-    await library.releaseShards();
     if ('invalid' in contents) {
       problems.push({ area: 'documents', severity: 'warning', message: `shard ${shard} is quarantined: ${contents.invalid}` });
       continue;
