@@ -1,6 +1,6 @@
 import type { CommandOutput, CommandRequest } from '../control/protocol.js';
 import { startControlServer } from '../control/control-server.js';
-import { LibraryError } from '../library/errors.js';
+import { LibraryNotFoundError } from '../library/errors.js';
 import { Library } from '../library/library.js';
 import { libraryPaths } from '../library/library-paths.js';
 import { LIBRARY_COMMANDS } from './library-commands.js';
@@ -55,7 +55,7 @@ function runLibraryCommand(library: Library, request: CommandRequest, output: Co
 
 async function openOrCreate(dir: string, createIfMissing: boolean, terminalOutput: CommandOutput): Promise<Library> {
   if (await Library.exists(dir)) return openLibraryForCli(dir);
-  if (!createIfMissing) throw new LibraryError(`no library at ${libraryPaths(dir).dir} (import something to create one)`, 'not-found');
+  if (!createIfMissing) throw new LibraryNotFoundError(libraryPaths(dir).dir);
   return createLibraryForCli(dir, (text) => terminalOutput.stderr(text));
 }
 

@@ -22,7 +22,6 @@ export class SqliteStorageAdapter implements StorageAdapterInterface {
       loadRange: db.prepare('SELECT key, data FROM am_chunks WHERE key = ? OR (key >= ? AND key < ?)'),
       removeRange: db.prepare('DELETE FROM am_chunks WHERE key = ? OR (key >= ? AND key < ?)'),
       hasDocument: db.prepare('SELECT 1 FROM am_chunks WHERE key >= ? AND key < ? LIMIT 1'),
-      documentBytes: db.prepare('SELECT coalesce(sum(length(data)), 0) AS bytes FROM am_chunks WHERE key >= ? AND key < ?'),
     };
   }
 
@@ -63,11 +62,6 @@ export class SqliteStorageAdapter implements StorageAdapterInterface {
   hasDocument(documentId: string): boolean {
     const [, start, end] = rangeArguments([documentId]);
     return this.#statements.hasDocument.get(start, end) !== undefined;
-  }
-
-  documentBytes(documentId: string): number {
-    const [, start, end] = rangeArguments([documentId]);
-    return (this.#statements.documentBytes.get(start, end) as { bytes: number }).bytes;
   }
 }
 
