@@ -1,5 +1,6 @@
-import fs, { type FileHandle } from 'node:fs/promises';
+import fs from 'node:fs/promises';
 import { BlobSourceChangedError, BlobTooLargeError, InvalidBlobArgumentError } from './blob-errors.js';
+import { readUpTo } from '../read-up-to.js';
 
 // Chunks read per system call: a round trip through libuv's thread pool costs more than the copy.
 const CHUNKS_PER_READ = 16;
@@ -23,12 +24,12 @@ export async function* readSourceChunks(filePath: string, chunkSize: number, max
     if (!before.isFile()) throw new InvalidBlobArgumentError(`${filePath} is not a regular file`);
     if (maxBytes !== undefined && before.size > maxBytes) throw new BlobTooLargeError(filePath, maxBytes);
     let total = 0;
-    let block = await readUpTo(handle, chunkSize * CHUNKS_PER_READ);
+    let block = await readUpTo(handle, chunkSize * CHUNKS_PER_READ, null);
     for (;;) {
       total += block.length;
       if (maxBytes !== undefined && total > maxBytes) throw new BlobTooLargeError(filePath, maxBytes);
       if (total > before.size) throw new BlobSourceChangedError(filePath, 'it grew while being read');
-      const next = block.length < chunkSize * CHUNKS_PER_READ ? Buffer.alloc(0) : await readUpTo(handle, chunkSize * CHUNKS_PER_READ);
+      const next = block.length < chunkSize * CHUNKS_PER_READ ? Buffer.alloc(0) : await readUpTo(handle, chunkSize * CHUNKS_PER_READ, null);
       const lastBlock = next.length === 0;
       const chunks = Math.max(1, Math.ceil(block.length / chunkSize));
       for (let index = 0; index < chunks; index += 1) {
@@ -44,15 +45,4 @@ export async function* readSourceChunks(filePath: string, chunkSize: number, max
   } finally {
     await handle.close();
   }
-}
-
-async function readUpTo(handle: FileHandle, length: number): Promise<Buffer> {
-  const buffer = Buffer.allocUnsafe(length);
-  let filled = 0;
-  while (filled < length) {
-    const { bytesRead } = await handle.read(buffer, filled, length - filled, null);
-    if (bytesRead === 0) break;
-    filled += bytesRead;
-  }
-  return filled === length ? buffer : buffer.subarray(0, filled);
 }

@@ -1,6 +1,7 @@
 import { constants, type Stats } from 'node:fs';
 import fs, { type FileHandle } from 'node:fs/promises';
 import { ImportRejection, rejectionFromFsError } from './rejection.js';
+import { readUpTo } from '../read-up-to.js';
 
 export interface OpenedFile {
   handle: FileHandle;
@@ -32,15 +33,8 @@ export async function openRegularFile(filePath: string): Promise<OpenedFile> {
 }
 
 /** Reads up to `length` bytes from the start; fewer when the file is shorter. */
-export async function readHead(handle: FileHandle, length: number): Promise<Buffer> {
-  const buffer = Buffer.alloc(length);
-  let filled = 0;
-  while (filled < length) {
-    const { bytesRead } = await handle.read(buffer, filled, length - filled, filled);
-    if (bytesRead === 0) break;
-    filled += bytesRead;
-  }
-  return buffer.subarray(0, filled);
+export function readHead(handle: FileHandle, length: number): Promise<Buffer> {
+  return readUpTo(handle, length, 0);
 }
 
 /** Reads exactly the `size` bytes that fstat reported, so a file growing meanwhile cannot exceed the limit checked. */

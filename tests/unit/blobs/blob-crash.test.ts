@@ -11,7 +11,7 @@ const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../
 
 /** A spawned node cannot import TypeScript: the child gets main/library/blobs transpiled (tsc type-checks the sources). */
 async function transpileBlobModules(dir: string): Promise<string> {
-  const sources = [path.join('main', 'library', 'errors.ts'), ...(await fs.readdir(path.join(repoRoot, 'main', 'library', 'blobs'))).map((name) => path.join('main', 'library', 'blobs', name))];
+  const sources = [path.join('main', 'library', 'errors.ts'), path.join('main', 'library', 'read-up-to.ts'), ...(await fs.readdir(path.join(repoRoot, 'main', 'library', 'blobs'))).map((name) => path.join('main', 'library', 'blobs', name))];
   for (const source of sources.filter((name) => name.endsWith('.ts'))) {
     const { outputText } = ts.transpileModule(await fs.readFile(path.join(repoRoot, source), 'utf8'), {
       fileName: source,
