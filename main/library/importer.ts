@@ -18,7 +18,7 @@ const PROBE_CONCURRENCY = 4;
  * shard documents (each loaded, changed and saved once) rather than all of them; over a large
  * import the runs rotate through every shard and the shards stay balanced.
  */
-const CLIPS_PER_SHARD_RUN = 25;
+const CLIPS_PER_SHARD_RUN = 100;
 
 export type ImportEvent =
   | { type: 'imported'; path: string; id: string; kind: ClipKind; warnings: string[] }

@@ -1,6 +1,7 @@
 import { Repo, type PeerId } from '@automerge/automerge-repo';
 import { randomUUID } from 'node:crypto';
 import fs from 'node:fs/promises';
+import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import type { ClipPage, ClipQuery, ClipView } from '../../contract/clips.js';
 import { ClipIndex } from '../index/clip-index.js';
 import { createKeyFile, readKeySlots, unlockWithPassphrase, unlockWithSecretStore, type ScryptCost } from '../security/key-slots.js';
@@ -8,7 +9,7 @@ import { deriveLibrarySubkeys } from '../security/library-subkeys.js';
 import type { SecretStore } from '../security/secret-store.js';
 import { BlobStore } from './blobs/blob-store.js';
 import { openLibraryDatabase, readMeta, writeMeta, type LibraryDatabase } from './database.js';
-import { ShardDocuments } from './documents/shard-documents.js';
+import { MAX_LOADED_SHARDS, ShardDocuments } from './documents/shard-documents.js';
 import { toClipEntryDoc, type ClipEntryDoc, type ShardDoc } from './documents/schema.js';
 import { AmbiguousIdError, ClipNotFoundError, LibraryError, LibraryNotFoundError } from './errors.js';
 import { shardOfClip } from './ids.js';
@@ -17,6 +18,8 @@ import { Quarantine } from './quarantine.js';
 import { ShardIndexer } from './shard-indexer.js';
 import { SqliteStorageAdapter } from './storage/sqlite-storage-adapter.js';
 import { reindexLibrary } from './operations/reindex.js';
+
+const UNLOAD_DELAY_MS = 250;
 
 export type LibraryUnlock =
   | { method: 'passphrase'; passphrase: string }
@@ -37,6 +40,7 @@ export class Library {
   #writes: Promise<unknown> = Promise.resolve();
   #storageFailure: LibraryError | null = null;
   #documentsChanged = false;
+  #unloadTimer: NodeJS.Timeout | null = null;
 
   private constructor(
     readonly paths: LibraryPaths,
@@ -188,6 +192,10 @@ export class Library {
         this.#rollBack(error);
         throw error;
       }
+      this.#scheduleUnload();
+      // SQLite calls are synchronous, so back-to-back writes would never let timers run:
+      // automerge-repo's own, and the one that unloads idle shards.
+      await yieldToEventLoop();
       return result;
     };
     const next = this.#writes.then(run, run);
@@ -200,6 +208,22 @@ export class Library {
     if (!this.#documentsChanged) return;
     // Documents in memory are now ahead of storage; only reopening makes them agree again.
     this.#storageFailure = new LibraryError(`a change could not be saved, so the library must be reopened (${cause instanceof Error ? cause.message : String(cause)})`, 'storage-failure');
+  }
+
+  /**
+   * Unloads idle shards a little after writes, from the write queue. The delay outlasts
+   * automerge-repo's own per-change timers (100 ms), and timers fire in order, so those for
+   * changes made before scheduling have run when this one does.
+   */
+  #scheduleUnload(): void {
+    if (this.#unloadTimer || this.shards.loadedShards().length <= MAX_LOADED_SHARDS) return;
+    const scheduledAt = performance.now();
+    this.#unloadTimer = setTimeout(() => {
+      this.#unloadTimer = null;
+      // A failure here (a library poisoned by a storage failure) is reported by the next real write.
+      this.write(() => this.shards.unloadIdle(scheduledAt)).catch(() => undefined);
+    }, UNLOAD_DELAY_MS);
+    this.#unloadTimer.unref();
   }
 
   async #change(shard: number, message: string, edit: (doc: ShardDoc) => void): Promise<void> {
@@ -216,6 +240,8 @@ export class Library {
   }
 
   async close(): Promise<void> {
+    if (this.#unloadTimer) clearTimeout(this.#unloadTimer);
+    this.#unloadTimer = null;
     try {
       await this.flush();
       await this.repo.flush();

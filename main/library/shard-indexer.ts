@@ -101,12 +101,12 @@ export class ShardIndexer {
       });
       return;
     }
-    const handle = await shards.handle(shard);
-    const doc = handle.doc();
-    this.index.transaction(() => {
-      this.#replaceShard(shard, doc);
-      this.index.recordShardHeads(shard, handle.heads());
-      this.#clearDirty.run(shards.documentId(shard));
+    await shards.read(shard, (doc, heads) => {
+      this.index.transaction(() => {
+        this.#replaceShard(shard, doc);
+        this.index.recordShardHeads(shard, heads);
+        this.#clearDirty.run(shards.documentId(shard));
+      });
     });
   }
 

@@ -1,6 +1,7 @@
 // Child process of the library benchmark: how long a fresh process takes to open a library and
 // show its first page.
 import { Library } from '../../main/library/library.js';
+import { peakRssMb } from './stats.js';
 import { createKeyFile, unlockWithPassphrase } from '../../main/security/key-slots.js';
 import fs from 'node:fs/promises';
 import os from 'node:os';
@@ -29,7 +30,7 @@ async function main(): Promise<void> {
     JSON.stringify({
       open_ms: round(opened - started),
       first_page_ms: round(firstPage - opened),
-      rss_mb: Math.round(process.resourceUsage().maxRSS / 1024),
+      rss_mb: peakRssMb(),
       production_kdf_ms: Math.round(kdfMs),
     }),
   );

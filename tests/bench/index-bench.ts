@@ -8,7 +8,7 @@ import type { ClipKind, ClipQuery } from '../../contract/clips.js';
 import { ClipIndex, type IndexedClip } from '../../main/index/clip-index.js';
 import { measureBareFtsBaseline, type BaselineRow } from './bare-fts-baseline.js';
 import { openBenchDatabase, timeSync } from './bench-database.js';
-import { percentile } from './stats.js';
+import { peakRssMb, percentile } from './stats.js';
 import { createZipfCorpus, type ZipfCorpus } from './zipf-corpus.js';
 
 export interface IndexBenchOptions {
@@ -111,7 +111,7 @@ export function runIndexBench({ clips: clipCount, seed = 42, encrypted = true }:
   figures.baseline_search_p50_ms = round(baseline.search_p50_ms);
   figures.baseline_search_p99_ms = round(baseline.search_p99_ms);
   figures.search_p99_vs_baseline_ratio = round(figures.search_p99_ms! / baseline.search_p99_ms);
-  figures.peak_rss_mb = Math.round(process.resourceUsage().maxRSS / 1024);
+  figures.peak_rss_mb = peakRssMb();
   return figures;
 }
 

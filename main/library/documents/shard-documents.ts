@@ -1,5 +1,5 @@
 import * as Automerge from '@automerge/automerge';
-import { interpretAsDocumentId, type BinaryDocumentId, type DocHandle, type DocHandleChangePayload, type DocumentId, type Repo } from '@automerge/automerge-repo';
+import { encodeHeads, interpretAsDocumentId, type BinaryDocumentId, type DocHandle, type DocHandleChangePayload, type DocumentId, type Repo } from '@automerge/automerge-repo';
 import { createHash } from 'node:crypto';
 import type { SqliteStorageAdapter } from '../storage/sqlite-storage-adapter.js';
 import { SHARD_COUNT, SHARD_DOC_TYPE, SHARD_SCHEMA_VERSION, type ShardDoc } from './schema.js';
@@ -7,6 +7,13 @@ import { SHARD_COUNT, SHARD_DOC_TYPE, SHARD_SCHEMA_VERSION, type ShardDoc } from
 /** Which clip entries a change touched; null when the whole shard must be re-read. */
 export type ChangedEntries = string[] | null;
 export type ShardChangeListener = (shard: number, doc: ShardDoc, changed: ChangedEntries) => void;
+
+/**
+ * automerge-repo keeps a loaded document until told otherwise, and a document that has taken
+ * many changes holds several times the memory of the same document freshly loaded. Shards
+ * beyond this many, least recently used first, are unloaded once idle (see unloadIdle).
+ */
+export const MAX_LOADED_SHARDS = 8;
 
 // Every device must create byte-identical initial shard states, so that two devices that
 // create the same shard offline merge into one document instead of two rival `clips` maps.
@@ -20,6 +27,7 @@ const GENESIS_ACTOR = '00'.repeat(16);
 export class ShardDocuments {
   readonly #handles = new Map<number, Promise<DocHandle<ShardDoc>>>();
   readonly #documentIds: DocumentId[];
+  readonly #lastChangedAt = new Map<number, number>();
 
   constructor(
     private readonly repo: Repo,
@@ -49,26 +57,89 @@ export class ShardDocuments {
     return [...this.#handles.keys()].sort((a, b) => a - b);
   }
 
-  /** The shard's handle, loaded from storage or created from the shared genesis state. */
+  /**
+   * The shard's handle, loaded from storage or created from the shared genesis state. Only the
+   * library's write queue may call this: unloadIdle runs there too, so no handle is unloaded
+   * while a caller still holds it.
+   */
   handle(shard: number): Promise<DocHandle<ShardDoc>> {
     let pending = this.#handles.get(shard);
-    if (!pending) {
+    if (pending) {
+      // Re-inserting keeps the map in least-recently-used order.
+      this.#handles.delete(shard);
+    } else {
       pending = this.#open(shard);
-      this.#handles.set(shard, pending);
       pending.catch(() => this.#handles.delete(shard));
     }
+    this.#handles.set(shard, pending);
     return pending;
+  }
+
+  /**
+   * Runs `read` on the shard's current state: the loaded document when there is one, otherwise
+   * a copy loaded from storage and freed afterwards, so reading every shard (reindex, verify)
+   * does not load them all into the repo. `read` must copy out what it keeps.
+   */
+  async read<T>(shard: number, read: (doc: ShardDoc, heads: string[]) => T): Promise<T> {
+    const loaded = this.#handles.get(shard);
+    const handle = loaded ? await loaded : null;
+    // Unloaded meanwhile: everything it held was saved first, so storage has it.
+    if (handle?.isReady()) return read(handle.doc(), handle.heads());
+    const documentId = this.documentId(shard);
+    const chunks = [...(await this.storage.loadRange([documentId, 'snapshot'])), ...(await this.storage.loadRange([documentId, 'incremental']))];
+    const doc = Automerge.loadIncremental(Automerge.init<ShardDoc>(), Buffer.concat(chunks.flatMap((chunk) => (chunk.data ? [chunk.data] : []))));
+    try {
+      return read(doc, encodeHeads(Automerge.getHeads(doc)));
+    } finally {
+      Automerge.free(doc);
+    }
+  }
+
+  /**
+   * Unloads least-recently-used shards beyond MAX_LOADED_SHARDS whose last change (or load) was
+   * before `changedBefore` (a performance.now() time). automerge-repo schedules a save and a sync
+   * check up to 100 ms after each change; the caller passes a time old enough that those have run,
+   * since an unloaded handle makes the sync check wait a minute and log a timeout. Freeing the
+   * document matters: Automerge's memory lives in WebAssembly, which garbage collection rarely
+   * reclaims on its own. Call only from the library's write queue, with everything saved.
+   */
+  async unloadIdle(changedBefore: number): Promise<number> {
+    let unloaded = 0;
+    for (const [shard, pending] of this.#handles) {
+      if (this.#handles.size <= MAX_LOADED_SHARDS) break;
+      if ((this.#lastChangedAt.get(shard) ?? Infinity) >= changedBefore) continue;
+      this.#handles.delete(shard);
+      this.#lastChangedAt.delete(shard);
+      const handle = await pending;
+      const doc = handle.doc();
+      handle.removeAllListeners();
+      await this.repo.removeFromCache(handle.documentId);
+      Automerge.free(doc);
+      unloaded++;
+    }
+    return unloaded;
   }
 
   async #open(shard: number): Promise<DocHandle<ShardDoc>> {
     const documentId = this.documentId(shard);
-    const handle = this.isStored(shard)
-      ? await this.repo.find<ShardDoc>(documentId, { allowableStates: ['ready'] })
-      : this.repo.import<ShardDoc>(genesisShard(shard), { docId: documentId });
+    const handle = this.isStored(shard) ? await this.#find(documentId) : this.repo.import<ShardDoc>(genesisShard(shard), { docId: documentId });
     handle.on('change', (payload: DocHandleChangePayload<ShardDoc>) => {
+      this.#lastChangedAt.set(shard, performance.now());
       this.onChange(shard, payload.doc, changedEntries(payload.patches));
     });
+    this.#lastChangedAt.set(shard, performance.now());
     return handle;
+  }
+
+  async #find(documentId: DocumentId): Promise<DocHandle<ShardDoc>> {
+    // Without a signal, automerge-repo races the load against a promise that never settles, which
+    // keeps every loaded document reachable for good; aborting once loaded releases it.
+    const loaded = new AbortController();
+    try {
+      return await this.repo.find<ShardDoc>(documentId, { allowableStates: ['ready'], signal: loaded.signal });
+    } finally {
+      loaded.abort();
+    }
   }
 
   async change(shard: number, message: string, edit: (doc: ShardDoc) => void): Promise<void> {

@@ -5,6 +5,9 @@ import type { ProbedImage } from './probed-file.js';
 import { ImportRejection } from './rejection.js';
 import { toThumbnail } from './thumbnail.js';
 
+// Every imported image is decoded once, so libvips' operation cache only holds memory (up to 50 MB).
+sharp.cache(false);
+
 const FORMAT_NAMES: Record<string, string> = { 'image/png': 'PNG', 'image/jpeg': 'JPEG', 'image/gif': 'GIF', 'image/webp': 'WebP' };
 
 /** Reads an image's header, refuses decompression bombs before decoding, then decodes only the first frame for the thumbnail. */

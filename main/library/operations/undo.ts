@@ -13,21 +13,24 @@ const UNDOABLE = /^(edit|tag|collections|trash|restore|undo) ([0-9a-z]{26})$/;
  */
 export async function undoLastChange(library: Library, idOrPrefix: string): Promise<{ clip: ClipView; undone: string }> {
   const id = library.resolveId(idOrPrefix);
-  const handle = await library.shards.handle(shardOfClip(id));
-  const doc = handle.doc();
-  const last = getChangesMetaSince(doc, [])
-    .reverse()
-    .find((change) => UNDOABLE.exec(change.message ?? '')?.[2] === id);
-  if (!last) throw new InvalidEditError(`clip ${id} has no edit to undo`);
-  const before = (view(doc, last.deps) as ShardDoc).clips[id];
-  if (!before) throw new InvalidEditError(`clip ${id} has no earlier state to return to`);
-  const operation = last.message!.split(' ')[0]!;
+  const earlier = await library.shards.read(shardOfClip(id), (doc) => {
+    const last = getChangesMetaSince(doc, [])
+      .reverse()
+      .find((change) => UNDOABLE.exec(change.message ?? '')?.[2] === id);
+    if (!last) throw new InvalidEditError(`clip ${id} has no edit to undo`);
+    const before = (view(doc, last.deps) as ShardDoc).clips[id];
+    if (!before) throw new InvalidEditError(`clip ${id} has no earlier state to return to`);
+    // A plain copy: the document read here may be freed once this returns.
+    const state = { title: before.title.toString(), notes: before.notes.toString(), tags: { ...before.tags }, collections: { ...before.collections }, deletedAt: before.deletedAt };
+    return { operation: last.message!.split(' ')[0]!, state };
+  });
+  const { operation, state } = earlier;
   const clip = await library.changeClip(id, 'undo', (entry, current) => {
-    entry.title = new ImmutableString(before.title.toString());
-    updateText(current, ['clips', id, 'notes'], before.notes.toString());
-    replaceSet(entry.tags, before.tags);
-    replaceSet(entry.collections, before.collections);
-    entry.deletedAt = before.deletedAt;
+    entry.title = new ImmutableString(state.title);
+    updateText(current, ['clips', id, 'notes'], state.notes);
+    replaceSet(entry.tags, state.tags);
+    replaceSet(entry.collections, state.collections);
+    entry.deletedAt = state.deletedAt;
   });
   return { clip, undone: operation };
 }

@@ -39,7 +39,7 @@ export async function verifyLibrary(library: Library, onProgress?: (progress: Pr
     onProgress?.({ stage: 'documents', done: shard, total: SHARD_COUNT });
     if (!library.shards.isStored(shard)) continue;
     shards++;
-    const contents = readShardContents(shard, (await library.shards.handle(shard)).doc());
+    const contents = await library.shards.read(shard, (doc) => readShardContents(shard, doc));
     if ('invalid' in contents) {
       problems.push({ area: 'documents', severity: 'warning', message: `shard ${shard} is quarantined: ${contents.invalid}` });
       continue;

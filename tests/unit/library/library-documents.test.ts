@@ -1,7 +1,8 @@
 import { ImmutableString } from '@automerge/automerge';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import type { ClipView } from '../../../contract/clips.js';
 import { toClipEntryDoc } from '../../../main/library/documents/schema.js';
+import { MAX_LOADED_SHARDS } from '../../../main/library/documents/shard-documents.js';
 import { shardOfClip } from '../../../main/library/ids.js';
 import { importText } from '../../../main/library/importer.js';
 import { Library } from '../../../main/library/library.js';
@@ -107,6 +108,25 @@ describe('clip documents', () => {
     expect(reopened.query({ text: 'upgrade' }).items.map((item) => item.id)).toEqual([clip.id]);
     expect((await verifyLibrary(reopened)).ok).toBe(true);
     await reopened.close();
+  });
+
+  it('unloads idle shards beyond its limit, and still reads, edits, undoes and verifies them', async () => {
+    const { library } = await createTestLibrary();
+    const clips: ClipView[] = [];
+    for (let i = 0; i < 80; i++) clips.push(await textClip(library, `spread over many shards ${i}`));
+    expect(new Set(clips.map((clip) => shardOfClip(clip.id))).size).toBeGreaterThan(MAX_LOADED_SHARDS);
+    await vi.waitFor(() => expect(library.shards.loadedShards().length).toBeLessThanOrEqual(MAX_LOADED_SHARDS), { timeout: 5000, interval: 50 });
+
+    const unloaded = clips.find((clip) => !library.shards.loadedShards().includes(shardOfClip(clip.id)))!;
+    const storedTitle = await library.shards.read(shardOfClip(unloaded.id), (doc) => doc.clips[unloaded.id]?.title.toString());
+    expect(storedTitle).toBe(unloaded.title);
+    expect(library.shards.loadedShards()).not.toContain(shardOfClip(unloaded.id));
+
+    await editClipFields(library, unloaded.id, { title: 'renamed after unloading' });
+    expect(library.get(unloaded.id).title).toBe('renamed after unloading');
+    expect((await undoLastChange(library, unloaded.id)).clip.title).toBe(unloaded.title);
+    expect((await verifyLibrary(library)).ok).toBe(true);
+    await library.close();
   });
 
   it('opens a 100-clip library without loading any shard document', async () => {
