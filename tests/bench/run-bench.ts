@@ -1,61 +1,34 @@
 // `npm run bench -- library [--clips N]`: builds a library of N synthetic clips through the real
 // import pipeline and prints JSON figures (every key ends in its unit), with a bare FTS5 baseline
-// measured in the same run.
-import { spawnSync } from 'node:child_process';
+// measured in the same run. Making the corpus and the baseline run in child processes, so the
+// peak RSS reported is the library's own.
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { fileURLToPath } from 'node:url';
-import sharp from 'sharp';
 import type { ClipQuery } from '../../contract/clips.js';
 import { importFiles } from '../../main/library/importer.js';
 import { Library } from '../../main/library/library.js';
 import { changeClipTags } from '../../main/library/operations/clip-edits.js';
 import { reindexLibrary } from '../../main/library/operations/reindex.js';
-import { measureBareFtsBaseline } from './bare-fts-baseline.js';
+import { runBenchChild } from './bench-child.js';
+import { benchQueries } from './bench-corpus.js';
 import { peakRssMb, percentile, timeMs } from './stats.js';
-import { createZipfCorpus } from './zipf-corpus.js';
 
 export const BENCH_PASSPHRASE = 'benchmark passphrase';
 // The bench library uses a cheap KDF so that "open" measures the library, not scrypt; the
 // production cost is measured on its own (unlock_production_kdf_ms).
 export const BENCH_SCRYPT_COST = { N: 2 ** 14, r: 8, p: 1 };
-const IMAGE_EVERY = 10;
-// Generating the corpus must not raise the peak RSS that the benchmark reports.
-sharp.cache(false);
-const SEARCH_QUERIES = 500;
 const PAGE_REPEATS = 200;
 const TAGGED_CLIPS = 500;
 
 async function benchLibrary(clipCount: number): Promise<Record<string, number | string>> {
   const work = await fs.mkdtemp(path.join(os.tmpdir(), 'clipshot-bench-'));
   try {
-    const corpus = createZipfCorpus({ seed: 42 });
-    const inbox = path.join(work, 'inbox');
     const spanMs = 3 * 365 * 24 * 3600 * 1000;
     const start = Date.now() - spanMs;
-    const rows: { title: string; body: string; capturedAt: number }[] = [];
-    for (let i = 0; i < clipCount; i++) {
-      const folder = path.join(inbox, String(Math.floor(i / 1000)));
-      if (i % 1000 === 0) await fs.mkdir(folder, { recursive: true });
-      const capturedAt = start + Math.floor((i / clipCount) * spanMs) + (i % 997) * 1000;
-      const title = corpus.title(i);
-      const name = `${title.replace(/[^a-z0-9]+/gi, '-')}-${i}`;
-      let file: string;
-      if (i % IMAGE_EVERY === 0) {
-        file = path.join(folder, `${name}.png`);
-        await sharp({ create: { width: 32, height: 24, channels: 3, background: { r: i % 256, g: (i >> 8) % 256, b: (i >> 16) % 256 } } }).png().toFile(file);
-        rows.push({ title: name, body: '', capturedAt });
-      } else {
-        file = path.join(folder, `${name}.txt`);
-        const body = corpus.clipText(i);
-        await fs.writeFile(file, body);
-        rows.push({ title: name, body, capturedAt });
-      }
-      const seconds = capturedAt / 1000;
-      await fs.utimes(file, seconds, seconds);
-    }
+    const files = runBenchChild<{ inbox: string; rows: string }>('write-corpus.js', [work, String(clipCount), String(start), String(spanMs)]);
+    const inbox = files.inbox;
 
     const dir = path.join(work, 'library');
     let library = await Library.create(dir, { passphrase: BENCH_PASSPHRASE, scryptCost: BENCH_SCRYPT_COST });
@@ -87,7 +60,7 @@ async function benchLibrary(clipCount: number): Promise<Record<string, number | 
       ...pageTimes({ from: mid - spanMs / 12, to: mid, limit: 100 }),
       ...pageTimes({ kind: 'text', from: mid - spanMs / 12, to: mid, limit: 100 }),
     ];
-    const queries = Array.from({ length: SEARCH_QUERIES }, (_, i) => corpus.query(i));
+    const queries = benchQueries();
     library.query({ text: queries[0]!, limit: 100 });
     const searchTimes = queries.map((text) => timeMsSync(() => library.query({ text, limit: 100 })));
 
@@ -98,7 +71,7 @@ async function benchLibrary(clipCount: number): Promise<Record<string, number | 
     const peakRssAfterReindex = peakRssMb();
     await library.close();
 
-    const baseline = measureBareFtsBaseline(rows, queries);
+    const baseline = runBenchChild<{ search_p50_ms: number; search_p99_ms: number }>('baseline-child.js', [files.rows]);
     const libraryBytes = await folderBytes(dir);
     return {
       clips: clipCount,
@@ -136,10 +109,7 @@ async function benchLibrary(clipCount: number): Promise<Record<string, number | 
 
 /** Opens the library in a fresh process, as the app does at start-up. */
 function coldOpen(dir: string): { open_ms: number; first_page_ms: number; rss_mb: number; production_kdf_ms: number } {
-  const script = path.join(path.dirname(fileURLToPath(import.meta.url)), 'cold-open.js');
-  const result = spawnSync(process.execPath, [script, dir], { encoding: 'utf8', env: { ...process.env, CLIPSHOT_PASSPHRASE: BENCH_PASSPHRASE } });
-  if (result.status !== 0) throw new Error(`cold open failed: ${result.stderr}`);
-  return JSON.parse(result.stdout) as { open_ms: number; first_page_ms: number; rss_mb: number; production_kdf_ms: number };
+  return runBenchChild('cold-open.js', [dir], { CLIPSHOT_PASSPHRASE: BENCH_PASSPHRASE });
 }
 
 function repeat(times: number, run: () => unknown): number[] {
