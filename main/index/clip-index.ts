@@ -5,7 +5,7 @@ import { checkIndexIntegrity } from './integrity.js';
 import { WRITTEN_COLUMNS, clipColumns, clipToRowParameters, rowToClip, type ClipRow, type IndexedClip } from './indexed-clip.js';
 import { parseClipQuery } from './query-options.js';
 import { planQuery, type QueryPlan } from './query-plan.js';
-import { prepareIndexSchema, recreateIndexTables } from './schema.js';
+import { prepareIndexSchema, recreateIndexTables, refillIndexTables } from './schema.js';
 import { SortKeyAllocator, compareSortPosition, sameCaptureMillisecond } from './sort-key-allocator.js';
 import { encodeCursor } from './sort-key.js';
 
@@ -174,9 +174,18 @@ export class ClipIndex {
     return this.#count.get(query.trash === true ? 1 : 0) as number;
   }
 
-  /** Empties the index (rows, full-text entries, recorded heads), before a rebuild. */
+  /** Empties the index (rows, full-text entries, recorded heads). */
   clear(): void {
     this.transaction(() => recreateIndexTables(this.#db));
+  }
+
+  /**
+   * Empties the index and refills it through `fill` (which calls upsert and friends), building
+   * the full-text index once at the end. Must run inside a transaction the caller holds.
+   */
+  async rebuild(fill: () => Promise<void>): Promise<void> {
+    if (!this.#db.inTransaction) throw new Error('ClipIndex.rebuild must run inside a transaction');
+    return refillIndexTables(this.#db, fill);
   }
 
   /**

@@ -1,7 +1,7 @@
 import type BetterSqlite3 from 'better-sqlite3';
 
 /** Bump when the tables below change: the index is derived, so a mismatch means drop and rebuild. */
-export const INDEX_SCHEMA_VERSION = 1;
+export const INDEX_SCHEMA_VERSION = 2;
 
 // Large columns (notes, body) come last: SQLite reads a record front to back, so filters on the
 // small columns never touch the overflow pages of a long text.
@@ -54,25 +54,16 @@ const CREATE_TABLES = `
     tokenize = 'unicode61 remove_diacritics 2'
   );
 
-  -- The full-text entry and the label rows follow the clip row in the same statement, so no code
-  -- path can update one and forget the other.
+  -- The label rows (and, through FULL_TEXT_TRIGGERS, the full-text entry) follow the clip row in
+  -- the same statement, so no code path can update one and forget the other.
   CREATE TRIGGER idx_clips_inserted AFTER INSERT ON idx_clips BEGIN
-    INSERT INTO idx_fts (rowid, title, notes, body, facets) VALUES (new.sortkey, new.title, new.notes, new.body, new.facets);
     INSERT OR IGNORE INTO idx_tags (tag, trashed, sortkey) SELECT value, new.trashed, new.sortkey FROM json_each(new.tags);
     INSERT OR IGNORE INTO idx_collections (collection, trashed, sortkey) SELECT value, new.trashed, new.sortkey FROM json_each(new.collections);
   END;
 
   CREATE TRIGGER idx_clips_deleted AFTER DELETE ON idx_clips BEGIN
-    INSERT INTO idx_fts (idx_fts, rowid, title, notes, body, facets) VALUES ('delete', old.sortkey, old.title, old.notes, old.body, old.facets);
     DELETE FROM idx_tags WHERE tag IN (SELECT value FROM json_each(old.tags)) AND trashed = old.trashed AND sortkey = old.sortkey;
     DELETE FROM idx_collections WHERE collection IN (SELECT value FROM json_each(old.collections)) AND trashed = old.trashed AND sortkey = old.sortkey;
-  END;
-
-  -- An edit that changes neither text nor filters (most of them) leaves the full-text entry alone.
-  CREATE TRIGGER idx_clips_text_updated AFTER UPDATE OF title, notes, body, facets ON idx_clips
-  WHEN old.title IS NOT new.title OR old.notes IS NOT new.notes OR old.body IS NOT new.body OR old.facets IS NOT new.facets BEGIN
-    INSERT INTO idx_fts (idx_fts, rowid, title, notes, body, facets) VALUES ('delete', old.sortkey, old.title, old.notes, old.body, old.facets);
-    INSERT INTO idx_fts (rowid, title, notes, body, facets) VALUES (new.sortkey, new.title, new.notes, new.body, new.facets);
   END;
 
   CREATE TRIGGER idx_clips_labels_updated AFTER UPDATE OF tags, collections, trashed ON idx_clips
@@ -90,6 +81,27 @@ const CREATE_TABLES = `
   END;
 `;
 
+// Apart from the others so that a rebuild can fill idx_clips without them and build the
+// full-text index once, in sort-key order: rows arriving out of rowid order make FTS5 flush and
+// merge tiny segments over and over, which costs time and memory.
+const FULL_TEXT_TRIGGERS = `
+  CREATE TRIGGER idx_fts_follows_insert AFTER INSERT ON idx_clips BEGIN
+    INSERT INTO idx_fts (rowid, title, notes, body, facets) VALUES (new.sortkey, new.title, new.notes, new.body, new.facets);
+  END;
+
+  CREATE TRIGGER idx_fts_follows_delete AFTER DELETE ON idx_clips BEGIN
+    INSERT INTO idx_fts (idx_fts, rowid, title, notes, body, facets) VALUES ('delete', old.sortkey, old.title, old.notes, old.body, old.facets);
+  END;
+
+  -- An edit that changes neither text nor filters (most of them) leaves the full-text entry alone.
+  CREATE TRIGGER idx_fts_follows_text_update AFTER UPDATE OF title, notes, body, facets ON idx_clips
+  WHEN old.title IS NOT new.title OR old.notes IS NOT new.notes OR old.body IS NOT new.body OR old.facets IS NOT new.facets BEGIN
+    INSERT INTO idx_fts (idx_fts, rowid, title, notes, body, facets) VALUES ('delete', old.sortkey, old.title, old.notes, old.body, old.facets);
+    INSERT INTO idx_fts (rowid, title, notes, body, facets) VALUES (new.sortkey, new.title, new.notes, new.body, new.facets);
+  END;
+`;
+const FULL_TEXT_TRIGGER_NAMES = ['idx_fts_follows_insert', 'idx_fts_follows_delete', 'idx_fts_follows_text_update'];
+
 const INDEX_TABLES = ['idx_fts', 'idx_tags', 'idx_collections', 'idx_shard_heads', 'idx_clips', 'idx_meta'];
 
 /**
@@ -106,6 +118,7 @@ export function prepareIndexSchema(db: BetterSqlite3.Database): boolean {
 export function recreateIndexTables(db: BetterSqlite3.Database): void {
   for (const table of INDEX_TABLES) db.exec(`DROP TABLE IF EXISTS ${table}`);
   db.exec(CREATE_TABLES);
+  db.exec(FULL_TEXT_TRIGGERS);
   db.prepare(`INSERT INTO idx_meta (key, value) VALUES ('schema_version', ?)`).run(String(INDEX_SCHEMA_VERSION));
 }
 
@@ -114,4 +127,16 @@ export function readSchemaVersion(db: BetterSqlite3.Database): number | null {
   if (exists === undefined) return null;
   const row = db.prepare(`SELECT value FROM idx_meta WHERE key = 'schema_version'`).get() as { value: string } | undefined;
   return row === undefined ? null : Number(row.value);
+}
+
+/**
+ * Empties the index, lets `fill` insert every clip with the full-text index left aside, then
+ * builds that in one pass. Call inside a transaction, so that a failure keeps the old index.
+ */
+export async function refillIndexTables(db: BetterSqlite3.Database, fill: () => Promise<void>): Promise<void> {
+  recreateIndexTables(db);
+  for (const trigger of FULL_TEXT_TRIGGER_NAMES) db.exec(`DROP TRIGGER ${trigger}`);
+  await fill();
+  db.exec(FULL_TEXT_TRIGGERS);
+  db.exec(`INSERT INTO idx_fts (idx_fts) VALUES ('rebuild')`);
 }

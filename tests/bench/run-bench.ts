@@ -5,8 +5,10 @@
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import type { ClipQuery } from '../../contract/clips.js';
+import { relaunchWithCoreFlags } from '../../main/cli/core-process.js';
 import { importFiles } from '../../main/library/importer.js';
 import { Library } from '../../main/library/library.js';
 import { changeClipTags } from '../../main/library/operations/clip-edits.js';
@@ -135,6 +137,8 @@ async function folderBytes(dir: string): Promise<number> {
 }
 
 async function main(): Promise<void> {
+  // Measured in a process started as the app's core is, with its heap bound.
+  await relaunchWithCoreFlags(fileURLToPath(import.meta.url));
   const { positionals, values } = parseArgs({ allowPositionals: true, options: { clips: { type: 'string', default: '100000' } } });
   const suite = positionals[0] ?? 'library';
   if (suite !== 'library') throw new Error(`unknown benchmark "${suite}" (available: library)`);

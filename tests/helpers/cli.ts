@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { CORE_NODE_FLAGS } from '../../main/cli/core-process.js';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -21,7 +22,8 @@ export function runCli(args: string[], options: { env?: Record<string, string | 
 }
 
 export function startCli(args: string[], options: { env?: Record<string, string | undefined>; cwd?: string } = {}): ChildProcess {
-  return spawn(process.execPath, [CLI, ...args], {
+  // Started with the core's flags, as bin/clipshot.js would relaunch it: a kill then hits the real process.
+  return spawn(process.execPath, [...CORE_NODE_FLAGS, CLI, ...args], {
     cwd: options.cwd ?? REPO_ROOT,
     env: { ...process.env, CLIPSHOT_PASSPHRASE: TEST_PASSPHRASE, ...options.env },
     stdio: ['pipe', 'pipe', 'pipe'],

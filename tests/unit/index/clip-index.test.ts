@@ -122,6 +122,41 @@ describe('ClipIndex rows', () => {
     expect(index.checkIntegrity()).toEqual([]);
   });
 
+  it('rebuilds from rows given in any order, then keeps the full-text index in step again', async () => {
+    const { index, db } = await openTestIndex();
+    index.upsert([makeClip(1, { text: 'stale words' })]);
+    db.exec('BEGIN');
+    await index.rebuild(async () => {
+      for (const n of [5, 2, 9, 3]) index.upsert([makeClip(n, { text: `zebra number ${n}` })]);
+    });
+    db.exec('COMMIT');
+    expect(index.query({ text: 'stale' }).items).toEqual([]);
+    expect(ids(index.query({ text: 'zebra' }).items)).toEqual([9, 5, 3, 2].map(clipId));
+    expect(index.checkIntegrity()).toEqual([]);
+    index.upsert([makeClip(7, { text: 'zebra after the rebuild' })]);
+    index.remove([clipId(9)]);
+    expect(ids(index.query({ text: 'zebra' }).items)).toEqual([7, 5, 3, 2].map(clipId));
+    expect(index.checkIntegrity()).toEqual([]);
+  });
+
+  it('keeps the old index, triggers included, when a rebuild fails', async () => {
+    const { index, db } = await openTestIndex();
+    index.upsert([makeClip(1, { text: 'survivor' })]);
+    await expect(index.rebuild(async () => undefined)).rejects.toThrow('inside a transaction');
+    db.exec('BEGIN');
+    await expect(
+      index.rebuild(async () => {
+        index.upsert([makeClip(2, { text: 'half done' })]);
+        throw new Error('a shard could not be read');
+      }),
+    ).rejects.toThrow('a shard could not be read');
+    db.exec('ROLLBACK');
+    expect(ids(index.query({ text: 'survivor' }).items)).toEqual([clipId(1)]);
+    index.upsert([makeClip(3, { text: 'survivor too' })]);
+    expect(ids(index.query({ text: 'survivor' }).items)).toEqual([3, 1].map(clipId));
+    expect(index.checkIntegrity()).toEqual([]);
+  });
+
   it('rolls back every write of a transaction that throws', async () => {
     const { index } = await openTestIndex();
     index.upsert([makeClip(1)]);
@@ -196,7 +231,7 @@ describe('ClipIndex integrity check', () => {
   it('reports a full-text index that no longer matches the rows', async () => {
     const { index, db } = await openTestIndex();
     index.upsert([makeClip(1, { text: 'original' }), makeClip(2)]);
-    db.exec(`DROP TRIGGER idx_clips_text_updated; UPDATE idx_clips SET body = 'tampered' WHERE id = '${clipId(1)}'`);
+    db.exec(`DROP TRIGGER idx_fts_follows_text_update; UPDATE idx_clips SET body = 'tampered' WHERE id = '${clipId(1)}'`);
     expect(index.checkIntegrity()).toEqual([expect.stringMatching(/full-text index does not match/)]);
   });
 
