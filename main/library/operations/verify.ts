@@ -1,5 +1,4 @@
 import { isDeepStrictEqual } from 'node:util';
-import type { ClipView } from '../../../contract/clips.js';
 import { SHARD_COUNT } from '../documents/schema.js';
 import type { Library } from '../library.js';
 import type { QuarantinedItem } from '../quarantine.js';
@@ -33,7 +32,9 @@ export async function verifyLibrary(library: Library, onProgress?: (progress: Pr
   }
   for (const message of library.index.checkIntegrity()) problems.push({ area: 'index', severity: 'error', message });
 
-  const clips: ClipView[] = [];
+  // Only the count and the blobs in use are kept: holding every clip would grow with the library.
+  let clipCount = 0;
+  const referenced = new Map<string, string>();
   let shards = 0;
   for (let shard = 0; shard < SHARD_COUNT; shard++) {
     onProgress?.({ stage: 'documents', done: shard, total: SHARD_COUNT });
@@ -45,7 +46,11 @@ export async function verifyLibrary(library: Library, onProgress?: (progress: Pr
       continue;
     }
     for (const clip of contents.clips) {
-      clips.push(clip);
+      clipCount++;
+      if (clip.media) {
+        referenced.set(clip.media.blob, clip.id);
+        if (clip.media.thumb) referenced.set(clip.media.thumb, clip.id);
+      }
       const indexed = library.index.get(clip.id);
       const { shard: _shard, ...indexedView } = indexed ?? { shard };
       if (!indexed) problems.push({ area: 'index', severity: 'error', message: `clip ${clip.id} is missing from the index (run reindex)`, clipId: clip.id });
@@ -53,8 +58,8 @@ export async function verifyLibrary(library: Library, onProgress?: (progress: Pr
     }
   }
   const indexedCount = library.index.count({ trash: false }) + library.index.count({ trash: true });
-  if (indexedCount !== clips.length) {
-    problems.push({ area: 'index', severity: 'error', message: `the index holds ${indexedCount} clips, the documents ${clips.length} (run reindex)` });
+  if (indexedCount !== clipCount) {
+    problems.push({ area: 'index', severity: 'error', message: `the index holds ${indexedCount} clips, the documents ${clipCount} (run reindex)` });
   }
 
   const quarantined = library.quarantine.list();
@@ -62,13 +67,6 @@ export async function verifyLibrary(library: Library, onProgress?: (progress: Pr
     problems.push({ area: 'documents', severity: 'warning', message: `quarantined entry ${item.entryKey} of document ${item.documentId}: ${item.reason}` });
   }
 
-  const referenced = new Map<string, string>();
-  for (const clip of clips) {
-    if (clip.media) {
-      referenced.set(clip.media.blob, clip.id);
-      if (clip.media.thumb) referenced.set(clip.media.thumb, clip.id);
-    }
-  }
   let checked = 0;
   for (const [hash, clipId] of referenced) {
     onProgress?.({ stage: 'blobs', done: checked, total: referenced.size });
@@ -83,7 +81,7 @@ export async function verifyLibrary(library: Library, onProgress?: (progress: Pr
   }
   return {
     ok: problems.every((problem) => problem.severity !== 'error'),
-    clips: clips.length,
+    clips: clipCount,
     shards,
     blobsChecked: checked,
     unreferencedBlobs,
