@@ -1,4 +1,4 @@
-// Loaded first by bin/clipshot.js and the benchmark, so it imports nothing heavy.
+// Loaded by the CLI's entry (main/cli/main.ts) and the benchmark before anything heavy, so it imports nothing heavy.
 import { spawn } from 'node:child_process';
 
 /**

@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import { runThroughControlSocket } from '../control/control-client.js';
 import type { CommandOutput } from '../control/protocol.js';
 import { defaultLibraryDir, libraryPaths } from '../library/library-paths.js';
+import { relaunchWithCoreFlags } from './core-process.js';
 import { describeError } from './describe-error.js';
 import { parseCommandLine, UsageError } from './parse-args.js';
 import { USAGE } from './usage.js';
@@ -20,6 +21,10 @@ export async function main(argv: string[]): Promise<number> {
     terminalOutput.stdout(USAGE);
     return 0;
   }
+  // Help and usage errors are answered without it; anything that may open the library runs
+  // with the core's heap flags, before stdin is read so that the relaunched process gets it.
+  const script = process.argv[1];
+  if (script) await relaunchWithCoreFlags(script);
   const dir = libraryOption ?? process.env.CLIPSHOT_LIBRARY ?? defaultLibraryDir();
   // Heavy modules (Automerge, SQLite, sharp) load only when this process opens the library itself.
   if (request.command === 'keys') return (await import('./key-commands.js')).runKeyCommand(dir, request, terminalOutput);
