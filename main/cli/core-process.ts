@@ -11,8 +11,8 @@ import { spawn } from 'node:child_process';
 export const CORE_NODE_FLAGS = ['--max-old-space-size=512', '--max-semi-space-size=8'];
 
 /** Whether this process already runs with a heap bound, ours or one the person chose. */
-export function hasHeapBound(execArgv: string[] = process.execArgv, nodeOptions = process.env.NODE_OPTIONS ?? ''): boolean {
-  return [...execArgv, ...nodeOptions.split(/\s+/)].some((flag) => flag.startsWith('--max-old-space-size'));
+function hasHeapBound(): boolean {
+  return [...process.execArgv, ...(process.env.NODE_OPTIONS ?? '').split(/\s+/)].some((flag) => flag.startsWith('--max-old-space-size'));
 }
 
 /**

@@ -216,7 +216,7 @@ export class Library {
    * changes made before scheduling have run when this one does.
    */
   #scheduleUnload(): void {
-    if (this.#unloadTimer || this.shards.loadedShards().length <= MAX_LOADED_SHARDS) return;
+    if (this.#unloadTimer || this.shards.loadedCount <= MAX_LOADED_SHARDS) return;
     const scheduledAt = performance.now();
     this.#unloadTimer = setTimeout(() => {
       this.#unloadTimer = null;

@@ -1,7 +1,7 @@
 // `npm run bench -- library [--clips N]`: builds a library of N synthetic clips through the real
 // import pipeline and prints JSON figures (every key ends in its unit), with a bare FTS5 baseline
-// measured in the same run. Making the corpus and the baseline run in child processes, so the
-// peak RSS reported is the library's own.
+// measured in the same run. The corpus is made and the baseline measured in child processes,
+// so the peak RSS reported is the library's own.
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';

@@ -53,6 +53,10 @@ export class ShardDocuments {
     return this.storage.hasDocument(this.documentId(shard));
   }
 
+  get loadedCount(): number {
+    return this.#handles.size;
+  }
+
   loadedShards(): number[] {
     return [...this.#handles.keys()].sort((a, b) => a - b);
   }
@@ -85,9 +89,9 @@ export class ShardDocuments {
     const handle = loaded ? await loaded : null;
     // Unloaded meanwhile: everything it held was saved first, so storage has it.
     if (handle?.isReady()) return read(handle.doc(), handle.heads());
-    const documentId = this.documentId(shard);
-    const chunks = [...(await this.storage.loadRange([documentId, 'snapshot'])), ...(await this.storage.loadRange([documentId, 'incremental']))];
-    const doc = Automerge.loadIncremental(Automerge.init<ShardDoc>(), Buffer.concat(chunks.flatMap((chunk) => (chunk.data ? [chunk.data] : []))));
+    const storage = this.repo.storageSubsystem;
+    if (!storage) throw new Error('the repo has no storage');
+    const doc = (await storage.loadDoc<ShardDoc>(this.documentId(shard))) ?? Automerge.init<ShardDoc>();
     try {
       return read(doc, encodeHeads(Automerge.getHeads(doc)));
     } finally {
@@ -103,8 +107,7 @@ export class ShardDocuments {
    * document matters: Automerge's memory lives in WebAssembly, which garbage collection rarely
    * reclaims on its own. Call only from the library's write queue, with everything saved.
    */
-  async unloadIdle(changedBefore: number): Promise<number> {
-    let unloaded = 0;
+  async unloadIdle(changedBefore: number): Promise<void> {
     for (const [shard, pending] of this.#handles) {
       if (this.#handles.size <= MAX_LOADED_SHARDS) break;
       if ((this.#lastChangedAt.get(shard) ?? Infinity) >= changedBefore) continue;
@@ -115,9 +118,7 @@ export class ShardDocuments {
       handle.removeAllListeners();
       await this.repo.removeFromCache(handle.documentId);
       Automerge.free(doc);
-      unloaded++;
     }
-    return unloaded;
   }
 
   async #open(shard: number): Promise<DocHandle<ShardDoc>> {

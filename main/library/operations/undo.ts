@@ -13,7 +13,7 @@ const UNDOABLE = /^(edit|tag|collections|trash|restore|undo) ([0-9a-z]{26})$/;
  */
 export async function undoLastChange(library: Library, idOrPrefix: string): Promise<{ clip: ClipView; undone: string }> {
   const id = library.resolveId(idOrPrefix);
-  const earlier = await library.shards.read(shardOfClip(id), (doc) => {
+  const { operation, state } = await library.shards.read(shardOfClip(id), (doc) => {
     const last = getChangesMetaSince(doc, [])
       .reverse()
       .find((change) => UNDOABLE.exec(change.message ?? '')?.[2] === id);
@@ -24,7 +24,6 @@ export async function undoLastChange(library: Library, idOrPrefix: string): Prom
     const state = { title: before.title.toString(), notes: before.notes.toString(), tags: { ...before.tags }, collections: { ...before.collections }, deletedAt: before.deletedAt };
     return { operation: last.message!.split(' ')[0]!, state };
   });
-  const { operation, state } = earlier;
   const clip = await library.changeClip(id, 'undo', (entry, current) => {
     entry.title = new ImmutableString(state.title);
     updateText(current, ['clips', id, 'notes'], state.notes);
