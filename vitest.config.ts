@@ -1,12 +1,19 @@
+import vue from '@vitejs/plugin-vue';
 import { defineConfig } from 'vitest/config';
+
+// Tests spawn real child processes, ffmpeg, scrypt and Chromium; a 2-core machine needs headroom.
+const shared = { testTimeout: 60_000, hookTimeout: 60_000 };
 
 export default defineConfig({
   test: {
-    include: ['tests/**/*.test.ts'],
-    // Tests spawn real child processes, ffmpeg and scrypt; a 2-core machine needs headroom.
-    testTimeout: 60_000,
-    hookTimeout: 60_000,
     pool: 'forks',
     maxWorkers: 2,
+    projects: [
+      { test: { ...shared, name: 'core', include: ['tests/**/*.test.ts'], exclude: ['tests/renderer/**', 'tests/e2e/**'] } },
+      // Components run in happy-dom, against the real core through tests/helpers/direct-api.ts.
+      { plugins: [vue()], test: { ...shared, name: 'renderer', include: ['tests/renderer/**/*.test.ts'], environment: 'happy-dom' } },
+      // A real `clipshot serve` driven through Debian's Chromium.
+      { test: { ...shared, name: 'e2e', include: ['tests/e2e/**/*.test.ts'], testTimeout: 120_000 } },
+    ],
   },
 });

@@ -1,4 +1,5 @@
 // The typed contract shared by main, preload and renderer: what a clip looks like from outside the core.
+import type { ClipSortField } from './api.js';
 
 export const CLIP_KINDS = ['image', 'video', 'text'] as const;
 export type ClipKind = (typeof CLIP_KINDS)[number];
@@ -49,9 +50,17 @@ export interface ClipQuery {
   /** Full-text words; every word must match (title, notes, text, recognised text). */
   text?: string;
   trash?: boolean;
+  /** The capture-time direction, for the CLI; give `direction` instead when using `orderBy`. */
   sort?: SortOrder;
+  /** What the list is ordered by (default captured). */
+  orderBy?: ClipSortField;
+  /** Default: newest first for captured and imported, A to Z for title. */
+  direction?: 'asc' | 'desc';
   limit?: number;
+  /** From the previous page of the same order; not together with `offset`. */
   cursor?: string;
+  /** Rows to skip (a virtualised grid jumping to a row); not together with `cursor`. */
+  offset?: number;
 }
 
 export interface ClipPage<T> {

@@ -27,21 +27,7 @@ export async function runWithOwnLibrary(dir: string, request: CommandRequest, te
   }
 }
 
-export async function serve(dir: string, terminalOutput: CommandOutput): Promise<number> {
-  const library = await openOrCreate(dir, true, terminalOutput);
-  const server = await startControlServer(library.paths.controlSocket, (request, output) => runLibraryCommand(library, request, output));
-  terminalOutput.stdout(`ClipShot is serving the library at ${library.paths.dir}\ncontrol socket: ${server.socketPath}\n`);
-  await new Promise<void>((resolve) => {
-    process.once('SIGINT', resolve);
-    process.once('SIGTERM', resolve);
-  });
-  await server.close();
-  await library.close();
-  terminalOutput.stdout('stopped\n');
-  return 0;
-}
-
-function runLibraryCommand(library: Library, request: CommandRequest, output: CommandOutput, signal?: AbortSignal): Promise<number> {
+export function runLibraryCommand(library: Library, request: CommandRequest, output: CommandOutput, signal?: AbortSignal): Promise<number> {
   const handler = LIBRARY_COMMANDS[request.command];
   if (!handler) {
     output.stderr(`clipshot: the running instance cannot run "${request.command}"\n`);
@@ -53,7 +39,7 @@ function runLibraryCommand(library: Library, request: CommandRequest, output: Co
   });
 }
 
-async function openOrCreate(dir: string, createIfMissing: boolean, terminalOutput: CommandOutput): Promise<Library> {
+export async function openOrCreate(dir: string, createIfMissing: boolean, terminalOutput: CommandOutput): Promise<Library> {
   if (await Library.exists(dir)) return openLibraryForCli(dir);
   if (!createIfMissing) throw new LibraryNotFoundError(libraryPaths(dir).dir);
   return createLibraryForCli(dir, (text) => terminalOutput.stderr(text));

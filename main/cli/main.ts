@@ -28,7 +28,7 @@ export async function main(argv: string[]): Promise<number> {
   const dir = libraryOption ?? process.env.CLIPSHOT_LIBRARY ?? defaultLibraryDir();
   // Heavy modules (Automerge, SQLite, sharp) load only when this process opens the library itself.
   if (request.command === 'keys') return (await import('./key-commands.js')).runKeyCommand(dir, request, terminalOutput);
-  if (request.command === 'serve') return (await import('./local-runner.js')).serve(dir, terminalOutput);
+  if (request.command === 'serve') return (await import('./serve-command.js')).runServe(dir, request, terminalOutput);
   if (request.command === 'import' && request.positionals.includes('-')) request.stdinText = readStdin();
 
   const paths = libraryPaths(dir);

@@ -34,7 +34,7 @@ export const COMMANDS: Record<string, { options: OptionSpec; positionals: [numbe
   export: { options: { out: { type: 'string' } }, positionals: [1, 1] },
   reindex: { options: {}, positionals: [0, 0] },
   verify: { options: {}, positionals: [0, 0] },
-  serve: { options: {}, positionals: [0, 0] },
+  serve: { options: { port: { type: 'string' }, host: { type: 'string' } }, positionals: [0, 0] },
   keys: { options: {}, positionals: [1, 2] },
 };
 

@@ -16,7 +16,7 @@ Commands:
   export ID --out FILE               write the clip's original (or text) to FILE
   reindex [--json]                   rebuild the search index from the documents
   verify [--json]                    check database, index, documents and blobs
-  serve                              keep the library open; other commands run through it
+  serve [--port N] [--host H]         open the library, serve the app at the printed URL (loopback unless --host), and run other commands through it
   keys list|add-passphrase|change-passphrase|add-keychain|remove SLOT
                                      manage the unlock methods of the library key
 

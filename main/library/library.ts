@@ -1,4 +1,4 @@
-import { Repo, type PeerId } from '@automerge/automerge-repo';
+import { Repo, type DocumentId, type NetworkAdapterInterface, type PeerId } from '@automerge/automerge-repo';
 import { randomUUID } from 'node:crypto';
 import fs from 'node:fs/promises';
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
@@ -11,6 +11,7 @@ import { BlobStore } from './blobs/blob-store.js';
 import { openLibraryDatabase, readMeta, writeMeta, type LibraryDatabase } from './database.js';
 import { MAX_LOADED_SHARDS, ShardDocuments } from './documents/shard-documents.js';
 import { toClipEntryDoc, type ClipEntryDoc, type ShardDoc } from './documents/schema.js';
+import type { ChangedEntries } from './documents/shard-documents.js';
 import { AmbiguousIdError, ClipNotFoundError, LibraryError, LibraryNotFoundError } from './errors.js';
 import { shardOfClip } from './ids.js';
 import { libraryPaths, type LibraryPaths } from './library-paths.js';
@@ -20,6 +21,11 @@ import { SqliteStorageAdapter } from './storage/sqlite-storage-adapter.js';
 import { reindexLibrary } from './operations/reindex.js';
 
 const UNLOAD_DELAY_MS = 250;
+/** Changes from peers are saved (and the index marked as matching them) this long after they arrive. */
+const PEER_SAVE_DELAY_MS = 50;
+
+/** Called after the index took a change: the clips it touched, or null when a whole shard was re-read. */
+export type IndexChangeListener = (clipIds: string[] | null) => void;
 
 export type LibraryUnlock =
   | { method: 'passphrase'; passphrase: string }
@@ -41,6 +47,9 @@ export class Library {
   #storageFailure: LibraryError | null = null;
   #documentsChanged = false;
   #unloadTimer: NodeJS.Timeout | null = null;
+  readonly #indexListeners = new Set<IndexChangeListener>();
+  readonly #peerChangedShards = new Set<number>();
+  #peerSaveTimer: NodeJS.Timeout | null = null;
 
   private constructor(
     readonly paths: LibraryPaths,
@@ -89,9 +98,18 @@ export class Library {
       const quarantine = new Quarantine(db);
       const blobs = new BlobStore(paths.blobs, { contentKey: keys.blobContentKey, nameKey: keys.blobNameKey });
       // The listener runs only on later changes, by which time the indexer exists.
-      const shards = new ShardDocuments(repo, storage, libraryId, (shard, doc, changed) => indexer.onShardChange(shard, doc, changed));
+      const shards = new ShardDocuments(repo, storage, libraryId, (shard, doc, changed, local) => library.#onShardChange(shard, doc, changed, local));
       const indexer = new ShardIndexer(db, index, quarantine, shards);
       const library = new Library(paths, libraryId, db, storage, repo, shards, index, blobs, quarantine, indexer);
+      // Peers (the renderer's windows, later other devices) are told about nothing, and may sync
+      // only the shards that the core opened for them.
+      repo.shareConfig = {
+        announce: async () => false,
+        access: async (_peer, documentId) => {
+          const shard = shards.shardOfDocument(documentId);
+          return shard !== null && shards.isPinned(shard);
+        },
+      };
       await blobs.cleanTemporaryFiles();
       // A new or upgraded index schema starts empty: fill it from the documents.
       if (index.needsRebuild) await reindexLibrary(library);
@@ -124,6 +142,54 @@ export class Library {
   query(query: ClipQuery): ClipPage<ClipView> {
     const page = this.index.query(query);
     return { items: page.items.map(({ shard: _shard, ...view }) => view), nextCursor: page.nextCursor };
+  }
+
+  // ---- peers: windows and devices that sync shard documents ----
+
+  connectPeers(adapter: NetworkAdapterInterface): void {
+    this.repo.networkSubsystem.addNetworkAdapter(adapter);
+  }
+
+  /** Opens the shard holding a clip for peers to sync and edit, until closeClipForPeers. */
+  async openClipForPeers(idOrPrefix: string): Promise<{ clipId: string; shard: number; documentId: DocumentId }> {
+    const clipId = this.resolveId(idOrPrefix);
+    const shard = shardOfClip(clipId);
+    await this.write(async () => {
+      await this.shards.pin(shard);
+    });
+    return { clipId, shard, documentId: this.shards.documentId(shard) };
+  }
+
+  closeClipForPeers(clipId: string): void {
+    this.shards.unpin(shardOfClip(clipId));
+    this.#scheduleUnload();
+  }
+
+  onIndexChanged(listener: IndexChangeListener): () => void {
+    this.#indexListeners.add(listener);
+    return () => this.#indexListeners.delete(listener);
+  }
+
+  #onShardChange(shard: number, doc: ShardDoc, changed: ChangedEntries, local: boolean): void {
+    this.indexer.onShardChange(shard, doc, changed);
+    if (!local) this.#schedulePeerSave(shard);
+    for (const listener of this.#indexListeners) listener(changed);
+  }
+
+  /**
+   * automerge-repo saves a peer's changes by itself, but the index must learn that it matches
+   * the saved heads (or the next open re-reads the shard), and that happens on the write queue.
+   */
+  #schedulePeerSave(shard: number): void {
+    this.#peerChangedShards.add(shard);
+    if (this.#peerSaveTimer) return;
+    this.#peerSaveTimer = setTimeout(() => {
+      this.#peerSaveTimer = null;
+      const shards = [...this.#peerChangedShards];
+      this.#peerChangedShards.clear();
+      this.write(() => this.#save(shards)).catch(() => undefined);
+    }, PEER_SAVE_DELAY_MS);
+    this.#peerSaveTimer.unref();
   }
 
   // ---- writing (documents; the index follows through change events) ----
@@ -242,6 +308,9 @@ export class Library {
   async close(): Promise<void> {
     if (this.#unloadTimer) clearTimeout(this.#unloadTimer);
     this.#unloadTimer = null;
+    if (this.#peerSaveTimer) clearTimeout(this.#peerSaveTimer);
+    this.#peerSaveTimer = null;
+    if (this.#peerChangedShards.size > 0) await this.write(() => this.#save([...this.#peerChangedShards])).catch(() => undefined);
     try {
       await this.flush();
       await this.repo.flush();

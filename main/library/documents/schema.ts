@@ -7,43 +7,8 @@ export const SHARD_SCHEMA_VERSION = 1;
 export const SHARD_COUNT = 256;
 export const SHARD_DOC_TYPE = 'clipshot/clip-shard';
 
-/**
- * A clip entry as stored in a shard document. Scalar strings are ImmutableString (one op,
- * not one op per character); notes are collaborative text because people type them.
- */
-export interface ClipEntryDoc {
-  id: ImmutableString;
-  kind: ImmutableString;
-  title: ImmutableString;
-  notes: string;
-  tags: Record<string, true>;
-  collections: Record<string, true>;
-  capturedAt: number;
-  importedAt: number;
-  updatedAt: number;
-  deletedAt: number | null;
-  contentHash: ImmutableString;
-  media: ClipMediaDoc | null;
-  text: ImmutableString;
-  sourceName: ImmutableString;
-}
-
-export interface ClipMediaDoc {
-  blob: ImmutableString;
-  mime: ImmutableString;
-  size: number;
-  width?: number;
-  height?: number;
-  durationMs?: number;
-  thumb?: ImmutableString;
-}
-
-export interface ShardDoc {
-  schema: number;
-  type: ImmutableString;
-  shard: number;
-  clips: Record<string, ClipEntryDoc>;
-}
+export type { ClipEntryDoc, ClipMediaDoc, ShardDoc } from '../../../contract/shard-document.js';
+import type { ClipEntryDoc, ClipMediaDoc } from '../../../contract/shard-document.js';
 
 // Peers and older versions may have written plain strings; both read the same.
 const scalarString = z.union([z.string(), z.custom<ImmutableString>((value) => isImmutableString(value))]).transform((value) => value.toString());

@@ -6,7 +6,8 @@ import { SHARD_COUNT, SHARD_DOC_TYPE, SHARD_SCHEMA_VERSION, type ShardDoc } from
 
 /** Which clip entries a change touched; null when the whole shard must be re-read. */
 export type ChangedEntries = string[] | null;
-export type ShardChangeListener = (shard: number, doc: ShardDoc, changed: ChangedEntries) => void;
+/** `local` is false for changes that arrived from a peer (another window, another device). */
+export type ShardChangeListener = (shard: number, doc: ShardDoc, changed: ChangedEntries, local: boolean) => void;
 
 /**
  * automerge-repo keeps a loaded document until told otherwise, and a document that has taken
@@ -28,6 +29,9 @@ export class ShardDocuments {
   readonly #handles = new Map<number, Promise<DocHandle<ShardDoc>>>();
   readonly #documentIds: DocumentId[];
   readonly #lastChangedAt = new Map<number, number>();
+  /** Shards a peer has open, by number of openers: never unloaded, or the peer's edits would land nowhere. */
+  readonly #pinned = new Map<number, number>();
+  #changingLocally = false;
 
   constructor(
     private readonly repo: Repo,
@@ -55,6 +59,23 @@ export class ShardDocuments {
 
   get loadedCount(): number {
     return this.#handles.size;
+  }
+
+  isPinned(shard: number): boolean {
+    return this.#pinned.has(shard);
+  }
+
+  /** Keeps the shard loaded until as many unpin calls; call from the write queue (it loads the shard). */
+  async pin(shard: number): Promise<DocHandle<ShardDoc>> {
+    const handle = await this.handle(shard);
+    this.#pinned.set(shard, (this.#pinned.get(shard) ?? 0) + 1);
+    return handle;
+  }
+
+  unpin(shard: number): void {
+    const count = this.#pinned.get(shard) ?? 0;
+    if (count <= 1) this.#pinned.delete(shard);
+    else this.#pinned.set(shard, count - 1);
   }
 
   loadedShards(): number[] {
@@ -110,7 +131,7 @@ export class ShardDocuments {
   async unloadIdle(changedBefore: number): Promise<void> {
     for (const [shard, pending] of this.#handles) {
       if (this.#handles.size <= MAX_LOADED_SHARDS) break;
-      if ((this.#lastChangedAt.get(shard) ?? Infinity) >= changedBefore) continue;
+      if ((this.#lastChangedAt.get(shard) ?? Infinity) >= changedBefore || this.#pinned.has(shard)) continue;
       this.#handles.delete(shard);
       this.#lastChangedAt.delete(shard);
       const handle = await pending;
@@ -126,7 +147,7 @@ export class ShardDocuments {
     const handle = this.isStored(shard) ? await this.#find(documentId) : this.repo.import<ShardDoc>(genesisShard(shard), { docId: documentId });
     handle.on('change', (payload: DocHandleChangePayload<ShardDoc>) => {
       this.#lastChangedAt.set(shard, performance.now());
-      this.onChange(shard, payload.doc, changedEntries(payload.patches));
+      this.onChange(shard, payload.doc, changedEntries(payload.patches), this.#changingLocally);
     });
     this.#lastChangedAt.set(shard, performance.now());
     return handle;
@@ -145,7 +166,13 @@ export class ShardDocuments {
 
   async change(shard: number, message: string, edit: (doc: ShardDoc) => void): Promise<void> {
     const handle = await this.handle(shard);
-    handle.change(edit, { message, time: Math.floor(Date.now() / 1000) });
+    // DocHandle.change emits its change event synchronously, so the flag covers exactly this change.
+    this.#changingLocally = true;
+    try {
+      handle.change(edit, { message, time: Math.floor(Date.now() / 1000) });
+    } finally {
+      this.#changingLocally = false;
+    }
   }
 
   /** Writes the given shards' pending changes to storage; returns their heads as saved. */

@@ -1,11 +1,8 @@
 import { ImmutableString, updateText } from '@automerge/automerge';
+import { normalizeNotesInput, normalizeTagInput, normalizeTitleInput, type RuleResult } from '../../../contract/clip-rules.js';
 import type { ClipView } from '../../../contract/clips.js';
 import { InvalidEditError } from '../errors.js';
 import type { Library } from '../library.js';
-
-const MAX_TITLE = 500;
-const MAX_NOTES = 100_000;
-const MAX_TAG = 64;
 
 export interface ClipFieldsEdit {
   title?: string;
@@ -57,21 +54,18 @@ export async function restoreClip(library: Library, id: string): Promise<ClipVie
 }
 
 export function normalizeTag(raw: string): string {
-  const tag = raw.normalize('NFC').trim().replace(/\s+/g, ' ');
-  if (tag.length === 0) throw new InvalidEditError('a tag cannot be empty');
-  if (tag.length > MAX_TAG) throw new InvalidEditError(`a tag can have at most ${MAX_TAG} characters`);
-  if (/[\p{Cc},]/u.test(tag)) throw new InvalidEditError(`a tag cannot contain commas or control characters: ${JSON.stringify(raw)}`);
-  return tag;
+  return accepted(normalizeTagInput(raw));
 }
 
 function checkTitle(raw: string): string {
-  const title = raw.normalize('NFC').replace(/[\r\n\t]+/g, ' ').trim();
-  if (title.length > MAX_TITLE) throw new InvalidEditError(`a title can have at most ${MAX_TITLE} characters`);
-  if (/\p{Cc}/u.test(title)) throw new InvalidEditError('a title cannot contain control characters');
-  return title;
+  return accepted(normalizeTitleInput(raw));
 }
 
 function checkNotes(raw: string): string {
-  if (raw.length > MAX_NOTES) throw new InvalidEditError(`notes can have at most ${MAX_NOTES} characters`);
-  return raw.normalize('NFC');
+  return accepted(normalizeNotesInput(raw));
+}
+
+function accepted(result: RuleResult): string {
+  if (!result.ok) throw new InvalidEditError(result.reason);
+  return result.value;
 }

@@ -1,0 +1,208 @@
+// ClipShotApi: everything the renderer may ask of the core, whichever transport carries it
+// (Electron IPC through the preload, or a WebSocket to `clipshot serve`). Every request is
+// checked against its schema on the core's side before anything runs.
+import { z } from 'zod';
+import { CLIP_KINDS, type ClipKind, type ClipPage, type ClipView } from './clips.js';
+
+export const CLIP_SORT_FIELDS = ['captured', 'imported', 'title'] as const;
+export type ClipSortField = (typeof CLIP_SORT_FIELDS)[number];
+
+const clipId = z.string().regex(/^[0-9a-z]{26}$/, 'not a clip id');
+const tagName = z.string().min(1).max(64);
+const shortText = z.string().max(1000);
+
+export const clipListQuerySchema = z
+  .object({
+    kind: z.enum(CLIP_KINDS).optional(),
+    tag: tagName.optional(),
+    collection: tagName.optional(),
+    from: z.number().finite().optional(),
+    to: z.number().finite().optional(),
+    hasText: z.boolean().optional(),
+    /** Search words; every word must match (title, notes, text). */
+    text: shortText.optional(),
+    trash: z.boolean().optional(),
+    /** What the list is ordered by (default captured). */
+    orderBy: z.enum(CLIP_SORT_FIELDS).optional(),
+    /** Default: newest first for captured and imported, A to Z for title. */
+    direction: z.enum(['asc', 'desc']).optional(),
+    limit: z.number().int().min(1).max(1000).optional(),
+    /** Either a cursor from the previous page, or an offset (a virtualised grid jumping to a row). */
+    cursor: z.string().max(200).optional(),
+    offset: z.number().int().min(0).max(10_000_000).optional(),
+  })
+  .strict()
+  .refine((query) => query.cursor === undefined || query.offset === undefined, 'give a cursor or an offset, not both');
+export type ClipListQuery = z.infer<typeof clipListQuerySchema>;
+
+export interface LibraryOverview {
+  libraryId: string;
+  /** Clips not in the trash. */
+  total: number;
+  trash: number;
+  kinds: Record<ClipKind, number>;
+  /** Most used first. */
+  tags: { name: string; count: number }[];
+  collections: { name: string; count: number }[];
+}
+
+export const TIMELINE_BUCKETS = ['year', 'month', 'day', 'hour'] as const;
+export type TimelineBucketSize = (typeof TIMELINE_BUCKETS)[number];
+export interface TimelineBucket {
+  /** Start of the bucket (UTC), ms since the epoch. */
+  start: number;
+  count: number;
+}
+
+/** Where a clip's metadata lives: one entry (`clips[clipId]`) of a catalog shard document. */
+export interface ClipDocumentRef {
+  clipId: string;
+  documentUrl: string;
+  shard: number;
+}
+
+export interface ClipHistoryEntry {
+  /** edit | tag | collections | trash | restore | undo | import */
+  operation: string;
+  /** Seconds since the epoch, as the change records it (0 when unknown). */
+  time: number;
+  /** The first characters of the device's actor id, to tell devices and windows apart. */
+  actor: string;
+}
+
+export interface ImportFailure {
+  name: string;
+  code: string;
+  reason: string;
+}
+
+export interface ImportProgress {
+  importId: string;
+  /** Files whose outcome is final. */
+  done: number;
+  /** Files asked for (folders count the files found so far). */
+  total: number;
+  imported: string[];
+  duplicates: { name: string; existingId: string }[];
+  failed: ImportFailure[];
+  finished: boolean;
+  cancelled: boolean;
+}
+
+export type ApiEvent =
+  /** The index changed: pages shown may be stale. `clipIds` lists the clips touched when known. */
+  | { type: 'library-changed'; clipIds: string[] | null }
+  | { type: 'import-progress'; progress: ImportProgress };
+
+const clipIdParams = z.object({ id: clipId }).strict();
+const clipIdsParams = z.object({ ids: z.array(clipId).min(1).max(10_000) }).strict();
+
+/** Every method's request schema. A method not listed here does not exist. */
+export const API_REQUEST_SCHEMAS = {
+  listClips: clipListQuerySchema,
+  countClips: clipListQuerySchema,
+  getClip: clipIdParams,
+  overview: z.object({}).strict(),
+  timeline: z.object({ query: clipListQuerySchema, bucket: z.enum(TIMELINE_BUCKETS) }).strict(),
+  openClipDocument: clipIdParams,
+  closeClipDocument: clipIdParams,
+  clipHistory: clipIdParams,
+  editClip: z.object({ id: clipId, title: z.string().max(10_000).optional(), notes: z.string().max(1_000_000).optional() }).strict(),
+  changeTags: z.object({ id: clipId, add: z.array(tagName).max(100).optional(), remove: z.array(tagName).max(100).optional() }).strict(),
+  trashClips: clipIdsParams,
+  restoreClips: clipIdsParams,
+  undoClip: clipIdParams,
+  /** Imports files uploaded to `serve` (POST /upload) by their upload ids. */
+  importUploads: z.object({ uploads: z.array(z.object({ uploadId: z.string().regex(/^[0-9a-f]{32}$/), name: z.string().min(1).max(1000) }).strict()).min(1).max(10_000) }).strict(),
+  /** Imports local files and folders by path (Electron, where the renderer is given real paths). */
+  importPaths: z.object({ paths: z.array(z.string().min(1).max(4096)).min(1).max(10_000) }).strict(),
+  importText: z.object({ text: z.string().min(1).max(16 * 1024 * 1024), title: z.string().max(500).optional() }).strict(),
+  cancelImport: z.object({ importId: z.string().regex(/^[0-9a-f]{32}$/) }).strict(),
+} as const;
+
+export type ApiMethod = keyof typeof API_REQUEST_SCHEMAS;
+export const API_METHODS = Object.keys(API_REQUEST_SCHEMAS) as ApiMethod[];
+export type ApiParams<M extends ApiMethod> = z.input<(typeof API_REQUEST_SCHEMAS)[M]>;
+
+/** What each method resolves to. */
+export interface ApiResults {
+  listClips: ClipPage<ClipView>;
+  countClips: number;
+  getClip: ClipView;
+  overview: LibraryOverview;
+  timeline: TimelineBucket[];
+  openClipDocument: ClipDocumentRef;
+  closeClipDocument: null;
+  clipHistory: ClipHistoryEntry[];
+  editClip: ClipView;
+  changeTags: ClipView;
+  trashClips: ClipView[];
+  restoreClips: ClipView[];
+  undoClip: { clip: ClipView; undone: string };
+  importUploads: { importId: string };
+  importPaths: { importId: string };
+  importText: { clipId: string; duplicateOf: string | null };
+  cancelImport: null;
+}
+
+/** The request/response part of the API, as every transport carries it. */
+export type ClipShotRequests = { [M in ApiMethod]: (params: ApiParams<M>) => Promise<ApiResults[M]> };
+
+/** Which of a clip's files a URL serves. */
+export type MediaVariant = 'original' | 'thumbnail';
+
+/** The whole API as the renderer sees it. */
+export interface ClipShotApi extends ClipShotRequests {
+  /** A URL the renderer can put in an <img>/<video> src (range requests work for video). */
+  mediaUrl(clipId: string, variant: MediaVariant, options?: { download?: boolean }): string;
+  /** Calls `listener` for every event until the returned function is called. */
+  onEvent(listener: (event: ApiEvent) => void): () => void;
+}
+
+export const API_ERROR_CODES = [
+  'invalid-request', // the request does not match its schema, or names no method
+  'not-found', // no such clip (or upload, or import)
+  'ambiguous', // an id prefix matches several clips
+  'invalid-edit', // the edit breaks a rule (title length, tag characters, ...)
+  'invalid-query',
+  'unsupported', // this transport cannot do that (e.g. importPaths under serve)
+  'rate-limited',
+  'unauthorized',
+  'storage-failure', // the library must be reopened
+  'disconnected', // the connection to the core was lost before the answer came
+  'internal',
+] as const;
+export type ApiErrorCode = (typeof API_ERROR_CODES)[number];
+
+/** An error as it crosses a transport: a code a program can act on, a message a person can read. */
+export interface ApiErrorData {
+  code: ApiErrorCode;
+  message: string;
+}
+
+export class ApiError extends Error implements ApiErrorData {
+  constructor(
+    readonly code: ApiErrorCode,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'ApiError';
+  }
+
+  static from(data: unknown): ApiError {
+    const parsed = z.object({ code: z.enum(API_ERROR_CODES), message: z.string() }).safeParse(data);
+    return parsed.success ? new ApiError(parsed.data.code, parsed.data.message) : new ApiError('internal', 'the core sent a malformed error');
+  }
+
+  toJSON(): ApiErrorData {
+    return { code: this.code, message: this.message };
+  }
+}
+
+/** Wire format of the WebSocket API (and the shape the Electron bridge mirrors). */
+export const apiRequestMessageSchema = z.object({ id: z.number().int().nonnegative(), method: z.string().max(64), params: z.unknown() }).strict();
+export type ApiRequestMessage = z.infer<typeof apiRequestMessageSchema>;
+export type ApiServerMessage =
+  | { id: number; result: unknown }
+  | { id: number; error: ApiErrorData }
+  | { event: ApiEvent };

@@ -1,0 +1,28 @@
+import type { z } from 'zod';
+import { ApiError, type ApiErrorCode } from '../../contract/api.js';
+import { InvalidQueryError } from '../index/errors.js';
+import { ImportRejection } from '../library/import/rejection.js';
+import { LibraryError } from '../library/errors.js';
+
+const LIBRARY_CODES: Record<string, ApiErrorCode> = {
+  'clip-not-found': 'not-found',
+  'blob-not-found': 'not-found',
+  'ambiguous-id': 'ambiguous',
+  'invalid-edit': 'invalid-edit',
+  'storage-failure': 'storage-failure',
+};
+
+/** What crosses a transport: a typed ApiError. Unexpected failures keep their message (it is our own) but not their stack. */
+export function toApiError(error: unknown): ApiError {
+  if (error instanceof ApiError) return error;
+  if (error instanceof InvalidQueryError) return new ApiError('invalid-query', error.message);
+  if (error instanceof ImportRejection) return new ApiError('invalid-request', error.message);
+  if (error instanceof LibraryError) return new ApiError(LIBRARY_CODES[error.code] ?? 'internal', error.message);
+  return new ApiError('internal', error instanceof Error ? error.message : String(error));
+}
+
+export function invalidRequest(method: string, error: z.ZodError): ApiError {
+  const issue = error.issues[0];
+  const where = issue?.path.length ? issue.path.join('.') : 'request';
+  return new ApiError('invalid-request', `${method}: ${where}: ${issue?.message ?? 'invalid'}`);
+}

@@ -1,0 +1,207 @@
+import { getChangesMetaSince } from '@automerge/automerge';
+import { API_REQUEST_SCHEMAS, ApiError, type ApiEvent, type ApiMethod, type ApiResults, type ClipHistoryEntry, type ClipListQuery, type MediaVariant } from '../../contract/api.js';
+import type { ClipQuery } from '../../contract/clips.js';
+import { CLIP_OPERATIONS } from '../../contract/shard-document.js';
+import { importText } from '../library/importer.js';
+import type { Library } from '../library/library.js';
+import { shardOfClip } from '../library/ids.js';
+import { changeClipTags, editClipFields, moveClipToTrash, restoreClip } from '../library/operations/clip-edits.js';
+import { undoLastChange } from '../library/operations/undo.js';
+import { invalidRequest, toApiError } from './api-errors.js';
+import { ImportJobs } from './import-jobs.js';
+import { openClipMedia, type MediaFile } from './media.js';
+import type { UploadStore } from './upload-store.js';
+
+/** Index changes are gathered this long into one 'library-changed' event. */
+const CHANGE_EVENT_DELAY_MS = 100;
+/** Beyond this many clips an event just says "many changed" (null). */
+const MAX_CHANGED_IDS = 500;
+const MAX_HISTORY_ENTRIES = 200;
+
+/** One window or browser tab: what it holds open is released when it goes away. */
+export interface ApiSession {
+  dispatch(method: string, params: unknown): Promise<unknown>;
+  close(): void;
+}
+
+export interface ApiService {
+  /** Validates and runs one request; rejects with an ApiError. Without a session, documents stay open until the service closes. */
+  dispatch(method: string, params: unknown, session?: ApiSession): Promise<unknown>;
+  openSession(): ApiSession;
+  onEvent(listener: (event: ApiEvent) => void): () => void;
+  openMedia(clipId: string, variant: MediaVariant): Promise<MediaFile>;
+  close(): Promise<void>;
+}
+
+export interface ApiServiceOptions {
+  /** Where `serve` keeps uploads; without it importUploads is unsupported. */
+  uploads?: UploadStore;
+  /** Whether the caller's process can read the paths the renderer names (Electron: yes; a browser: no). */
+  allowPaths?: boolean;
+}
+
+type Handlers = { [M in ApiMethod]: (params: ReturnType<(typeof API_REQUEST_SCHEMAS)[M]['parse']>, session: SessionState) => Promise<ApiResults[M]> | ApiResults[M] };
+
+interface SessionState {
+  /** Clip id → how many times this session opened its document. */
+  openDocuments: Map<string, number>;
+}
+
+export function createApiService(library: Library, options: ApiServiceOptions = {}): ApiService {
+  const listeners = new Set<(event: ApiEvent) => void>();
+  const emit = (event: ApiEvent) => {
+    for (const listener of listeners) listener(event);
+  };
+  const imports = new ImportJobs(library, (progress) => emit({ type: 'import-progress', progress }));
+  const stopChangeEvents = forwardIndexChanges(library, emit);
+  const defaultSession: SessionState = { openDocuments: new Map() };
+  const sessions = new Set<SessionState>([defaultSession]);
+
+  const handlers: Handlers = {
+    listClips: (query) => library.query(toClipQuery(query)),
+    countClips: (query) => library.count(toClipQuery(query)),
+    getClip: ({ id }) => library.get(id),
+    overview: () => ({ libraryId: library.libraryId, ...library.overview() }),
+    timeline: ({ query, bucket }) => library.timeline(toClipQuery(query), bucket),
+    openClipDocument: async ({ id }, session) => {
+      const opened = await library.openClipForPeers(id);
+      session.openDocuments.set(opened.clipId, (session.openDocuments.get(opened.clipId) ?? 0) + 1);
+      return { clipId: opened.clipId, shard: opened.shard, documentUrl: `automerge:${opened.documentId}` };
+    },
+    closeClipDocument: ({ id }, session) => {
+      const count = session.openDocuments.get(id);
+      if (count === undefined) throw new ApiError('not-found', `clip ${id} is not open in this window`);
+      if (count <= 1) session.openDocuments.delete(id);
+      else session.openDocuments.set(id, count - 1);
+      library.closeClipForPeers(id);
+      return null;
+    },
+    clipHistory: ({ id }) => clipHistory(library, id),
+    editClip: ({ id, title, notes }) => editClipFields(library, id, { title, notes }),
+    changeTags: ({ id, add, remove }) => changeClipTags(library, id, { add, remove }),
+    trashClips: async ({ ids }) => {
+      const clips = [];
+      for (const id of ids) clips.push(await moveClipToTrash(library, id));
+      return clips;
+    },
+    restoreClips: async ({ ids }) => {
+      const clips = [];
+      for (const id of ids) clips.push(await restoreClip(library, id));
+      return clips;
+    },
+    undoClip: ({ id }) => undoLastChange(library, id),
+    importUploads: ({ uploads }) => {
+      const store = options.uploads;
+      if (!store) throw new ApiError('unsupported', 'this window cannot upload files; import by path instead');
+      // Take every upload first, so an unknown id refuses the whole request before anything starts.
+      const files = uploads.map((upload) => ({ path: store.take(upload.uploadId), name: upload.name }));
+      return imports.start(files, async () => {
+        await Promise.all(files.map((file) => store.discard(file.path)));
+      });
+    },
+    importPaths: ({ paths }) => {
+      if (!options.allowPaths) throw new ApiError('unsupported', 'this window cannot name files on the device running ClipShot; upload them instead');
+      return imports.start(paths.map((file) => ({ path: file, name: file })));
+    },
+    importText: async ({ text, title }) => {
+      const event = await importText(library, text, { ...(title !== undefined && { title }), sourceName: 'app' });
+      if (event.type === 'imported') return { clipId: event.id, duplicateOf: null };
+      if (event.type === 'duplicate') return { clipId: event.existingId, duplicateOf: event.existingId };
+      throw new ApiError('invalid-request', event.reason);
+    },
+    cancelImport: ({ importId }) => {
+      imports.cancel(importId);
+      return null;
+    },
+  };
+
+  const run = async (method: string, params: unknown, session: SessionState): Promise<unknown> => {
+    if (!Object.hasOwn(API_REQUEST_SCHEMAS, method)) throw new ApiError('invalid-request', `no API method ${JSON.stringify(method).slice(0, 80)}`);
+    const name = method as ApiMethod;
+    const parsed = API_REQUEST_SCHEMAS[name].safeParse(params ?? {});
+    if (!parsed.success) throw invalidRequest(name, parsed.error);
+    try {
+      const handler = handlers[name] as (params: unknown, session: SessionState) => unknown;
+      return await handler(parsed.data, session);
+    } catch (error) {
+      throw toApiError(error);
+    }
+  };
+
+  return {
+    dispatch: (method, params, session) => (session ? session.dispatch(method, params) : run(method, params, defaultSession)),
+    openSession: () => {
+      const state: SessionState = { openDocuments: new Map() };
+      sessions.add(state);
+      return {
+        dispatch: (method, params) => run(method, params, state),
+        close: () => {
+          if (!sessions.delete(state)) return;
+          releaseDocuments(library, state);
+        },
+      };
+    },
+    onEvent: (listener) => {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+    openMedia: async (clipId, variant) => {
+      try {
+        return await openClipMedia(library, clipId, variant);
+      } catch (error) {
+        throw toApiError(error);
+      }
+    },
+    close: async () => {
+      stopChangeEvents();
+      await imports.stopAll();
+      for (const state of sessions) releaseDocuments(library, state);
+      sessions.clear();
+      listeners.clear();
+    },
+  };
+}
+
+function releaseDocuments(library: Library, state: SessionState): void {
+  for (const [clipId, count] of state.openDocuments) for (let i = 0; i < count; i++) library.closeClipForPeers(clipId);
+  state.openDocuments.clear();
+}
+
+function toClipQuery(query: ClipListQuery): ClipQuery {
+  return { ...query };
+}
+
+/** Gathers the index's change notices into one event per short interval. */
+function forwardIndexChanges(library: Library, emit: (event: ApiEvent) => void): () => void {
+  let pending: Set<string> | null = null;
+  let everything = false;
+  let timer: NodeJS.Timeout | null = null;
+  const stop = library.onIndexChanged((clipIds) => {
+    if (clipIds === null) everything = true;
+    else for (const id of clipIds) (pending ??= new Set()).add(id);
+    timer ??= setTimeout(() => {
+      timer = null;
+      const ids = everything || (pending?.size ?? 0) > MAX_CHANGED_IDS ? null : [...(pending ?? [])];
+      pending = null;
+      everything = false;
+      emit({ type: 'library-changed', clipIds: ids });
+    }, CHANGE_EVENT_DELAY_MS);
+  });
+  return () => {
+    stop();
+    if (timer) clearTimeout(timer);
+  };
+}
+
+const HISTORY_MESSAGE = new RegExp(`^(${CLIP_OPERATIONS.join('|')}) ([0-9a-z]{26})$`);
+
+async function clipHistory(library: Library, idOrPrefix: string): Promise<ClipHistoryEntry[]> {
+  const clip = library.get(idOrPrefix);
+  const entries = await library.shards.read(shardOfClip(clip.id), (doc) =>
+    getChangesMetaSince(doc, [])
+      .filter((change) => HISTORY_MESSAGE.exec(change.message ?? '')?.[2] === clip.id)
+      .map((change) => ({ operation: change.message!.split(' ')[0]!, time: change.time, actor: change.actor.slice(0, 8) })),
+  );
+  const imported: ClipHistoryEntry = { operation: 'import', time: Math.floor(clip.importedAt / 1000), actor: '' };
+  return [imported, ...entries].slice(-MAX_HISTORY_ENTRIES).reverse();
+}

@@ -1,0 +1,20 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+/** The folder holding ClipShot's package.json, whether this runs from out/ (built) or from the sources (tests). */
+export function packageRoot(): string {
+  let dir = path.dirname(fileURLToPath(import.meta.url));
+  for (;;) {
+    const manifest = path.join(dir, 'package.json');
+    if (fs.existsSync(manifest) && (JSON.parse(fs.readFileSync(manifest, 'utf8')) as { name?: string }).name === 'clipshot') return dir;
+    const parent = path.dirname(dir);
+    if (parent === dir) throw new Error('cannot find the ClipShot package folder');
+    dir = parent;
+  }
+}
+
+/** Where `vite build` puts the renderer. */
+export function builtRendererDir(): string {
+  return path.join(packageRoot(), 'out', 'renderer');
+}

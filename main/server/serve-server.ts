@@ -1,0 +1,176 @@
+import { WebSocketServerAdapter } from '@automerge/automerge-repo-network-websocket';
+import fs from 'node:fs';
+import http, { type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Duplex } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { WebSocketServer, type WebSocket } from 'ws';
+import { ApiError, type MediaVariant } from '../../contract/api.js';
+import type { ApiService } from '../api/api-service.js';
+import { parseRangeHeader } from '../api/byte-range.js';
+import type { UploadStore } from '../api/upload-store.js';
+import type { Library } from '../library/library.js';
+import { attachApiSocket, MAX_API_MESSAGE_BYTES } from './api-socket.js';
+import { SECURITY_HEADERS } from './content-security.js';
+import { isLoopbackHost, requestHostAllowed, urlHost } from './hosts.js';
+import { newSessionToken, SESSION_COOKIE, tokenOfRequest, tokensMatch } from './session-token.js';
+import { resolveStaticFile } from './static-files.js';
+
+const MAX_SYNC_MESSAGE_BYTES = 64 * 1024 * 1024;
+const MEDIA_PATH = /^\/media\/([0-9a-z]{26})\/(original|thumbnail)$/;
+
+export interface ServeServerOptions {
+  host: string;
+  port: number;
+  rendererDir: string;
+  token?: string;
+}
+
+export interface ServeServer {
+  /** The URL to open: it carries the session token once, the page then keeps it in a cookie. */
+  url: string;
+  origin: string;
+  token: string;
+  close(): Promise<void>;
+}
+
+/** The headless host: the built renderer, the API over a WebSocket, and document sync over another. */
+export async function startServeServer(library: Library, service: ApiService, uploads: UploadStore, options: ServeServerOptions): Promise<ServeServer> {
+  const token = options.token ?? newSessionToken();
+  const apiSockets = new WebSocketServer({ noServer: true, maxPayload: MAX_API_MESSAGE_BYTES });
+  const syncSockets = new WebSocketServer({ noServer: true, maxPayload: MAX_SYNC_MESSAGE_BYTES });
+  // isomorphic-ws declares its own copy of ws's types; the object is the same.
+  library.connectPeers(new WebSocketServerAdapter(syncSockets as unknown as ConstructorParameters<typeof WebSocketServerAdapter>[0]));
+  apiSockets.on('connection', (socket: WebSocket) => attachApiSocket(socket, service));
+
+  let port = options.port;
+  const authorized = (request: IncomingMessage) => tokensMatch(token, tokenOfRequest(request.headers));
+  const server = http.createServer((request, response) => {
+    handleRequest(request, response).catch((error: unknown) => {
+      if (!response.headersSent) sendText(response, 500, `ClipShot could not answer: ${error instanceof Error ? error.message : String(error)}`);
+      else response.destroy();
+    });
+  });
+
+  async function handleRequest(request: IncomingMessage, response: ServerResponse): Promise<void> {
+    if (!requestHostAllowed(request.headers.host, options.host, port)) return sendText(response, 421, 'This server does not answer to that host name.');
+    const url = new URL(request.url ?? '/', 'http://host.invalid');
+    if (url.pathname === '/' && url.searchParams.has('token')) {
+      if (!tokensMatch(token, url.searchParams.get('token'))) return sendText(response, 401, 'This link is not valid (any more): open the address that `clipshot serve` printed.');
+      // The token moves into a cookie the page's scripts cannot read, and out of the address bar.
+      response.writeHead(303, { Location: '/', 'Set-Cookie': `${SESSION_COOKIE}=${token}; HttpOnly; SameSite=Strict; Path=/`, 'Cache-Control': 'no-store' });
+      return void response.end();
+    }
+    if (!authorized(request)) return sendText(response, 401, 'Open the address that `clipshot serve` printed: it carries the session token this server needs.');
+    const media = MEDIA_PATH.exec(url.pathname);
+    if (media && (request.method === 'GET' || request.method === 'HEAD')) return serveMedia(request, response, media[1]!, media[2] as MediaVariant, url.searchParams.has('download'));
+    if (url.pathname === '/upload' && request.method === 'POST') return receiveUpload(request, response, url.searchParams.get('name') ?? '');
+    if (request.method !== 'GET' && request.method !== 'HEAD') return sendText(response, 405, 'Method not allowed.');
+    const file = await resolveStaticFile(options.rendererDir, url.pathname);
+    if (!file) {
+      const missingApp = url.pathname === '/' ? ' The renderer is not built: run `npm run build`.' : '';
+      return sendText(response, 404, `Not found.${missingApp}`);
+    }
+    response.writeHead(200, { ...SECURITY_HEADERS, 'Content-Type': file.mime, 'Content-Length': file.size, 'Cache-Control': file.mime.startsWith('text/html') ? 'no-store' : 'no-cache' });
+    if (request.method === 'HEAD') return void response.end();
+    await pipeline(fs.createReadStream(file.file), response);
+  }
+
+  async function serveMedia(request: IncomingMessage, response: ServerResponse, clipId: string, variant: MediaVariant, download: boolean): Promise<void> {
+    let media;
+    try {
+      media = await service.openMedia(clipId, variant);
+    } catch (error) {
+      return sendApiError(response, error);
+    }
+    const headers: Record<string, string | number> = { ...SECURITY_HEADERS, 'Content-Type': media.mime, 'Accept-Ranges': 'bytes', 'Cache-Control': 'private, max-age=3600' };
+    if (download) headers['Content-Disposition'] = `attachment; filename*=UTF-8''${encodeURIComponent(media.fileName)}`;
+    const range = parseRangeHeader(request.headers.range, media.size);
+    if (range === 'unsatisfiable') {
+      response.writeHead(416, { ...headers, 'Content-Range': `bytes */${media.size}` });
+      return void response.end();
+    }
+    const status = range ? 206 : 200;
+    if (range) headers['Content-Range'] = `bytes ${range.start}-${range.end}/${media.size}`;
+    headers['Content-Length'] = range ? range.end - range.start + 1 : media.size;
+    response.writeHead(status, headers);
+    if (request.method === 'HEAD' || media.size === 0) return void response.end();
+    await pipeline(await media.open(range ?? undefined), response);
+  }
+
+  async function receiveUpload(request: IncomingMessage, response: ServerResponse, name: string): Promise<void> {
+    try {
+      const received = await uploads.receive(name, request);
+      sendJson(response, 200, received);
+    } catch (error) {
+      sendApiError(response, error);
+    }
+  }
+
+  server.on('upgrade', (request: IncomingMessage, socket: Duplex, head: Buffer) => {
+    const url = new URL(request.url ?? '/', 'http://host.invalid');
+    const sockets = url.pathname === '/api' ? apiSockets : url.pathname === '/sync' ? syncSockets : null;
+    const refusal = !sockets
+      ? '404 Not Found'
+      : !requestHostAllowed(request.headers.host, options.host, port)
+        ? '421 Misdirected Request'
+        : !authorized(request)
+          ? '401 Unauthorized'
+          : !originAllowed(request)
+            ? '403 Forbidden'
+            : null;
+    if (refusal || !sockets) {
+      socket.end(`HTTP/1.1 ${refusal ?? '404 Not Found'}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+      return;
+    }
+    sockets.handleUpgrade(request, socket, head, (ws) => sockets.emit('connection', ws, request));
+  });
+
+  // A page from another site may not open our sockets with the person's cookie (cross-site WebSocket hijacking).
+  function originAllowed(request: IncomingMessage): boolean {
+    const origin = request.headers.origin;
+    if (origin === undefined) return request.headers.authorization !== undefined;
+    return origin === `http://${request.headers.host ?? ''}`;
+  }
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port, options.host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  port = (server.address() as AddressInfo).port;
+  const origin = `http://${urlHost(options.host)}:${port}`;
+  return {
+    url: `${origin}/?token=${token}`,
+    origin,
+    token,
+    close: async () => {
+      for (const client of [...apiSockets.clients, ...syncSockets.clients]) client.terminate();
+      await new Promise<void>((resolve) => apiSockets.close(() => resolve()));
+      await new Promise<void>((resolve) => syncSockets.close(() => resolve()));
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}
+
+export { isLoopbackHost };
+
+function sendText(response: ServerResponse, status: number, text: string): void {
+  response.writeHead(status, { ...SECURITY_HEADERS, 'Content-Type': 'text/plain; charset=utf-8', 'Cache-Control': 'no-store' });
+  response.end(`${text}\n`);
+}
+
+function sendJson(response: ServerResponse, status: number, body: unknown): void {
+  response.writeHead(status, { ...SECURITY_HEADERS, 'Content-Type': 'application/json', 'Cache-Control': 'no-store' });
+  response.end(JSON.stringify(body));
+}
+
+const HTTP_STATUS_OF: Partial<Record<ApiError['code'], number>> = { 'not-found': 404, 'invalid-request': 400, unauthorized: 401, 'rate-limited': 429, unsupported: 501 };
+
+function sendApiError(response: ServerResponse, error: unknown): void {
+  const apiError = error instanceof ApiError ? error : new ApiError('internal', error instanceof Error ? error.message : String(error));
+  sendJson(response, HTTP_STATUS_OF[apiError.code] ?? 500, { error: apiError.toJSON() });
+}

@@ -1,0 +1,71 @@
+import { initializeWasm } from '@automerge/automerge/slim';
+import wasmUrl from '@automerge/automerge/automerge.wasm?url';
+import { Repo, type PeerId } from '@automerge/automerge-repo/slim';
+import { MessageChannelNetworkAdapter } from '@automerge/automerge-repo-network-messagechannel';
+import { WebSocketClientAdapter } from '@automerge/automerge-repo-network-websocket';
+import type { ClipShotApi } from '../../../contract/api.js';
+import type { ClipDocuments } from '../documents/clip-documents.js';
+import { RepoClipDocuments } from '../documents/repo-documents.js';
+import { ObservableConnectionStatus, type ConnectionStatus } from './connection-status.js';
+import { PathFileImporter, UploadFileImporter, type FileImporter } from './file-importer.js';
+import { WebSocketApiClient } from './websocket-api.js';
+
+export type { ConnectionState, ConnectionStatus } from './connection-status.js';
+export type { FileImporter, FileImportStart } from './file-importer.js';
+
+/** Everything a window needs from the core. */
+export interface CoreConnection {
+  api: ClipShotApi;
+  documents: ClipDocuments;
+  status: ConnectionStatus;
+  files: FileImporter;
+}
+
+/** What the Electron preload exposes as `window.clipshot` (see preload/). */
+export interface ElectronBridge extends ClipShotApi {
+  /** The real path of a dropped or picked file (Electron's webUtils.getPathForFile); '' if it has none. */
+  pathForFile(file: File): string;
+  /** Asks main for this window's document port; it arrives as a 'clipshot:document-port' window message. */
+  requestDocumentPort(): void;
+}
+
+const SYNC_RETRY_MS = 1000;
+
+export async function connectToCore(): Promise<CoreConnection> {
+  await initializeWasm(wasmUrl);
+  const bridge = (window as unknown as { clipshot?: ElectronBridge }).clipshot;
+  return bridge ? connectThroughElectron(bridge) : connectThroughWebSocket(window.location);
+}
+
+function newRepo(network: ConstructorParameters<typeof Repo>[0]): Repo {
+  // The window keeps nothing itself: the core holds the library, so no storage here.
+  return new Repo({ ...network, peerId: `window-${crypto.randomUUID()}` as PeerId, sharePolicy: async () => true });
+}
+
+function connectThroughWebSocket(location: Location): CoreConnection {
+  const socketOrigin = `${location.protocol === 'https:' ? 'wss:' : 'ws:'}//${location.host}`;
+  const client = new WebSocketApiClient(`${socketOrigin}/api`, location.origin);
+  const repo = newRepo({ network: [new WebSocketClientAdapter(`${socketOrigin}/sync`, SYNC_RETRY_MS)] });
+  return {
+    api: client.api,
+    documents: new RepoClipDocuments(repo, client.api, client.status),
+    status: client.status,
+    files: new UploadFileImporter(client.api, location.origin),
+  };
+}
+
+async function connectThroughElectron(bridge: ElectronBridge): Promise<CoreConnection> {
+  const port = await new Promise<MessagePort>((resolve) => {
+    const receive = (event: MessageEvent) => {
+      if (event.source !== window || event.data !== 'clipshot:document-port' || !event.ports[0]) return;
+      window.removeEventListener('message', receive);
+      resolve(event.ports[0]);
+    };
+    window.addEventListener('message', receive);
+    bridge.requestDocumentPort();
+  });
+  const repo = newRepo({ network: [new MessageChannelNetworkAdapter(port)] });
+  // Main and its windows live and die together: the connection cannot be lost and come back.
+  const status = new ObservableConnectionStatus('connected');
+  return { api: bridge, documents: new RepoClipDocuments(repo, bridge, status), status, files: new PathFileImporter(bridge, (file) => bridge.pathForFile(file)) };
+}

@@ -1,0 +1,63 @@
+import type { AutomergeUrl, DocHandle, Repo } from '@automerge/automerge-repo/slim';
+import type { ClipShotApi } from '../../../contract/api.js';
+import type { ShardDoc } from '../../../contract/shard-document.js';
+import type { ConnectionStatus } from '../api/connection-status.js';
+import type { ClipDocuments, OpenedClipDocument } from './clip-documents.js';
+
+/**
+ * Clip documents through this window's automerge-repo: the core opens the clip's shard for this
+ * window (openClipDocument), the Repo syncs it, and edits made here reach the core and every other
+ * window that has it open. After a lost connection the core has forgotten what this window held
+ * open, so it is asked again.
+ */
+export class RepoClipDocuments implements ClipDocuments {
+  /** Clip id → how many times it is open in this window. */
+  readonly #open = new Map<string, number>();
+
+  constructor(
+    private readonly repo: Repo,
+    private readonly api: ClipShotApi,
+    status: ConnectionStatus,
+  ) {
+    let wasConnected = status.state === 'connected';
+    status.subscribe((state) => {
+      if (state === 'connected' && !wasConnected) void this.#reopenAll();
+      wasConnected = state === 'connected';
+    });
+  }
+
+  async open(clipId: string): Promise<OpenedClipDocument> {
+    const ref = await this.api.openClipDocument({ id: clipId });
+    this.#open.set(ref.clipId, (this.#open.get(ref.clipId) ?? 0) + 1);
+    let handle: DocHandle<ShardDoc>;
+    try {
+      handle = await this.repo.find<ShardDoc>(ref.documentUrl as AutomergeUrl);
+    } catch (error) {
+      this.#release(ref.clipId);
+      throw error;
+    }
+    let closed = false;
+    return {
+      clipId: ref.clipId,
+      handle,
+      close: () => {
+        if (closed) return;
+        closed = true;
+        this.#release(ref.clipId);
+      },
+    };
+  }
+
+  #release(clipId: string): void {
+    const count = this.#open.get(clipId) ?? 0;
+    if (count <= 1) this.#open.delete(clipId);
+    else this.#open.set(clipId, count - 1);
+    this.api.closeClipDocument({ id: clipId }).catch(() => undefined);
+  }
+
+  async #reopenAll(): Promise<void> {
+    for (const [clipId, count] of this.#open) {
+      for (let i = 0; i < count; i++) await this.api.openClipDocument({ id: clipId }).catch(() => undefined);
+    }
+  }
+}

@@ -1,0 +1,120 @@
+// The real core (library + API service) for renderer tests, with requests and results
+// round-tripped through JSON as a transport would, and documents synced over a real MessageChannel.
+import { Repo, type PeerId } from '@automerge/automerge-repo';
+import { MessageChannelNetworkAdapter } from '@automerge/automerge-repo-network-messagechannel';
+import path from 'node:path';
+import { Readable } from 'node:stream';
+import { MessageChannel } from 'node:worker_threads';
+import { API_METHODS, ApiError, type ApiEvent, type ClipShotApi, type ClipShotRequests, type ImportFailure } from '../../contract/api.js';
+import { createApiService, type ApiService } from '../../main/api/api-service.js';
+import { UploadStore } from '../../main/api/upload-store.js';
+import type { Library } from '../../main/library/library.js';
+import { ObservableConnectionStatus } from '../../renderer/src/api/connection-status.js';
+import type { FileImporter, FileImportStart } from '../../renderer/src/api/file-importer.js';
+import type { ClipDocuments } from '../../renderer/src/documents/clip-documents.js';
+import { RepoClipDocuments } from '../../renderer/src/documents/repo-documents.js';
+import { createTestLibrary } from './library.js';
+
+export interface TestCore {
+  api: ClipShotApi;
+  /** A window's documents; call `openWindow()` for a second window with its own Repo. */
+  documents: ClipDocuments;
+  files: FileImporter;
+  library: Library;
+  service: ApiService;
+  dir: string;
+  openWindow(): TestWindow;
+  close(): Promise<void>;
+}
+
+export interface TestWindow {
+  api: ClipShotApi;
+  documents: ClipDocuments;
+  close(): void;
+}
+
+export async function createTestCore(): Promise<TestCore> {
+  const { library, dir } = await createTestLibrary();
+  const uploads = new UploadStore(path.join(dir, 'uploads'));
+  const service = createApiService(library, { uploads });
+  const windows = new Set<TestWindow>();
+
+  const openWindow = (): TestWindow => {
+    const session = service.openSession();
+    const api = jsonApi(service, (method, params) => session.dispatch(method, params));
+    const channel = new MessageChannel();
+    library.connectPeers(new MessageChannelNetworkAdapter(channel.port1 as unknown as MessagePort));
+    const repo = new Repo({ network: [new MessageChannelNetworkAdapter(channel.port2 as unknown as MessagePort)], peerId: `window-${windows.size}-${Date.now()}` as PeerId, sharePolicy: async () => true });
+    const window: TestWindow = {
+      api,
+      documents: new RepoClipDocuments(repo, api, new ObservableConnectionStatus('connected')),
+      close: () => {
+        windows.delete(window);
+        session.close();
+        void repo.shutdown();
+        channel.port1.close();
+        channel.port2.close();
+      },
+    };
+    windows.add(window);
+    return window;
+  };
+
+  const first = openWindow();
+  return {
+    api: first.api,
+    documents: first.documents,
+    files: new DirectFileImporter(first.api, uploads),
+    library,
+    service,
+    dir,
+    openWindow,
+    close: async () => {
+      for (const window of [...windows]) window.close();
+      await service.close();
+      await library.close();
+    },
+  };
+}
+
+function jsonApi(service: ApiService, dispatch: (method: string, params: unknown) => Promise<unknown>): ClipShotApi {
+  const call = async (method: string, params: unknown) => {
+    try {
+      return roundTrip(await dispatch(method, roundTrip(params ?? {})));
+    } catch (error) {
+      throw error instanceof ApiError ? ApiError.from(roundTrip(error.toJSON())) : error;
+    }
+  };
+  return {
+    ...(Object.fromEntries(API_METHODS.map((method) => [method, (params: unknown) => call(method, params)])) as ClipShotRequests),
+    mediaUrl: (clipId, variant, options) => `/media/${clipId}/${variant}${options?.download ? '?download=1' : ''}`,
+    onEvent: (listener: (event: ApiEvent) => void) => service.onEvent((event) => listener(roundTrip(event))),
+  };
+}
+
+function roundTrip<T>(value: T): T {
+  return value === undefined ? value : (JSON.parse(JSON.stringify(value)) as T);
+}
+
+/** Hands files to the core as `serve` does: through the upload store, then importUploads. */
+class DirectFileImporter implements FileImporter {
+  constructor(
+    private readonly api: ClipShotApi,
+    private readonly uploads: UploadStore,
+  ) {}
+
+  async importFiles(files: File[]): Promise<FileImportStart> {
+    const received: { uploadId: string; name: string }[] = [];
+    const failed: ImportFailure[] = [];
+    for (const file of files) {
+      try {
+        const { uploadId } = await this.uploads.receive(file.name, Readable.from(Buffer.from(await file.arrayBuffer())));
+        received.push({ uploadId, name: file.name });
+      } catch (error) {
+        failed.push({ name: file.name, code: error instanceof ApiError ? error.code : 'upload-failed', reason: error instanceof Error ? error.message : String(error) });
+      }
+    }
+    if (received.length === 0) return { importId: null, failed };
+    return { importId: (await this.api.importUploads({ uploads: received })).importId, failed };
+  }
+}
