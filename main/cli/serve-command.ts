@@ -25,8 +25,8 @@ export async function runServe(dir: string, request: CommandRequest, output: Com
   try {
     control = await startControlServer(library.paths.controlSocket, (command, commandOutput) => runLibraryCommand(library, command, commandOutput));
     server = await startServeServer(library, service, uploads, { host, port, rendererDir: builtRendererDir() });
-    output.stdout(`ClipShot is serving the library at ${library.paths.dir}\nOpen ${server.url}\n`);
     if (!isLoopbackHost(host)) output.stderr(`clipshot: listening on ${host}, not only this device: anyone who can reach it and has the URL's token can use the library\n`);
+    output.stdout(`ClipShot is serving the library at ${library.paths.dir}\ncontrol socket: ${control.socketPath}\nOpen ${server.url}\n`);
     await new Promise<void>((resolve) => {
       process.once('SIGINT', resolve);
       process.once('SIGTERM', resolve);

@@ -114,7 +114,7 @@ export async function startServeServer(library: Library, service: ApiService, up
       ? '404 Not Found'
       : !requestHostAllowed(request.headers.host, options.host, port)
         ? '421 Misdirected Request'
-        : !authorized(request)
+        : !(authorized(request) || tokensMatch(token, url.searchParams.get('token')))
           ? '401 Unauthorized'
           : !originAllowed(request)
             ? '403 Forbidden'
@@ -127,9 +127,10 @@ export async function startServeServer(library: Library, service: ApiService, up
   });
 
   // A page from another site may not open our sockets with the person's cookie (cross-site WebSocket hijacking).
+  // Programs other than browsers (peers, tools) send no Origin; they must then carry the token themselves.
   function originAllowed(request: IncomingMessage): boolean {
     const origin = request.headers.origin;
-    if (origin === undefined) return request.headers.authorization !== undefined;
+    if (origin === undefined) return request.headers.cookie === undefined;
     return origin === `http://${request.headers.host ?? ''}`;
   }
 

@@ -15,6 +15,8 @@ import type { ClipDocuments } from '../../renderer/src/documents/clip-documents.
 import { RepoClipDocuments } from '../../renderer/src/documents/repo-documents.js';
 import { createTestLibrary } from './library.js';
 
+type AdapterPort = ConstructorParameters<typeof MessageChannelNetworkAdapter>[0];
+
 export interface TestCore {
   api: ClipShotApi;
   /** A window's documents; call `openWindow()` for a second window with its own Repo. */
@@ -43,8 +45,8 @@ export async function createTestCore(): Promise<TestCore> {
     const session = service.openSession();
     const api = jsonApi(service, (method, params) => session.dispatch(method, params));
     const channel = new MessageChannel();
-    library.connectPeers(new MessageChannelNetworkAdapter(channel.port1 as unknown as MessagePort));
-    const repo = new Repo({ network: [new MessageChannelNetworkAdapter(channel.port2 as unknown as MessagePort)], peerId: `window-${windows.size}-${Date.now()}` as PeerId, sharePolicy: async () => true });
+    library.connectPeers(new MessageChannelNetworkAdapter(channel.port1 as unknown as AdapterPort));
+    const repo = new Repo({ network: [new MessageChannelNetworkAdapter(channel.port2 as unknown as AdapterPort)], peerId: `window-${windows.size}-${Date.now()}` as PeerId, sharePolicy: async () => true });
     const window: TestWindow = {
       api,
       documents: new RepoClipDocuments(repo, api, new ObservableConnectionStatus('connected')),

@@ -44,7 +44,7 @@ describe('clipshot CLI on a real library', () => {
     onTestFinished(() => {
       server.kill('SIGKILL');
     });
-    await waitForLine(server, /^control socket: /);
+    await waitForLine(server, /^Open http:\/\/127\.0\.0\.1:\d+\/\?token=/);
 
     const all = await cliJson<ClipPage<ClipView>>([...L, 'list']);
     expect(all.items.map((clip) => clip.kind).sort()).toEqual(['image', 'image', 'text', 'text', 'text']);
