@@ -21,6 +21,30 @@ export default tseslint.config(
     },
   },
   {
+    // The renderer is sandboxed web content: no Node, no Electron, and the core only through
+    // contract/ and the API. (.vue files are type-checked by vue-tsc; ESLint has no Vue parser here.)
+    files: ['renderer/src/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [{ name: 'electron', message: 'Only main/app/ may import electron.' }],
+          patterns: [
+            { group: ['node:*'], message: 'The renderer runs in a browser sandbox: no Node built-ins.' },
+            { group: ['**/main/**'], message: 'The renderer reaches the core only through contract/ and the API.' },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    // Scripts injected into the page by the browser benchmarks and tests.
+    files: ['tests/**/page-*.js'],
+    languageOptions: {
+      globals: { window: 'readonly', document: 'readonly', performance: 'readonly', requestAnimationFrame: 'readonly', PerformanceObserver: 'readonly' },
+    },
+  },
+  {
     files: ['bin/**/*.js'],
     languageOptions: { globals: { process: 'readonly', console: 'readonly' } },
   },

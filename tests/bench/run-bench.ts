@@ -1,4 +1,4 @@
-// `npm run bench -- library [--clips N]`: builds a library of N synthetic clips through the real
+// `npm run bench -- library [--clips N]` (and `ui`, see ui-bench.ts): builds a library of N synthetic clips through the real
 // import pipeline and prints JSON figures (every key ends in its unit), with a bare FTS5 baseline
 // measured in the same run. The corpus is made and the baseline measured in child processes,
 // so the peak RSS reported is the library's own.
@@ -14,6 +14,7 @@ import { Library } from '../../main/library/library.js';
 import { changeClipTags } from '../../main/library/operations/clip-edits.js';
 import { reindexLibrary } from '../../main/library/operations/reindex.js';
 import { runBenchChild } from './bench-child.js';
+import { benchUi } from './ui-bench.js';
 import { benchQueries } from './bench-corpus.js';
 import { peakRssMb, percentile, timeMs } from './stats.js';
 
@@ -136,15 +137,21 @@ async function folderBytes(dir: string): Promise<number> {
   return total;
 }
 
+const BENCHMARKS: Record<string, (clips: number) => Promise<Record<string, number | string>>> = {
+  library: benchLibrary,
+  ui: benchUi,
+};
+
 async function main(): Promise<void> {
   // Measured in a process started as the app's core is, with its heap bound.
   await relaunchWithCoreFlags(fileURLToPath(import.meta.url));
   const { positionals, values } = parseArgs({ allowPositionals: true, options: { clips: { type: 'string', default: '100000' } } });
   const suite = positionals[0] ?? 'library';
-  if (suite !== 'library') throw new Error(`unknown benchmark "${suite}" (available: library)`);
   const clips = Number(values.clips);
   if (!Number.isInteger(clips) || clips < 100) throw new Error('--clips must be a whole number of at least 100');
-  process.stdout.write(`${JSON.stringify({ benchmark: 'library', ...(await benchLibrary(clips)) }, null, 2)}\n`);
+  const run = BENCHMARKS[suite];
+  if (!run) throw new Error(`unknown benchmark "${suite}" (available: ${Object.keys(BENCHMARKS).join(', ')})`);
+  process.stdout.write(`${JSON.stringify({ benchmark: suite, ...(await run(clips)) }, null, 2)}\n`);
 }
 
 main().catch((error: unknown) => {

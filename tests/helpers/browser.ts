@@ -1,0 +1,37 @@
+// Debian's Chromium driven by playwright-core, and a real `clipshot serve` for it to open.
+import type { ChildProcess } from 'node:child_process';
+import { chromium, type Browser } from 'playwright-core';
+import { collect, startCli, waitForLine } from './cli.js';
+
+export const CHROMIUM_PATH = process.env.CLIPSHOT_CHROMIUM ?? '/usr/bin/chromium';
+
+export function launchChromium(): Promise<Browser> {
+  // Chromium's own sandbox cannot start as root (CI runs as root); the page is our own app.
+  const args = process.getuid?.() === 0 ? ['--no-sandbox'] : [];
+  return chromium.launch({ executablePath: CHROMIUM_PATH, headless: true, args });
+}
+
+export interface RunningServe {
+  url: string;
+  origin: string;
+  child: ChildProcess;
+  stop(): Promise<void>;
+}
+
+/** Starts `clipshot serve` on the library and resolves once it prints its URL. */
+export async function startServe(libraryDir: string, env: Record<string, string | undefined> = {}): Promise<RunningServe> {
+  const child = startCli(['--library', libraryDir, 'serve'], { env });
+  const output = collect(child);
+  const line = await waitForLine(child, /^Open http:\/\/127\.0\.0\.1:\d+\/\?token=/);
+  const url = line.replace(/^Open /, '').trim();
+  return {
+    url,
+    origin: new URL(url).origin,
+    child,
+    stop: async () => {
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+      const result = await output;
+      if (result.code !== 0) throw new Error(`serve exited with ${result.code}: ${result.stderr}`);
+    },
+  };
+}
