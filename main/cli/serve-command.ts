@@ -24,7 +24,7 @@ export async function runServe(dir: string, request: CommandRequest, output: Com
   let server;
   try {
     control = await startControlServer(library.paths.controlSocket, (command, commandOutput) => runLibraryCommand(library, command, commandOutput));
-    server = await startServeServer(library, service, uploads, { host, port, rendererDir: builtRendererDir() });
+    server = await startServeServer(library, service, uploads, { host, port, rendererDir: builtRendererDir(), ...serveTokenFromEnvironment() });
     if (!isLoopbackHost(host)) output.stderr(`clipshot: listening on ${host}, not only this device: anyone who can reach it and has the URL's token can use the library\n`);
     output.stdout(`ClipShot is serving the library at ${library.paths.dir}\ncontrol socket: ${control.socketPath}\nOpen ${server.url}\n`);
     await new Promise<void>((resolve) => {
@@ -40,6 +40,17 @@ export async function runServe(dir: string, request: CommandRequest, output: Com
   }
   output.stdout('stopped\n');
   return 0;
+}
+
+/**
+ * A home server may keep its address across restarts: CLIPSHOT_SERVE_TOKEN fixes the session
+ * token (an environment variable, so it does not show in the process list).
+ */
+function serveTokenFromEnvironment(): { token?: string } {
+  const token = process.env.CLIPSHOT_SERVE_TOKEN;
+  if (token === undefined || token === '') return {};
+  if (!/^[A-Za-z0-9_-]{32,}$/.test(token)) throw new UsageError('serve: CLIPSHOT_SERVE_TOKEN must be at least 32 characters of A-Z, a-z, 0-9, "-" and "_"');
+  return { token };
 }
 
 function parsePort(raw: string | boolean | string[] | undefined): number {

@@ -1,5 +1,6 @@
 // Debian's Chromium driven by playwright-core, and a real `clipshot serve` for it to open.
 import type { ChildProcess } from 'node:child_process';
+import net from 'node:net';
 import { chromium, type Browser } from 'playwright-core';
 import { collect, startCli, waitForLine } from './cli.js';
 
@@ -19,8 +20,8 @@ export interface RunningServe {
 }
 
 /** Starts `clipshot serve` on the library and resolves once it prints its URL. */
-export async function startServe(libraryDir: string, env: Record<string, string | undefined> = {}): Promise<RunningServe> {
-  const child = startCli(['--library', libraryDir, 'serve'], { env });
+export async function startServe(libraryDir: string, env: Record<string, string | undefined> = {}, args: string[] = []): Promise<RunningServe> {
+  const child = startCli(['--library', libraryDir, 'serve', ...args], { env });
   const output = collect(child);
   const line = await waitForLine(child, /^Open http:\/\/127\.0\.0\.1:\d+\/\?token=/);
   const url = line.replace(/^Open /, '').trim();
@@ -34,4 +35,13 @@ export async function startServe(libraryDir: string, env: Record<string, string 
       if (result.code !== 0) throw new Error(`serve exited with ${result.code}: ${result.stderr}`);
     },
   };
+}
+
+/** A TCP port that was free a moment ago (for restarting serve on the same address). */
+export async function freePort(): Promise<number> {
+  const server = net.createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as net.AddressInfo;
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
 }

@@ -1,0 +1,53 @@
+// One real `clipshot serve` on a temporary library, and Chromium pages opened on it.
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { launchChromium, startServe, type RunningServe } from '../helpers/browser.js';
+import { REPO_ROOT } from '../helpers/cli.js';
+import { tempDir } from '../helpers/temp.js';
+
+export const ARTIFACTS = path.join(REPO_ROOT, 'test-artifacts', 'e2e');
+
+export interface AppHarness {
+  serve: RunningServe;
+  browser: Browser;
+  libraryDir: string;
+  /** A new tab with the app loaded (the first clips, or the empty state, painted). */
+  openTab(options?: { colorScheme?: 'light' | 'dark' }): Promise<Page>;
+  close(): Promise<void>;
+}
+
+export async function startApp(env: Record<string, string | undefined> = {}): Promise<AppHarness> {
+  const libraryDir = path.join(await tempDir('clipshot-e2e-'), 'library');
+  const serve = await startServe(libraryDir, env);
+  const browser = await launchChromium();
+  const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+  // The first visit trades the URL's token for the session cookie; later tabs share the context.
+  let visited = false;
+  return {
+    serve,
+    browser,
+    libraryDir,
+    openTab: async (options = {}) => {
+      const page = await context.newPage();
+      if (options.colorScheme) await page.emulateMedia({ colorScheme: options.colorScheme });
+      await page.goto(visited ? serve.origin : serve.url);
+      visited = true;
+      await waitUntilReady(page);
+      return page;
+    },
+    close: async () => {
+      await browser.close();
+      await serve.stop();
+    },
+  };
+}
+
+export async function waitUntilReady(page: Page): Promise<void> {
+  await page.waitForSelector('html[data-ready="true"]', { timeout: 30_000 });
+}
+
+export async function saveScreenshot(page: Page, name: string): Promise<void> {
+  await fs.mkdir(ARTIFACTS, { recursive: true });
+  await page.screenshot({ path: path.join(ARTIFACTS, `${name}.png`) });
+}
