@@ -148,6 +148,13 @@ export interface ApiResults {
 /** The request/response part of the API, as every transport carries it. */
 export type ClipShotRequests = { [M in ApiMethod]: (params: ApiParams<M>) => Promise<ApiResults[M]> };
 
+/** Every API method, each carried by one `call` (a transport's single way to send a request). */
+export function requestsThrough(call: (method: ApiMethod, params: unknown) => Promise<unknown>): ClipShotRequests {
+  const requests: Partial<Record<ApiMethod, (params: unknown) => Promise<unknown>>> = {};
+  for (const method of API_METHODS) requests[method] = (params) => call(method, params);
+  return requests as unknown as ClipShotRequests;
+}
+
 /** Which of a clip's files a URL serves. */
 export type MediaVariant = 'original' | 'thumbnail';
 

@@ -4,7 +4,7 @@ import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { launchChromium, startServe, type RunningServe } from '../helpers/browser.js';
 import { REPO_ROOT } from '../helpers/cli.js';
-import { tempDir } from '../helpers/temp.js';
+import os from 'node:os';
 
 export const ARTIFACTS = path.join(REPO_ROOT, 'test-artifacts', 'e2e');
 
@@ -18,7 +18,9 @@ export interface AppHarness {
 }
 
 export async function startApp(env: Record<string, string | undefined> = {}): Promise<AppHarness> {
-  const libraryDir = path.join(await tempDir('clipshot-e2e-'), 'library');
+  // Not tests/helpers/temp.ts: its folders go after each test, and these must last the whole file.
+  const work = await fs.mkdtemp(path.join(os.tmpdir(), 'clipshot-e2e-'));
+  const libraryDir = path.join(work, 'library');
   const serve = await startServe(libraryDir, env);
   const browser = await launchChromium();
   const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
@@ -39,6 +41,7 @@ export async function startApp(env: Record<string, string | undefined> = {}): Pr
     close: async () => {
       await browser.close();
       await serve.stop();
+      await fs.rm(work, { recursive: true, force: true });
     },
   };
 }

@@ -5,7 +5,7 @@ import { MessageChannelNetworkAdapter } from '@automerge/automerge-repo-network-
 import path from 'node:path';
 import { Readable } from 'node:stream';
 import { MessageChannel } from 'node:worker_threads';
-import { API_METHODS, ApiError, type ApiEvent, type ClipShotApi, type ClipShotRequests, type ImportFailure } from '../../contract/api.js';
+import { ApiError, requestsThrough, type ApiEvent, type ClipShotApi, type ImportFailure } from '../../contract/api.js';
 import { createApiService, type ApiService } from '../../main/api/api-service.js';
 import { UploadStore } from '../../main/api/upload-store.js';
 import type { Library } from '../../main/library/library.js';
@@ -88,7 +88,7 @@ function jsonApi(service: ApiService, dispatch: (method: string, params: unknown
     }
   };
   return {
-    ...(Object.fromEntries(API_METHODS.map((method) => [method, (params: unknown) => call(method, params)])) as ClipShotRequests),
+    ...requestsThrough(call),
     mediaUrl: (clipId, variant, options) => `/media/${clipId}/${variant}${options?.download ? '?download=1' : ''}`,
     onEvent: (listener: (event: ApiEvent) => void) => service.onEvent((event) => listener(roundTrip(event))),
   };

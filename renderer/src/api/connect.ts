@@ -3,7 +3,7 @@ import wasmUrl from '@automerge/automerge/automerge.wasm?url';
 import { Repo, type PeerId } from '@automerge/automerge-repo/slim';
 import { MessageChannelNetworkAdapter } from '@automerge/automerge-repo-network-messagechannel';
 import { WebSocketClientAdapter } from '@automerge/automerge-repo-network-websocket';
-import type { ClipShotApi } from '../../../contract/api.js';
+import { ApiError, requestsThrough, type ClipShotApi } from '../../../contract/api.js';
 import type { ClipDocuments } from '../documents/clip-documents.js';
 import { RepoClipDocuments } from '../documents/repo-documents.js';
 import { ObservableConnectionStatus, type ConnectionStatus } from './connection-status.js';
@@ -67,5 +67,14 @@ async function connectThroughElectron(bridge: ElectronBridge): Promise<CoreConne
   const repo = newRepo({ network: [new MessageChannelNetworkAdapter(port)] });
   // Main and its windows live and die together: the connection cannot be lost and come back.
   const status = new ObservableConnectionStatus('connected');
-  return { api: bridge, documents: new RepoClipDocuments(repo, bridge, status), status, files: new PathFileImporter(bridge, (file) => bridge.pathForFile(file)) };
+  const api = withTypedErrors(bridge);
+  return { api, documents: new RepoClipDocuments(repo, api, status), status, files: new PathFileImporter(api, (file) => bridge.pathForFile(file)) };
+}
+
+/** Errors cross contextBridge as plain objects; they become ApiErrors again here. */
+function withTypedErrors(bridge: ElectronBridge): ClipShotApi {
+  const requests = requestsThrough((method, params) =>
+    (bridge[method] as (params: unknown) => Promise<unknown>)(params).catch((error: unknown) => Promise.reject(ApiError.from(error))),
+  );
+  return { ...requests, mediaUrl: (...args) => bridge.mediaUrl(...args), onEvent: (listener) => bridge.onEvent(listener) };
 }

@@ -1,4 +1,4 @@
-import { API_METHODS, ApiError, type ApiEvent, type ApiMethod, type ApiServerMessage, type ClipShotApi, type ClipShotRequests, type MediaVariant } from '../../../contract/api.js';
+import { ApiError, requestsThrough, type ApiEvent, type ApiMethod, type ApiServerMessage, type ClipShotApi, type MediaVariant } from '../../../contract/api.js';
 import type { ConnectionState, ConnectionStatus } from './connection-status.js';
 import { ObservableConnectionStatus } from './connection-status.js';
 
@@ -33,7 +33,7 @@ export class WebSocketApiClient {
   }
 
   readonly api: ClipShotApi = {
-    ...(Object.fromEntries(API_METHODS.map((method) => [method, (params: unknown) => this.#request(method, params)])) as ClipShotRequests),
+    ...requestsThrough((method, params) => this.#request(method, params)),
     mediaUrl: (clipId: string, variant: MediaVariant, options?: { download?: boolean }) =>
       `${this.origin}/media/${encodeURIComponent(clipId)}/${variant}${options?.download ? '?download=1' : ''}`,
     onEvent: (listener) => {

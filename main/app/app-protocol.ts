@@ -1,0 +1,159 @@
+// The clipshot:// protocol: the built renderer and clip media, as `serve` serves them over HTTP
+// (same static-file resolver, range parser and security headers). Plain Node: requests and
+// responses are the fetch API's, which is what Electron's protocol.handle takes and returns.
+import fs from 'node:fs';
+import { Readable } from 'node:stream';
+import { ApiError, type MediaVariant } from '../../contract/api.js';
+import { parseRangeHeader, type ByteRangeRequest } from '../api/byte-range.js';
+import type { MediaFile } from '../api/media.js';
+import { SECURITY_HEADERS } from '../server/content-security.js';
+import { resolveStaticFile } from '../server/static-files.js';
+import { APP_HOST, APP_SCHEME, CLIP_ID_PATTERN, MEDIA_VARIANTS } from './app-url.js';
+
+export type AppRoute =
+  | { kind: 'static'; path: string }
+  | { kind: 'media'; clipId: string; variant: MediaVariant; download: boolean }
+  | { kind: 'refused'; status: 400 | 404 | 405; reason: string };
+
+export type ResponseBody =
+  | { kind: 'none' }
+  | { kind: 'text'; text: string }
+  | { kind: 'file'; path: string }
+  | { kind: 'media'; media: MediaFile; range: ByteRangeRequest | null };
+
+/** A response before it exists: what the unit tests check, and what toResponse turns into one. */
+export interface ResponsePlan {
+  status: number;
+  headers: Record<string, string>;
+  body: ResponseBody;
+}
+
+export interface AppRequest {
+  url: string;
+  method: string;
+  headers: { get(name: string): string | null };
+}
+
+export interface AppProtocolOptions {
+  /** The built renderer (out/renderer). */
+  rendererDir: string;
+  openMedia(clipId: string, variant: MediaVariant): Promise<MediaFile>;
+}
+
+const MEDIA_PATH = /^\/media\/([^/]+)\/([^/]+)$/;
+
+/**
+ * Which file a request names, from its URL alone. Chromium hands over canonical URLs (dot
+ * segments resolved), but the raw path is checked anyway, segment by segment after decoding:
+ * anything that could step out of the renderer folder or name something else is refused.
+ */
+export function routeAppRequest(url: string, method: string): AppRoute {
+  const prefix = `${APP_SCHEME}://${APP_HOST}`;
+  if (url.slice(0, prefix.length).toLowerCase() !== prefix || !/^(?:[/?#]|$)/.test(url.slice(prefix.length))) return refused(404, 'not an app URL');
+  if (method !== 'GET' && method !== 'HEAD') return refused(405, `${method} is not allowed`);
+  const rest = url.slice(prefix.length);
+  const rawPath = rest.split(/[?#]/, 1)[0] || '/';
+  const query = new URLSearchParams(rest.includes('?') ? rest.slice(rest.indexOf('?') + 1).split('#', 1)[0] : '');
+  if (rawPath.includes('\\')) return refused(404, 'backslash in path');
+  const segments = rawPath.slice(1).split('/');
+  const decoded: string[] = [];
+  for (const segment of segments) {
+    let text: string;
+    try {
+      text = decodeURIComponent(segment);
+    } catch {
+      return refused(400, 'malformed percent-encoding');
+    }
+    if (text.includes('\0')) return refused(400, 'NUL in path');
+    if (text.includes('/') || text.includes('\\')) return refused(404, 'encoded separator in path');
+    if (text === '.' || text === '..') return refused(404, 'dot segment in path');
+    decoded.push(text);
+  }
+  const path = `/${decoded.join('/')}`;
+  if (path !== '/' && decoded.some((segment) => segment === '')) return refused(404, 'empty segment in path');
+  const media = MEDIA_PATH.exec(path);
+  if (media) {
+    const [, clipId = '', variant = ''] = media;
+    if (!CLIP_ID_PATTERN.test(clipId) || !(MEDIA_VARIANTS as readonly string[]).includes(variant)) return refused(404, 'no such media');
+    return { kind: 'media', clipId, variant: variant as MediaVariant, download: query.get('download') === '1' };
+  }
+  return { kind: 'static', path };
+}
+
+/** The response to a media request of `method` with this Range header, for a file already opened. */
+export function planMediaResponse(method: string, rangeHeader: string | null, media: MediaFile, download: boolean): ResponsePlan {
+  const headers: Record<string, string> = { ...SECURITY_HEADERS, 'Content-Type': media.mime, 'Accept-Ranges': 'bytes', 'Cache-Control': 'private, max-age=3600' };
+  if (download) headers['Content-Disposition'] = `attachment; filename*=UTF-8''${encodeURIComponent(media.fileName)}`;
+  const range = parseRangeHeader(rangeHeader, media.size);
+  if (range === 'unsatisfiable') return { status: 416, headers: { ...headers, 'Content-Range': `bytes */${media.size}`, 'Content-Length': '0' }, body: { kind: 'none' } };
+  if (range) headers['Content-Range'] = `bytes ${range.start}-${range.end}/${media.size}`;
+  headers['Content-Length'] = String(range ? range.end - range.start + 1 : media.size);
+  const body: ResponseBody = method === 'HEAD' || media.size === 0 ? { kind: 'none' } : { kind: 'media', media, range };
+  return { status: range ? 206 : 200, headers, body };
+}
+
+export async function planAppResponse(request: AppRequest, options: AppProtocolOptions): Promise<ResponsePlan> {
+  const route = routeAppRequest(request.url, request.method);
+  const head = request.method === 'HEAD';
+  switch (route.kind) {
+    case 'refused':
+      return textResponse(route.status, route.status === 405 ? 'Method not allowed.' : route.status === 400 ? 'Bad request.' : 'Not found.', head, route.status === 405 ? { Allow: 'GET, HEAD' } : {});
+    case 'media': {
+      let media: MediaFile;
+      try {
+        media = await options.openMedia(route.clipId, route.variant);
+      } catch (error) {
+        const status = error instanceof ApiError ? (error.code === 'not-found' ? 404 : error.code === 'invalid-request' ? 400 : 500) : 500;
+        return textResponse(status, error instanceof Error ? error.message : String(error), head);
+      }
+      return planMediaResponse(request.method, request.headers.get('range'), media, route.download);
+    }
+    case 'static': {
+      // Only "/" falls back to index.html: the renderer routes inside the page, never by URL path.
+      const file = await resolveStaticFile(options.rendererDir, route.path);
+      if (!file) return textResponse(404, route.path === '/' ? 'Not found. The renderer is not built: run `npm run build`.' : 'Not found.', head);
+      const headers = { ...SECURITY_HEADERS, 'Content-Type': file.mime, 'Content-Length': String(file.size), 'Cache-Control': file.mime.startsWith('text/html') ? 'no-store' : 'no-cache' };
+      return { status: 200, headers, body: head ? { kind: 'none' } : { kind: 'file', path: file.file } };
+    }
+  }
+}
+
+export async function toResponse(plan: ResponsePlan): Promise<Response> {
+  return new Response(await bodyOf(plan.body), { status: plan.status, headers: plan.headers });
+}
+
+/** What protocol.handle gets: never throws, a failure is a 500 with the same headers as everything else. */
+export function createAppProtocolHandler(options: AppProtocolOptions): (request: AppRequest) => Promise<Response> {
+  return async (request) => {
+    try {
+      return await toResponse(await planAppResponse(request, options));
+    } catch (error) {
+      return toResponse(textResponse(500, `ClipShot could not answer: ${error instanceof Error ? error.message : String(error)}`, request.method === 'HEAD'));
+    }
+  };
+}
+
+async function bodyOf(body: ResponseBody): Promise<ReadableStream<Uint8Array> | string | null> {
+  switch (body.kind) {
+    case 'none':
+      return null;
+    case 'text':
+      return body.text;
+    case 'file':
+      return Readable.toWeb(fs.createReadStream(body.path)) as ReadableStream<Uint8Array>;
+    case 'media':
+      return Readable.toWeb(await body.media.open(body.range ?? undefined)) as ReadableStream<Uint8Array>;
+  }
+}
+
+function textResponse(status: number, text: string, head: boolean, extraHeaders: Record<string, string> = {}): ResponsePlan {
+  return {
+    status,
+    headers: { ...SECURITY_HEADERS, 'Content-Type': 'text/plain; charset=utf-8', 'Cache-Control': 'no-store', ...extraHeaders },
+    body: head ? { kind: 'none' } : { kind: 'text', text: `${text}\n` },
+  };
+}
+
+function refused(status: 400 | 404 | 405, reason: string): AppRoute {
+  return { kind: 'refused', status, reason };
+}

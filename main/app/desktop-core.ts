@@ -1,0 +1,57 @@
+// The core as the desktop app runs it: the library, the API service, each window's connection,
+// and the control socket the CLI talks to while the app holds the library (as `serve` does).
+// Plain Node: the integration of all of it is tested without Electron.
+import { createApiService, type ApiService } from '../api/api-service.js';
+import { runLibraryCommand } from '../cli/local-runner.js';
+import { startControlServer, type ControlServer } from '../control/control-server.js';
+import type { Library } from '../library/library.js';
+import { libraryPaths } from '../library/library-paths.js';
+import { AppLibraryError, openAppLibrary, type AppUnlockOptions } from './app-library.js';
+import { WindowConnections } from './window-connections.js';
+
+export interface DesktopCore {
+  library: Library;
+  api: ApiService;
+  windows: WindowConnections;
+  controlSocket: string;
+  close(): Promise<void>;
+}
+
+export async function startDesktopCore(dir: string, unlock: AppUnlockOptions): Promise<DesktopCore> {
+  // The control socket comes first: when another ClipShot (the app or `serve`) has this library
+  // open it answers there, and the library must not be opened twice.
+  let library: Library | null = null;
+  let control: ControlServer;
+  try {
+    control = await startControlServer(libraryPaths(dir).controlSocket, (request, output) => {
+      if (library) return runLibraryCommand(library, request, output);
+      output.stderr('clipshot: the app is still opening the library; try again in a moment\n');
+      return Promise.resolve(1);
+    });
+  } catch (error) {
+    throw new AppLibraryError(`ClipShot cannot take the library at ${libraryPaths(dir).dir}: ${error instanceof Error ? error.message : String(error)}. Is it open in another ClipShot (the app, or "clipshot serve")?`);
+  }
+  try {
+    library = await openAppLibrary(dir, unlock);
+  } catch (error) {
+    await control.close();
+    throw error;
+  }
+  const opened = library;
+  const api = createApiService(opened, { allowPaths: true });
+  const windows = new WindowConnections(api, opened.repo.networkSubsystem);
+  let closing: Promise<void> | null = null;
+  return {
+    library: opened,
+    api,
+    windows,
+    controlSocket: control.socketPath,
+    close: () =>
+      (closing ??= (async () => {
+        windows.releaseAll();
+        await api.close();
+        await control.close();
+        await opened.close();
+      })()),
+  };
+}

@@ -1,0 +1,110 @@
+// The Electron main process: the window, the clipshot:// protocol, IPC, and the core (library,
+// API service, control socket). What runs before `ready` must stay at the top level and sync.
+import { app, BrowserWindow, dialog, Menu, protocol, safeStorage, session } from 'electron';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { CORE_NODE_FLAGS } from '../cli/core-process.js';
+import { PASSPHRASE_ENV } from '../cli/unlock.js';
+import { defaultLibraryDir } from '../library/library-paths.js';
+import { KeyringSecretStore } from '../security/keyring-secret-store.js';
+import { builtRendererDir } from '../server/package-root.js';
+import { appMenuTemplate } from './app-menu.js';
+import { createAppProtocolHandler } from './app-protocol.js';
+import { APP_SCHEME, APP_SCHEME_PRIVILEGES } from './app-url.js';
+import { startDesktopCore, type DesktopCore } from './desktop-core.js';
+import { registerIpc, releaseWithPage } from './electron-ipc.js';
+import { createMainWindow, hardenWebContents } from './electron-window.js';
+import { isPermissionAllowed } from './permission-policy.js';
+import { SafeStorageSecretStore } from './safe-storage-secret-store.js';
+
+/*
+ * V8 takes heap flags only when an isolate starts. This process's isolate is already running, so
+ * the switch below bounds the renderers only. The main process, which hosts the core, gets
+ * CORE_NODE_FLAGS from its own command line: `npm start` (bin/start.js) passes
+ * --js-flags. A packaged app is started by the OS without them, and with the runAsNode and
+ * NODE_OPTIONS fuses off nothing can add them; there the bound will come from moving the core
+ * into a utility process (utilityProcess.fork takes execArgv), as DESIGN.md plans.
+ */
+app.commandLine.appendSwitch('js-flags', CORE_NODE_FLAGS.join(' '));
+app.setName('ClipShot');
+app.enableSandbox();
+protocol.registerSchemesAsPrivileged([{ scheme: APP_SCHEME, privileges: APP_SCHEME_PRIVILEGES }]);
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const PRELOAD = path.join(here, '..', '..', 'preload', 'index.cjs');
+
+let core: DesktopCore | null = null;
+
+if (!app.requestSingleInstanceLock()) {
+  // The first instance has the library open; it gets 'second-instance' and shows its window.
+  app.quit();
+} else {
+  app.on('second-instance', focusMainWindow);
+  app.on('web-contents-created', (_event, contents) => hardenWebContents(contents));
+  // From bin/start.js (Ctrl+C, or its own SIGTERM passed on): quit the normal way, library closed.
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => app.quit());
+  app.whenReady().then(start).catch(failToStart);
+}
+
+async function start(): Promise<void> {
+  denyPermissions();
+  const stores = [new SafeStorageSecretStore(safeStorage, path.join(app.getPath('userData'), 'secrets.json')), new KeyringSecretStore()];
+  const dir = process.env.CLIPSHOT_LIBRARY ?? defaultLibraryDir();
+  const started = await startDesktopCore(dir, { passphrase: process.env[PASSPHRASE_ENV], stores });
+  core = started;
+  protocol.handle(APP_SCHEME, createAppProtocolHandler({ rendererDir: builtRendererDir(), openMedia: (clipId, variant) => started.api.openMedia(clipId, variant) }));
+  registerIpc(started);
+  app.on('web-contents-created', (_event, contents) => releaseWithPage(started, contents));
+  Menu.setApplicationMenu(Menu.buildFromTemplate(appMenuTemplate(process.platform, app.isPackaged)));
+  createMainWindow(PRELOAD);
+  app.on('activate', () => {
+    if (getMainWindow() === null) createMainWindow(PRELOAD);
+  });
+  app.on('window-all-closed', () => {
+    if (process.platform !== 'darwin') app.quit();
+  });
+}
+
+function denyPermissions(): void {
+  const defaultSession = session.defaultSession;
+  defaultSession.setPermissionRequestHandler((_contents, permission, callback, details) => callback(isPermissionAllowed(permission, details.requestingUrl)));
+  defaultSession.setPermissionCheckHandler((_contents, permission, requestingOrigin) => isPermissionAllowed(permission, requestingOrigin));
+  defaultSession.setDevicePermissionHandler(() => false);
+  // Linux would download Hunspell dictionaries from Google; window-options.ts turns spelling off there too.
+  defaultSession.setSpellCheckerEnabled(process.platform === 'darwin' || process.platform === 'win32');
+}
+
+// Closing the library waits for its writes: hold the quit until it is done, once.
+let closed = false;
+app.on('will-quit', (event) => {
+  if (closed || core === null) return;
+  event.preventDefault();
+  const closing = core;
+  core = null;
+  closing
+    .close()
+    .catch((error: unknown) => console.error('ClipShot: closing the library failed:', error))
+    .finally(() => {
+      closed = true;
+      app.quit();
+    });
+});
+
+function getMainWindow(): BrowserWindow | null {
+  return BrowserWindow.getAllWindows()[0] ?? null;
+}
+
+function focusMainWindow(): void {
+  const window = getMainWindow();
+  if (window === null) return;
+  if (window.isMinimized()) window.restore();
+  window.show();
+  window.focus();
+}
+
+function failToStart(error: unknown): void {
+  const message = error instanceof Error ? error.message : String(error);
+  console.error(`ClipShot cannot start: ${message}`);
+  dialog.showErrorBox('ClipShot cannot start', message);
+  app.exit(1);
+}

@@ -1,0 +1,118 @@
+// The window's only way to main: the typed API (contract/api.ts) as `window.clipshot`, plus the
+// two things only Electron can do for a page (a dropped file's path, the document port).
+// Sandboxed, a preload can require nothing but 'electron': this file imports only types, and the
+// names it shares with main/app are repeated here (tests/unit/app/preload-bridge.test.ts checks them).
+// eslint-disable-next-line @typescript-eslint/no-require-imports -- CommonJS under verbatimModuleSyntax is written this way
+import electron = require('electron');
+import type { ApiErrorData, ApiEvent, ApiMethod, ClipShotApi, ClipShotRequests, MediaVariant } from '../contract/api.js';
+
+/** What the renderer finds as `window.clipshot` (renderer/src/api/connect.ts: ElectronBridge). */
+export interface PreloadBridge extends ClipShotApi {
+  /** The real path of a dropped or picked file; '' for a file that has none (e.g. made by the page). */
+  pathForFile(file: File): string;
+  /** Asks main for this window's document port; it arrives as a 'clipshot:document-port' window message. */
+  requestDocumentPort(): void;
+}
+
+const CHANNEL_PREFIX = 'clipshot:';
+const EVENT_CHANNEL = 'clipshot:event';
+const DOCUMENT_PORT_CHANNEL = 'clipshot:document-port';
+const DOCUMENT_PORT_REQUEST_CHANNEL = 'clipshot:request-document-port';
+const APP_ORIGIN = 'clipshot://app';
+const CLIP_ID = /^[0-9a-z]{26}$/;
+
+// Spelled out because the contract's list comes with zod, which a sandboxed preload cannot load;
+// `satisfies` fails the build when a method is added to or removed from the contract.
+const METHODS = {
+  listClips: true,
+  countClips: true,
+  getClip: true,
+  overview: true,
+  timeline: true,
+  openClipDocument: true,
+  closeClipDocument: true,
+  clipHistory: true,
+  editClip: true,
+  changeTags: true,
+  trashClips: true,
+  restoreClips: true,
+  undoClip: true,
+  importUploads: true,
+  importPaths: true,
+  importText: true,
+  cancelImport: true,
+} as const satisfies Record<ApiMethod, true>;
+
+type Reply = { ok: true; value: unknown } | { ok: false; error: ApiErrorData };
+
+/**
+ * A failed call rejects with `{ name: 'ApiError', code, message }`, a plain object: an Error
+ * crossing the context bridge keeps only its message, and the page needs the code too
+ * (`ApiError.from(reason)` turns it back into an ApiError).
+ */
+function apiFailure(error: ApiErrorData): ApiErrorData & { name: 'ApiError' } {
+  return { name: 'ApiError', code: error.code, message: error.message };
+}
+
+async function call(method: ApiMethod, params: unknown): Promise<unknown> {
+  let reply: Reply;
+  try {
+    reply = (await electron.ipcRenderer.invoke(CHANNEL_PREFIX + method, params)) as Reply;
+  } catch (error) {
+    throw apiFailure({ code: 'internal', message: `ClipShot refused the request: ${error instanceof Error ? error.message : String(error)}` });
+  }
+  if (reply?.ok === true) return reply.value;
+  if (reply?.ok === false) throw apiFailure(reply.error);
+  throw apiFailure({ code: 'internal', message: `ClipShot sent a malformed answer to ${method}` });
+}
+
+const listeners = new Set<(event: ApiEvent) => void>();
+electron.ipcRenderer.on(EVENT_CHANNEL, (_event, apiEvent: ApiEvent) => {
+  for (const listener of [...listeners]) {
+    try {
+      listener(apiEvent);
+    } catch (error) {
+      // One failing listener must not keep the event from the others; the page still sees the error.
+      queueMicrotask(() => {
+        throw error;
+      });
+    }
+  }
+});
+
+// The page asked (requestDocumentPort); the port goes to the page's own window, which checks
+// `event.source === window`. Posted once the page has loaded, so its listener exists.
+const pageLoaded = new Promise<void>((resolve) => {
+  if (document.readyState === 'complete') resolve();
+  else window.addEventListener('load', () => resolve(), { once: true });
+});
+electron.ipcRenderer.on(DOCUMENT_PORT_CHANNEL, (event) => {
+  void pageLoaded.then(() => window.postMessage(DOCUMENT_PORT_CHANNEL, '*', event.ports));
+});
+
+// One function per method; the core checks each request against its schema.
+const requests = Object.fromEntries((Object.keys(METHODS) as ApiMethod[]).map((method) => [method, (params: unknown) => call(method, params)])) as ClipShotRequests;
+
+const bridge: PreloadBridge = {
+  ...requests,
+  mediaUrl(clipId: string, variant: MediaVariant, options?: { download?: boolean }): string {
+    if (typeof clipId !== 'string' || !CLIP_ID.test(clipId)) throw new TypeError(`mediaUrl: not a clip id: ${String(clipId).slice(0, 40)}`);
+    if (variant !== 'original' && variant !== 'thumbnail') throw new TypeError(`mediaUrl: variant must be "original" or "thumbnail", not ${String(variant).slice(0, 40)}`);
+    return `${APP_ORIGIN}/media/${clipId}/${variant}${options?.download === true ? '?download=1' : ''}`;
+  },
+  onEvent(listener: (event: ApiEvent) => void): () => void {
+    if (typeof listener !== 'function') throw new TypeError('onEvent: listener must be a function');
+    listeners.add(listener);
+    return () => {
+      listeners.delete(listener);
+    };
+  },
+  pathForFile(file: File): string {
+    return electron.webUtils.getPathForFile(file);
+  },
+  requestDocumentPort(): void {
+    electron.ipcRenderer.invoke(DOCUMENT_PORT_REQUEST_CHANNEL).catch((error: unknown) => console.error('ClipShot: no document port:', error));
+  },
+};
+
+electron.contextBridge.exposeInMainWorld('clipshot', bridge);

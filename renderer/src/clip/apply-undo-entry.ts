@@ -1,0 +1,28 @@
+import type { UrlHeads } from '@automerge/automerge-repo/slim';
+import type { UndoDirection, UndoEntry } from './clip-undo-store.js';
+import { writeDeletedAt, writeNotesAt, writeTags, writeTitle, type ShardHandle } from './clip-writes.js';
+
+/**
+ * Writes an undo step as a new change (message `undo <id>`), so it syncs and merges like any
+ * edit. Notes are rewritten at the heads where the step's value held: only this window's own
+ * characters are taken back, text typed elsewhere since then stays. Tags change only the tags
+ * the step added or removed.
+ */
+export function applyUndoEntry(handle: ShardHandle, entry: UndoEntry, direction: UndoDirection): UrlHeads {
+  const undo = direction === 'undo';
+  switch (entry.field) {
+    case 'title':
+      return writeTitle(handle, entry.clipId, undo ? entry.before : entry.after, 'undo');
+    case 'notes':
+      return writeNotesAt(handle, entry.clipId, entry.heads, undo ? entry.before : entry.after, 'undo');
+    case 'tags': {
+      const from = new Set(undo ? entry.after : entry.before);
+      const to = new Set(undo ? entry.before : entry.after);
+      const add = [...to].filter((tag) => !from.has(tag));
+      const remove = [...from].filter((tag) => !to.has(tag));
+      return writeTags(handle, entry.clipId, { add, remove }, 'undo');
+    }
+    case 'trash':
+      return writeDeletedAt(handle, entry.clipId, undo ? entry.before : entry.after, 'undo');
+  }
+}
