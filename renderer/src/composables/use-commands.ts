@@ -1,0 +1,53 @@
+import { onScopeDispose } from 'vue';
+import { isMacPlatform, isTypingTarget, matchesShortcut, parseShortcut } from '../lib/shortcuts.js';
+import { useCommandStore, type Command } from '../stores/commands.js';
+import { useUiStore } from '../stores/ui.js';
+
+/** Registers commands for as long as the calling component (or scope) lives. */
+export function useCommands(commands: Command[]): void {
+  const registry = useCommandStore();
+  const removers = commands.map((command) => registry.register(command));
+  onScopeDispose(() => {
+    for (const remove of removers) remove();
+  });
+}
+
+/**
+ * The one keydown listener: finds the command whose shortcut was pressed and runs it. Keys typed
+ * into a field stay text (unless the command says otherwise), and a key some element already
+ * handled (preventDefault) is left alone.
+ */
+export function useShortcutListener(target: Window = window): void {
+  const registry = useCommandStore();
+  const ui = useUiStore();
+  const isMac = isMacPlatform();
+  const parsed = new Map<string, ReturnType<typeof parseShortcut>>();
+  const shortcutOf = (spec: string) => {
+    let shortcut = parsed.get(spec);
+    if (!shortcut) parsed.set(spec, (shortcut = parseShortcut(spec)));
+    return shortcut;
+  };
+
+  function onKeyDown(event: KeyboardEvent): void {
+    if (event.defaultPrevented || event.isComposing) return;
+    const typing = isTypingTarget(event.target);
+    const command = registry.commands.find(
+      (candidate) =>
+        (!typing || candidate.whileTyping === true) &&
+        candidate.keys.some((spec) => matchesShortcut(event, shortcutOf(spec), isMac)) &&
+        (candidate.when?.() ?? true),
+    );
+    if (!command) return;
+    event.preventDefault();
+    const fail = (error: unknown) => ui.showError(error, command.title.toLowerCase());
+    try {
+      const result = command.run();
+      if (result instanceof Promise) result.catch(fail);
+    } catch (error) {
+      fail(error);
+    }
+  }
+
+  target.addEventListener('keydown', onKeyDown);
+  onScopeDispose(() => target.removeEventListener('keydown', onKeyDown));
+}

@@ -1,0 +1,100 @@
+import { defineStore } from 'pinia';
+import { ref } from 'vue';
+import { describeError } from '../lib/describe-error.js';
+
+export const THEME_CHOICES = ['system', 'light', 'dark'] as const;
+export type ThemeChoice = (typeof THEME_CHOICES)[number];
+export const THEME_STORAGE_KEY = 'clipshot.theme';
+
+export interface ToastAction {
+  label: string;
+  run(): void | Promise<unknown>;
+}
+
+export interface Toast {
+  id: number;
+  kind: 'info' | 'error';
+  message: string;
+  action: ToastAction | null;
+}
+
+export type FocusTarget = 'search' | 'grid';
+
+const TOAST_MS = { info: 5_000, error: 8_000 } as const;
+
+function readThemeChoice(): ThemeChoice {
+  try {
+    const stored = localStorage.getItem(THEME_STORAGE_KEY);
+    return THEME_CHOICES.find((choice) => choice === stored) ?? 'system';
+  } catch {
+    return 'system'; // storage can be disabled; the system theme is a fine answer
+  }
+}
+
+/** The theme override lives on <html data-theme>; without it the CSS follows prefers-color-scheme. */
+function applyThemeChoice(choice: ThemeChoice): void {
+  if (choice === 'system') delete document.documentElement.dataset.theme;
+  else document.documentElement.dataset.theme = choice;
+}
+
+export const useUiStore = defineStore('ui', () => {
+  const theme = ref<ThemeChoice>(readThemeChoice());
+  applyThemeChoice(theme.value);
+
+  function setTheme(choice: ThemeChoice): void {
+    theme.value = choice;
+    applyThemeChoice(choice);
+    try {
+      if (choice === 'system') localStorage.removeItem(THEME_STORAGE_KEY);
+      else localStorage.setItem(THEME_STORAGE_KEY, choice);
+    } catch {
+      // Not remembered across restarts, but applied now.
+    }
+  }
+
+  const toasts = ref<Toast[]>([]);
+  const timers = new Map<number, ReturnType<typeof setTimeout>>();
+  let nextToastId = 1;
+
+  function showToast(message: string, options: { kind?: Toast['kind']; action?: ToastAction } = {}): number {
+    const kind = options.kind ?? 'info';
+    // The same error many times over (a page that keeps failing) is one toast, kept up longer.
+    const existing = toasts.value.find((toast) => toast.message === message && toast.kind === kind && !toast.action && !options.action);
+    const id = existing?.id ?? nextToastId++;
+    if (!existing) toasts.value.push({ id, kind, message, action: options.action ?? null });
+    clearTimeout(timers.get(id));
+    timers.set(id, setTimeout(() => dismissToast(id), TOAST_MS[kind]));
+    return id;
+  }
+
+  function showError(error: unknown, doing?: string): number {
+    return showToast(describeError(error, doing), { kind: 'error' });
+  }
+
+  function dismissToast(id: number): void {
+    clearTimeout(timers.get(id));
+    timers.delete(id);
+    toasts.value = toasts.value.filter((toast) => toast.id !== id);
+  }
+
+  async function runToastAction(id: number): Promise<void> {
+    const toast = toasts.value.find((candidate) => candidate.id === id);
+    if (!toast?.action) return;
+    dismissToast(id);
+    try {
+      await toast.action.run();
+    } catch (error) {
+      showError(error, toast.action.label.toLowerCase());
+    }
+  }
+
+  const shortcutsOpen = ref(false);
+
+  // Components own their elements; they watch this to move focus when a command asks.
+  const focusRequest = ref<{ target: FocusTarget; sequence: number }>({ target: 'grid', sequence: 0 });
+  function requestFocus(target: FocusTarget): void {
+    focusRequest.value = { target, sequence: focusRequest.value.sequence + 1 };
+  }
+
+  return { theme, setTheme, toasts, showToast, showError, dismissToast, runToastAction, shortcutsOpen, focusRequest, requestFocus };
+});

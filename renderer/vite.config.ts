@@ -1,0 +1,27 @@
+import vue from '@vitejs/plugin-vue';
+import { fileURLToPath } from 'node:url';
+import { defineConfig } from 'vite';
+
+const rendererRoot = fileURLToPath(new URL('.', import.meta.url));
+const repositoryRoot = fileURLToPath(new URL('..', import.meta.url));
+
+export default defineConfig({
+  root: rendererRoot,
+  // Relative URLs: Electron loads the page from a custom protocol, `serve` from `/`.
+  base: './',
+  plugins: [vue()],
+  server: {
+    // The renderer imports the shared contract from ../contract.
+    fs: { allow: [repositoryRoot] },
+  },
+  build: {
+    outDir: fileURLToPath(new URL('../out/renderer', import.meta.url)),
+    emptyOutDir: true,
+    // No data: URLs: the CSP allows images and scripts from 'self' only.
+    assetsInlineLimit: 0,
+    // Current Chromium, Firefox and Safari all support modulepreload; the polyfill is dead weight.
+    modulePreload: { polyfill: false },
+    sourcemap: true,
+    chunkSizeWarningLimit: 2000,
+  },
+});
