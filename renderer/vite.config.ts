@@ -15,7 +15,7 @@ export default defineConfig({
     fs: { allow: [repositoryRoot] },
   },
   build: {
-    outDir: fileURLToPath(new URL('../out/renderer', import.meta.url)),
+    outDir: fileURLToPath(new URL('../out/web', import.meta.url)),
     emptyOutDir: true,
     // No data: URLs: the CSP allows images and scripts from 'self' only.
     assetsInlineLimit: 0,

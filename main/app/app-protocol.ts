@@ -35,7 +35,7 @@ export interface AppRequest {
 }
 
 export interface AppProtocolOptions {
-  /** The built renderer (out/renderer). */
+  /** The built renderer (out/web). */
   rendererDir: string;
   openMedia(clipId: string, variant: MediaVariant): Promise<MediaFile>;
 }

@@ -14,7 +14,10 @@ export function packageRoot(): string {
   }
 }
 
-/** Where `vite build` puts the renderer. */
+/**
+ * Where `vite build` puts the renderer: not out/renderer, which tsc fills with the renderer
+ * modules that Node-side tests import (and Vite would wipe, or `serve` would serve).
+ */
 export function builtRendererDir(): string {
-  return path.join(packageRoot(), 'out', 'renderer');
+  return path.join(packageRoot(), 'out', 'web');
 }

@@ -84,9 +84,12 @@ interface ScrollResult {
   scrolled: number;
 }
 
-/** Runs one of page-measures.js's functions in the page (injected once per document). */
+/**
+ * Runs one of page-measures.js's functions in the page, defining them first if needed. Evaluated
+ * through the DevTools protocol: the app's CSP (rightly) refuses an injected <script> tag.
+ */
 async function measure<T>(page: Page, call: string): Promise<T> {
-  if (!(await page.evaluate('typeof window.clipshotMeasures === "object"'))) await page.addScriptTag({ path: MEASURES });
+  if (!(await page.evaluate('typeof window.clipshotMeasures === "object"'))) await page.evaluate(await fs.readFile(MEASURES, 'utf8'));
   return (await page.evaluate(call)) as T;
 }
 

@@ -32,9 +32,12 @@ export interface ElectronBridge extends ClipShotApi {
 const SYNC_RETRY_MS = 1000;
 
 export async function connectToCore(): Promise<CoreConnection> {
-  await initializeWasm(wasmUrl);
+  // Automerge's WebAssembly (3.6 MB) is only needed once a clip is opened: the grid paints without it.
+  const automergeReady = initializeWasm(wasmUrl);
+  // A failure surfaces when a clip is opened (as that clip's error), not as an unhandled rejection now.
+  automergeReady.catch(() => undefined);
   const bridge = (window as unknown as { clipshot?: ElectronBridge }).clipshot;
-  return bridge ? connectThroughElectron(bridge) : connectThroughWebSocket(window.location);
+  return bridge ? connectThroughElectron(bridge, automergeReady) : connectThroughWebSocket(window.location, automergeReady);
 }
 
 function newRepo(network: ConstructorParameters<typeof Repo>[0]): Repo {
@@ -42,19 +45,19 @@ function newRepo(network: ConstructorParameters<typeof Repo>[0]): Repo {
   return new Repo({ ...network, peerId: `window-${crypto.randomUUID()}` as PeerId, sharePolicy: async () => true });
 }
 
-function connectThroughWebSocket(location: Location): CoreConnection {
+function connectThroughWebSocket(location: Location, automergeReady: Promise<void>): CoreConnection {
   const socketOrigin = `${location.protocol === 'https:' ? 'wss:' : 'ws:'}//${location.host}`;
   const client = new WebSocketApiClient(`${socketOrigin}/api`, location.origin);
   const repo = newRepo({ network: [new WebSocketClientAdapter(`${socketOrigin}/sync`, SYNC_RETRY_MS)] });
   return {
     api: client.api,
-    documents: new RepoClipDocuments(repo, client.api, client.status),
+    documents: new RepoClipDocuments(repo, client.api, client.status, automergeReady),
     status: client.status,
     files: new UploadFileImporter(client.api, location.origin),
   };
 }
 
-async function connectThroughElectron(bridge: ElectronBridge): Promise<CoreConnection> {
+async function connectThroughElectron(bridge: ElectronBridge, automergeReady: Promise<void>): Promise<CoreConnection> {
   const port = await new Promise<MessagePort>((resolve) => {
     const receive = (event: MessageEvent) => {
       if (event.source !== window || event.data !== 'clipshot:document-port' || !event.ports[0]) return;
@@ -68,7 +71,7 @@ async function connectThroughElectron(bridge: ElectronBridge): Promise<CoreConne
   // Main and its windows live and die together: the connection cannot be lost and come back.
   const status = new ObservableConnectionStatus('connected');
   const api = withTypedErrors(bridge);
-  return { api, documents: new RepoClipDocuments(repo, api, status), status, files: new PathFileImporter(api, (file) => bridge.pathForFile(file)) };
+  return { api, documents: new RepoClipDocuments(repo, api, status, automergeReady), status, files: new PathFileImporter(api, (file) => bridge.pathForFile(file)) };
 }
 
 /** Errors cross contextBridge as plain objects; they become ApiErrors again here. */

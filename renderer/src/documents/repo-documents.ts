@@ -18,6 +18,8 @@ export class RepoClipDocuments implements ClipDocuments {
     private readonly repo: Repo,
     private readonly api: ClipShotApi,
     status: ConnectionStatus,
+    /** Resolves once Automerge's WebAssembly is loaded (already, in Node). */
+    private readonly automergeReady: Promise<void> = Promise.resolve(),
   ) {
     let wasConnected = status.state === 'connected';
     status.subscribe((state) => {
@@ -27,6 +29,7 @@ export class RepoClipDocuments implements ClipDocuments {
   }
 
   async open(clipId: string): Promise<OpenedClipDocument> {
+    await this.automergeReady;
     const ref = await this.api.openClipDocument({ id: clipId });
     this.#open.set(ref.clipId, (this.#open.get(ref.clipId) ?? 0) + 1);
     let handle: DocHandle<ShardDoc>;

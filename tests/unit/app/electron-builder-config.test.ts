@@ -94,7 +94,7 @@ describe('electron-builder.yml', () => {
       }
       return result;
     };
-    for (const file of ['out/main/app/main.js', 'out/preload/index.cjs', 'out/renderer/index.html', 'out/renderer/assets/app.js', 'out/contract/api.js', 'package.json']) expect([file, included(file)]).toEqual([file, true]);
+    for (const file of ['out/main/app/main.js', 'out/preload/index.cjs', 'out/web/index.html', 'out/web/assets/app.js', 'out/contract/api.js', 'package.json']) expect([file, included(file)]).toEqual([file, true]);
     for (const file of ['out/tests/unit/app/x.test.js', 'out/main/app/main.js.map', 'main/app/main.ts', 'node_modules/.bin/vite']) expect([file, included(file)]).toEqual([file, false]);
   });
 
