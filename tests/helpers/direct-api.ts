@@ -5,12 +5,12 @@ import { MessageChannelNetworkAdapter } from '@automerge/automerge-repo-network-
 import path from 'node:path';
 import { Readable } from 'node:stream';
 import { MessageChannel } from 'node:worker_threads';
-import { ApiError, requestsThrough, type ApiEvent, type ClipShotApi, type ImportFailure } from '../../contract/api.js';
+import { ApiError, requestsThrough, type ApiEvent, type ClipShotApi } from '../../contract/api.js';
 import { createApiService, type ApiService } from '../../main/api/api-service.js';
 import { UploadStore } from '../../main/api/upload-store.js';
 import type { Library } from '../../main/library/library.js';
 import { ObservableConnectionStatus } from '../../renderer/src/api/connection-status.js';
-import type { FileImporter, FileImportStart } from '../../renderer/src/api/file-importer.js';
+import { UploadFileImporter, type FileImporter } from '../../renderer/src/api/file-importer.js';
 import type { ClipDocuments } from '../../renderer/src/documents/clip-documents.js';
 import { RepoClipDocuments } from '../../renderer/src/documents/repo-documents.js';
 import { createTestLibrary } from './library.js';
@@ -66,7 +66,8 @@ export async function createTestCore(): Promise<TestCore> {
   return {
     api: first.api,
     documents: first.documents,
-    files: new DirectFileImporter(first.api, uploads),
+    // As under `serve`: through the upload store, then importUploads.
+    files: new UploadFileImporter(first.api, async (file) => (await uploads.receive(file.name, Readable.from(Buffer.from(await file.arrayBuffer())))).uploadId),
     library,
     service,
     dir,
@@ -96,27 +97,4 @@ function jsonApi(service: ApiService, dispatch: (method: string, params: unknown
 
 function roundTrip<T>(value: T): T {
   return value === undefined ? value : (JSON.parse(JSON.stringify(value)) as T);
-}
-
-/** Hands files to the core as `serve` does: through the upload store, then importUploads. */
-class DirectFileImporter implements FileImporter {
-  constructor(
-    private readonly api: ClipShotApi,
-    private readonly uploads: UploadStore,
-  ) {}
-
-  async importFiles(files: File[]): Promise<FileImportStart> {
-    const received: { uploadId: string; name: string }[] = [];
-    const failed: ImportFailure[] = [];
-    for (const file of files) {
-      try {
-        const { uploadId } = await this.uploads.receive(file.name, Readable.from(Buffer.from(await file.arrayBuffer())));
-        received.push({ uploadId, name: file.name });
-      } catch (error) {
-        failed.push({ name: file.name, code: error instanceof ApiError ? error.code : 'upload-failed', reason: error instanceof Error ? error.message : String(error) });
-      }
-    }
-    if (received.length === 0) return { importId: null, failed };
-    return { importId: (await this.api.importUploads({ uploads: received })).importId, failed };
-  }
 }

@@ -7,7 +7,7 @@ import { ApiError, requestsThrough, type ClipShotApi } from '../../../contract/a
 import type { ClipDocuments } from '../documents/clip-documents.js';
 import { RepoClipDocuments } from '../documents/repo-documents.js';
 import { ObservableConnectionStatus, type ConnectionStatus } from './connection-status.js';
-import { PathFileImporter, UploadFileImporter, type FileImporter } from './file-importer.js';
+import { PathFileImporter, UploadFileImporter, uploadOverHttp, type FileImporter } from './file-importer.js';
 import { WebSocketApiClient } from './websocket-api.js';
 
 export type { ConnectionState, ConnectionStatus } from './connection-status.js';
@@ -53,7 +53,7 @@ function connectThroughWebSocket(location: Location, automergeReady: Promise<voi
     api: client.api,
     documents: new RepoClipDocuments(repo, client.api, client.status, automergeReady),
     status: client.status,
-    files: new UploadFileImporter(client.api, location.origin),
+    files: new UploadFileImporter(client.api, uploadOverHttp(location.origin)),
   };
 }
 

@@ -12,11 +12,14 @@ export interface FileImporter {
   importFiles(files: File[]): Promise<FileImportStart>;
 }
 
-/** Under `serve`: each file is uploaded (the browser cannot name paths), then the uploads are imported. */
+/** Hands one file's bytes to the core and returns the upload id it was given. */
+export type FileUpload = (file: File) => Promise<string>;
+
+/** Where the core cannot read the person's files (a browser, under `serve`): each is uploaded, then the uploads are imported. */
 export class UploadFileImporter implements FileImporter {
   constructor(
     private readonly api: ClipShotApi,
-    private readonly origin: string,
+    private readonly upload: FileUpload,
   ) {}
 
   async importFiles(files: File[]): Promise<FileImportStart> {
@@ -24,7 +27,7 @@ export class UploadFileImporter implements FileImporter {
     const failed: ImportFailure[] = [];
     for (const file of files) {
       try {
-        uploads.push({ uploadId: await this.#upload(file), name: file.name });
+        uploads.push({ uploadId: await this.upload(file), name: file.name });
       } catch (error) {
         failed.push({ name: file.name, code: error instanceof ApiError ? error.code : 'upload-failed', reason: error instanceof Error ? error.message : String(error) });
       }
@@ -33,16 +36,19 @@ export class UploadFileImporter implements FileImporter {
     const { importId } = await this.api.importUploads({ uploads });
     return { importId, failed };
   }
+}
 
-  async #upload(file: File): Promise<string> {
-    const response = await fetch(`${this.origin}/upload?name=${encodeURIComponent(file.name)}`, { method: 'POST', body: file, credentials: 'same-origin' });
+/** `serve`'s upload: POST /upload on the page's own origin (the session cookie goes along). */
+export function uploadOverHttp(origin: string): FileUpload {
+  return async (file) => {
+    const response = await fetch(`${origin}/upload?name=${encodeURIComponent(file.name)}`, { method: 'POST', body: file, credentials: 'same-origin' });
     const body = (await response.json().catch(() => null)) as { uploadId?: string; error?: unknown } | null;
     if (!response.ok || typeof body?.uploadId !== 'string') {
       if (body?.error) throw ApiError.from(body.error);
       throw new ApiError('internal', `the upload failed (HTTP ${response.status})`);
     }
     return body.uploadId;
-  }
+  };
 }
 
 /** In Electron: the preload tells the real path of each file, and the core reads them itself. */

@@ -1,13 +1,12 @@
 // Importing through the window against a real core: a drop and the file picker, progress, and
 // per-file errors with the file's name and the reason.
 import fs from 'node:fs/promises';
-import { disposePinia } from 'pinia';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
 import { nextTick } from 'vue';
 import App from '../../../renderer/src/App.vue';
 import { createTestCore, type TestCore } from '../../helpers/direct-api.js';
 import { writePng } from '../../helpers/fixtures.js';
-import { giveGridViewport, mountWithCore, type Mounted } from './mount-library.js';
+import { giveGridViewport, mountWithCore, type Mounted, unmountWithCore } from './mount-library.js';
 
 let core: TestCore;
 let mounted: Mounted | null = null;
@@ -21,10 +20,7 @@ beforeEach(async () => {
 });
 
 afterEach(async () => {
-  if (mounted) {
-    mounted.wrapper.unmount();
-    disposePinia(mounted.pinia);
-  }
+  unmountWithCore(mounted);
   mounted = null;
   restoreViewport();
   await core.close();

@@ -1,7 +1,6 @@
 // Keyboard use of the library against a real core: selection by index across page boundaries,
 // opening, trashing with undo, and keys typed into fields staying text.
 import { flushPromises } from '@vue/test-utils';
-import { disposePinia } from 'pinia';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
 import { nextTick } from 'vue';
 import App from '../../../renderer/src/App.vue';
@@ -9,7 +8,7 @@ import { useLibraryStore } from '../../../renderer/src/stores/library.js';
 import { useResultsStore } from '../../../renderer/src/stores/results.js';
 import { useSelectionStore } from '../../../renderer/src/stores/selection.js';
 import { createTestCore, type TestCore } from '../../helpers/direct-api.js';
-import { giveGridViewport, mountWithCore, press, type Mounted } from './mount-library.js';
+import { giveGridViewport, mountWithCore, press, type Mounted, unmountWithCore } from './mount-library.js';
 
 const CLIPS = 25;
 const PAGE_SIZE = 10;
@@ -37,10 +36,7 @@ beforeEach(async () => {
 });
 
 afterEach(async () => {
-  if (mounted) {
-    mounted.wrapper.unmount();
-    disposePinia(mounted.pinia);
-  }
+  unmountWithCore(mounted);
   mounted = null;
   restoreViewport();
   await core.close();

@@ -1,12 +1,11 @@
 // The library view against a real core: cards, search with highlighted (and escaped) matches,
 // sidebar counts, empty states, sorting, and the first-paint marker end-to-end tests wait on.
-import { disposePinia } from 'pinia';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
 import { nextTick } from 'vue';
 import App from '../../../renderer/src/App.vue';
 import { FIRST_PAINT_MARK } from '../../../renderer/src/composables/use-first-paint.js';
 import { createTestCore, type TestCore } from '../../helpers/direct-api.js';
-import { giveGridViewport, mountWithCore, type Mounted } from './mount-library.js';
+import { giveGridViewport, mountWithCore, type Mounted, unmountWithCore } from './mount-library.js';
 
 let core: TestCore;
 let mounted: Mounted | null = null;
@@ -20,10 +19,7 @@ beforeEach(async () => {
 });
 
 afterEach(async () => {
-  if (mounted) {
-    mounted.wrapper.unmount();
-    disposePinia(mounted.pinia);
-  }
+  unmountWithCore(mounted);
   mounted = null;
   restoreViewport();
   await core.close();

@@ -1,3 +1,4 @@
+import { disposePinia } from 'pinia';
 // Mounting the library view the way main.ts does, against a real core (tests/helpers/direct-api.ts).
 import { mount, type VueWrapper } from '@vue/test-utils';
 import { createPinia, type Pinia } from 'pinia';
@@ -78,4 +79,11 @@ export function countingApi(api: ClipShotApi): { api: ClipShotApi; calls: Map<st
     },
   });
   return { api: counted, calls };
+}
+
+/** Unmounts what mountWithCore mounted and disposes its Pinia (null: nothing was mounted). */
+export function unmountWithCore(mounted: Mounted | null): void {
+  if (!mounted) return;
+  mounted.wrapper.unmount();
+  disposePinia(mounted.pinia);
 }

@@ -9,7 +9,7 @@ import { SEARCH_DEBOUNCE_MS, useLibraryStore } from '../../../renderer/src/store
 import { THEME_STORAGE_KEY, useUiStore } from '../../../renderer/src/stores/ui.js';
 import { useCommandStore } from '../../../renderer/src/stores/commands.js';
 import { createTestCore, type TestCore } from '../../helpers/direct-api.js';
-import { countingApi, giveGridViewport, mountWithCore, press, type Mounted } from './mount-library.js';
+import { countingApi, giveGridViewport, mountWithCore, press, type Mounted, unmountWithCore } from './mount-library.js';
 
 let core: TestCore;
 let mounted: Mounted | null = null;
@@ -23,10 +23,7 @@ beforeEach(async () => {
 });
 
 afterEach(async () => {
-  if (mounted) {
-    mounted.wrapper.unmount();
-    disposePinia(mounted.pinia);
-  }
+  unmountWithCore(mounted);
   mounted = null;
   restoreViewport();
   await core.close();
