@@ -3,9 +3,9 @@
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { Page } from 'playwright-core';
 import { Library } from '../../main/library/library.js';
+import { packageRoot } from '../../main/server/package-root.js';
 import { launchChromium, startServe } from '../helpers/browser.js';
 import { fillSyntheticLibrary } from './synthetic-library.js';
 import { percentile } from './stats.js';
@@ -40,6 +40,11 @@ export async function benchUi(clipCount: number): Promise<Record<string, number>
       const gentle = await measure<ScrollResult>(page, `window.clipshotMeasures.scroll(40, ${refreshMs}, ${SCROLL_MS})`);
       const fast = await measure<ScrollResult>(page, `window.clipshotMeasures.scroll(600, ${refreshMs}, ${SCROLL_MS})`);
       const jumpMs = await measure<number>(page, 'window.clipshotMeasures.jumpToMiddle()');
+      // The baseline, same run: a static page of plain cards (no app, no data), scrolled the same way.
+      const plain = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+      await plain.setContent(plainCardsPage());
+      const plainGentle = await measure<ScrollResult>(plain, `window.clipshotMeasures.scroll(40, ${refreshMs}, ${SCROLL_MS})`);
+      const plainFast = await measure<ScrollResult>(plain, `window.clipshotMeasures.scroll(600, ${refreshMs}, ${SCROLL_MS})`);
       return {
         clips: clipCount,
         library_fill_ms: Math.round(fillMs),
@@ -59,6 +64,8 @@ export async function benchUi(clipCount: number): Promise<Record<string, number>
         scroll_600px_per_frame_max_cards_in_dom: fast.maxCards,
         scroll_600px_per_frame_scrolled_px: Math.round(fast.scrolled),
         jump_to_middle_until_cards_ms: round(jumpMs),
+        baseline_plain_page_scroll_40px_per_frame_dropped_frames: plainGentle.dropped,
+        baseline_plain_page_scroll_600px_per_frame_dropped_frames: plainFast.dropped,
       };
     } finally {
       await browser.close();
@@ -69,7 +76,8 @@ export async function benchUi(clipCount: number): Promise<Record<string, number>
   }
 }
 
-const MEASURES = path.join(path.dirname(fileURLToPath(import.meta.url)), 'page-measures.js');
+// A plain script kept beside the sources (tsc does not copy it to out/).
+const MEASURES = path.join(packageRoot(), 'tests', 'bench', 'page-measures.js');
 
 interface PaintTimes {
   firstPaint: number;
@@ -96,6 +104,13 @@ async function measure<T>(page: Page, call: string): Promise<T> {
 async function paintTimes(page: Page): Promise<PaintTimes> {
   await page.waitForSelector('html[data-ready="true"]', { timeout: 60_000 });
   return measure<PaintTimes>(page, 'window.clipshotMeasures.paintTimes()');
+}
+
+/** 2,400 static text cards in a grid like the app's, inside a scrolling box with data-testid="clip-grid". */
+function plainCardsPage(): string {
+  const card = (i: number) => `<div data-testid="clip-card" style="height:220px;border:1px solid #ccc;border-radius:6px;padding:8px;font:13px sans-serif;overflow:hidden"><b>Clip ${i}</b><p>Some words of a text clip, number ${i}, long enough to wrap onto a few lines like a real card does.</p></div>`;
+  const cards = Array.from({ length: 2400 }, (_, i) => card(i)).join('');
+  return `<!doctype html><body style="margin:0"><div data-testid="clip-grid" style="height:100vh;overflow:auto"><div style="display:grid;grid-template-columns:repeat(6,1fr);gap:12px;padding:12px">${cards}</div></div></body>`;
 }
 
 function round(value: number): number {

@@ -23,7 +23,9 @@ export interface RunningServe {
 export async function startServe(libraryDir: string, env: Record<string, string | undefined> = {}, args: string[] = []): Promise<RunningServe> {
   const child = startCli(['--library', libraryDir, 'serve', ...args], { env });
   const output = collect(child);
-  const line = await waitForLine(child, /^Open http:\/\/127\.0\.0\.1:\d+\/\?token=/);
+  const line = await waitForLine(child, /^Open http:\/\/127\.0\.0\.1:\d+\/\?token=/).catch(async (error: unknown) => {
+    throw new Error(`${error instanceof Error ? error.message : String(error)}; stderr: ${(await output).stderr}`);
+  });
   const url = line.replace(/^Open /, '').trim();
   return {
     url,

@@ -1,9 +1,10 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { CORE_NODE_FLAGS } from '../../main/cli/core-process.js';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { packageRoot } from '../../main/server/package-root.js';
 
-export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+// From the sources (vitest) or from out/ (the benchmarks), the same package folder.
+export const REPO_ROOT = packageRoot();
 export const CLI = path.join(REPO_ROOT, 'bin', 'clipshot.js');
 export const TEST_PASSPHRASE = 'correct horse battery staple';
 
