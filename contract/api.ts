@@ -174,6 +174,7 @@ export const API_ERROR_CODES = [
   'invalid-query',
   'unsupported', // this transport cannot do that (e.g. importPaths under serve)
   'rate-limited',
+  'busy', // the library cannot answer that right now (e.g. its index is being rebuilt); try again
   'unauthorized',
   'storage-failure', // the library must be reopened
   'disconnected', // the connection to the core was lost before the answer came

@@ -1,6 +1,6 @@
 import type { z } from 'zod';
 import { ApiError, type ApiErrorCode } from '../../contract/api.js';
-import { InvalidQueryError } from '../index/errors.js';
+import { IndexRebuildingError, InvalidQueryError } from '../index/errors.js';
 import { ImportRejection } from '../library/import/rejection.js';
 import { LibraryError } from '../library/errors.js';
 
@@ -16,6 +16,7 @@ const LIBRARY_CODES: Record<string, ApiErrorCode> = {
 export function toApiError(error: unknown): ApiError {
   if (error instanceof ApiError) return error;
   if (error instanceof InvalidQueryError) return new ApiError('invalid-query', error.message);
+  if (error instanceof IndexRebuildingError) return new ApiError('busy', error.message);
   if (error instanceof ImportRejection) return new ApiError('invalid-request', error.message);
   if (error instanceof LibraryError) return new ApiError(LIBRARY_CODES[error.code] ?? 'internal', error.message);
   return new ApiError('internal', error instanceof Error ? error.message : String(error));

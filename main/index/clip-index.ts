@@ -1,19 +1,34 @@
 import type BetterSqlite3 from 'better-sqlite3';
+import type { ClipSortField, TimelineBucket, TimelineBucketSize } from '../../contract/api.js';
 import type { ClipPage, ClipQuery } from '../../contract/clips.js';
-import { InvalidQueryError } from './errors.js';
+import { IndexRebuildingError, InvalidQueryError } from './errors.js';
 import { checkIndexIntegrity } from './integrity.js';
-import { WRITTEN_COLUMNS, clipColumns, clipToRowParameters, rowToClip, type ClipRow, type IndexedClip } from './indexed-clip.js';
-import { parseClipQuery } from './query-options.js';
-import { planQuery, type QueryPlan } from './query-plan.js';
+import { INDEXED_COLUMNS, UNINDEXED_COLUMNS, WRITTEN_COLUMNS, clipColumns, clipToRowParameters, rowToClip, type ClipRow, type IndexedClip } from './indexed-clip.js';
+import { OverviewReader, type IndexOverview } from './overview.js';
+import { encodePageCursor, type PagePosition } from './page-cursor.js';
+import { parseClipQuery, type FilterOptions, type QueryOptions } from './query-options.js';
+import { needsMatchStrategy, planQuery, type MatchStrategy } from './query-plan.js';
+import { chooseDriver, type QueryPlan } from './query-source.js';
 import { prepareIndexSchema, recreateIndexTables, refillIndexTables } from './schema.js';
 import { SortKeyAllocator, compareSortPosition, sameCaptureMillisecond } from './sort-key-allocator.js';
-import { encodeCursor } from './sort-key.js';
+import { TIEBREAK_BITS } from './sort-key.js';
+import { planBucketCounts, planBucketRanges, planCaptureExtreme, planCount, planMatchEstimate } from './tally-plan.js';
+import { MAX_SEEKED_BUCKETS, bucketStarts, foldIntoBuckets, groupingUnitMs } from './timeline.js';
 
-export { InvalidQueryError };
-export type { IndexedClip };
+export { IndexRebuildingError, InvalidQueryError };
+export type { IndexedClip, IndexOverview };
 
-/** Where a clip's row is: its sort key, and the capture time that key was made from. */
-interface Place {
+/** What explainQuery explains: a page of the list, its count, or its timeline (seeking each bucket, or grouping). */
+export type ExplainedRead = 'page' | 'count' | 'timeline' | 'timeline-grouped';
+
+// A search (or several filters) in title or import order sorts its matches when at most this
+// many, and otherwise walks the order index, checking entries against the set of matches: then
+// a page reads about (offset + limit) × library size / matches entries. At 100k clips, sorting
+// 500 matches and walking for a page of 500 matches both take a few ms.
+const MAX_SORTED_MATCHES = 500;
+
+/** Where a clip's row is: its sort key, the capture time that key was made from, and its indexed columns. */
+interface Place extends Record<(typeof INDEXED_COLUMNS)[number], string | number | bigint> {
   sortkey: bigint;
   captured_at: number;
 }
@@ -27,12 +42,16 @@ export class ClipIndex {
   /** True when this open created the index tables (new database or other schema version): rebuild it from the documents. */
   readonly needsRebuild: boolean;
   readonly #db: BetterSqlite3.Database;
-  readonly #pages = new Map<string, BetterSqlite3.Statement>();
+  /** Prepared reads, by SQL text: a query's shape (filters, order, paging) decides its text. */
+  readonly #reads = new Map<string, BetterSqlite3.Statement>();
+  readonly #overview: OverviewReader;
+  #rebuilding = false;
   readonly #keys: SortKeyAllocator;
   readonly #byId;
   readonly #placeOfId;
   readonly #insert;
   readonly #update;
+  readonly #updateUnindexed;
   readonly #deleteByKey;
   readonly #deleteByShard;
   readonly #deleteHeads;
@@ -41,18 +60,20 @@ export class ClipIndex {
   readonly #idsFrom;
   readonly #byContentHash;
   readonly #blobs;
-  readonly #count;
 
   constructor(db: BetterSqlite3.Database) {
     this.#db = db;
     this.needsRebuild = prepareIndexSchema(db);
     this.#keys = new SortKeyAllocator(db);
     this.#byId = db.prepare(`SELECT ${clipColumns('c')} FROM idx_clips AS c WHERE c.id = ?`).safeIntegers(true);
-    this.#placeOfId = db.prepare('SELECT sortkey, captured_at FROM idx_clips WHERE id = ?').safeIntegers(true);
+    this.#placeOfId = db.prepare(`SELECT sortkey, captured_at, ${INDEXED_COLUMNS.join(', ')} FROM idx_clips WHERE id = ?`).safeIntegers(true);
     this.#insert = db.prepare(
       `INSERT INTO idx_clips (sortkey, ${WRITTEN_COLUMNS.join(', ')}) VALUES (@sortkey, ${WRITTEN_COLUMNS.map((column) => `@${column}`).join(', ')})`,
     );
-    this.#update = db.prepare(`UPDATE idx_clips SET ${WRITTEN_COLUMNS.map((column) => `${column} = @${column}`).join(', ')} WHERE sortkey = @sortkey`);
+    const setting = (columns: readonly string[]) => db.prepare(`UPDATE idx_clips SET ${columns.map((column) => `${column} = @${column}`).join(', ')} WHERE sortkey = @sortkey`);
+    this.#update = setting(WRITTEN_COLUMNS);
+    // Most edits (notes, tags, text) change no indexed column: then no idx_clips index is touched.
+    this.#updateUnindexed = setting(UNINDEXED_COLUMNS);
     this.#deleteByKey = db.prepare('DELETE FROM idx_clips WHERE sortkey = ?');
     this.#deleteByShard = db.prepare('DELETE FROM idx_clips WHERE shard = ?');
     this.#deleteHeads = db.prepare('DELETE FROM idx_shard_heads WHERE shard = ?');
@@ -61,7 +82,7 @@ export class ClipIndex {
     this.#idsFrom = db.prepare('SELECT id FROM idx_clips WHERE id >= ? ORDER BY id LIMIT ?').pluck();
     this.#byContentHash = db.prepare(`SELECT ${clipColumns('c')} FROM idx_clips AS c WHERE c.content_hash = ? ORDER BY c.sortkey DESC`).safeIntegers(true);
     this.#blobs = db.prepare('SELECT media_blob AS blob, media_thumb AS thumb FROM idx_clips WHERE media_blob IS NOT NULL');
-    this.#count = db.prepare('SELECT count(*) FROM idx_clips INDEXED BY idx_clips_by_trash WHERE trashed = ?').pluck();
+    this.#overview = new OverviewReader(db);
   }
 
   /** Adds or replaces clips by id, in one transaction. Writing the same clip twice changes nothing. */
@@ -80,7 +101,11 @@ export class ClipIndex {
     const row = clipToRowParameters(clip);
     const existing = this.#placeOfId.get(clip.id) as Place | undefined;
     if (existing !== undefined && sameCaptureMillisecond(existing.captured_at, clip.capturedAt)) {
-      this.#update.run({ ...row, sortkey: existing.sortkey });
+      const changesIndexed = INDEXED_COLUMNS.some((column) => {
+        const value = existing[column];
+        return (typeof value === 'bigint' ? Number(value) : value) !== row[column];
+      });
+      (changesIndexed ? this.#update : this.#updateUnindexed).run({ ...row, sortkey: existing.sortkey });
       return;
     }
     if (existing !== undefined) this.#deleteByKey.run(existing.sortkey);
@@ -128,28 +153,110 @@ export class ClipIndex {
     return matches;
   }
 
+  /**
+   * One page of clips in the query's order (capture time by default), after its cursor or offset.
+   * The next cursor continues the same order, whatever changes in between.
+   */
   query(query: ClipQuery): ClipPage<IndexedClip> {
+    this.#checkReadable();
     const options = parseClipQuery(query);
-    if (options.low > options.high) return { items: [], nextCursor: null };
-    const plan = planQuery(options);
-    const rows = this.#statement(plan).all(plan.parameters) as ClipRow[];
+    const rows: ClipRow[] = [];
+    for (const plan of planQuery(options, this.#matchStrategy(options))) {
+      const wanted = options.limit + 1 - rows.length;
+      if (wanted <= 0) break;
+      const statement = this.#read(plan, (sql) => this.#db.prepare(sql).safeIntegers(true));
+      rows.push(...(statement.all({ ...plan.parameters, limit: wanted }) as ClipRow[]));
+    }
     const page = rows.slice(0, options.limit);
     const last = page[page.length - 1];
-    return { items: page.map(rowToClip), nextCursor: rows.length > options.limit && last !== undefined ? encodeCursor(last.sortkey) : null };
+    return { items: page.map(rowToClip), nextCursor: rows.length > options.limit && last !== undefined ? encodePageCursor(positionOf(last, options.orderBy)) : null };
   }
 
-  /** The SQLite query plan of a query, one line per step: for tests and diagnostics. */
-  explainQuery(query: ClipQuery): string[] {
-    const plan = planQuery(parseClipQuery(query));
-    const steps = this.#db.prepare(`EXPLAIN QUERY PLAN ${plan.sql}`).all(plan.parameters) as { detail: string }[];
-    return steps.map((step) => step.detail);
+  /**
+   * How many clips a list or search matches: outside the trash, or in it with `{ trash: true }`.
+   * Order and paging (cursor, offset, limit) do not change the count, though they are checked.
+   */
+  count(query: ClipQuery = {}): number {
+    this.#checkReadable();
+    const plan = planCount(parseClipQuery(query));
+    return this.#read(plan, (sql) => this.#db.prepare(sql).pluck()).get(plan.parameters) as number;
   }
 
-  #statement(plan: QueryPlan): BetterSqlite3.Statement {
-    let statement = this.#pages.get(plan.key);
+  /** Clips outside the trash per kind, tag and collection, and how many are in the trash. */
+  overview(): IndexOverview {
+    this.#checkReadable();
+    return this.#overview.read();
+  }
+
+  /**
+   * How many of the clips a query matches were captured in each UTC hour, day, month or year, in
+   * time order; empty buckets are left out. Order and paging of the query do not matter.
+   */
+  timeline(query: ClipQuery, bucket: TimelineBucketSize): TimelineBucket[] {
+    this.#checkReadable();
+    const options = parseClipQuery(query);
+    // A search's matches are grouped; B-tree walks seek each bucket between the first and the
+    // last match and count along the index, which sorts nothing.
+    if (chooseDriver(options) !== 'fts') {
+      const first = this.#captureExtreme(options, false);
+      const last = this.#captureExtreme(options, true);
+      if (first === null || last === null) return [];
+      const firstMs = Number(first >> TIEBREAK_BITS);
+      const lastMs = Number(last >> TIEBREAK_BITS);
+      const starts = bucketStarts(firstMs, lastMs, bucket, MAX_SEEKED_BUCKETS);
+      if (starts !== null) {
+        const plan = planBucketRanges(options);
+        const bounds = JSON.stringify([firstMs, ...starts.slice(1), lastMs + 1]);
+        const rows = this.#read(plan, (sql) => this.#db.prepare(sql)).all({ ...plan.parameters, bounds }) as { i: number; count: number }[];
+        return rows.filter((row) => row.count > 0).map((row) => ({ start: starts[row.i]!, count: row.count }));
+      }
+    }
+    const plan = planBucketCounts(options, groupingUnitMs(bucket));
+    const counts = this.#read(plan, (sql) => this.#db.prepare(sql)).all(plan.parameters) as TimelineBucket[];
+    return foldIntoBuckets(counts, bucket);
+  }
+
+  /** The SQLite query plan of a page (or count, or timeline) of a query, one line per step: for tests and diagnostics. */
+  explainQuery(query: ClipQuery, read: ExplainedRead = 'page'): string[] {
+    const options = parseClipQuery(query);
+    const plans: Record<ExplainedRead, () => QueryPlan[]> = {
+      page: () => planQuery(options, this.#matchStrategy(options)),
+      count: () => [planCount(options)],
+      timeline: () => {
+        const plan = planBucketRanges(options);
+        return [{ sql: plan.sql, parameters: { ...plan.parameters, bounds: '[0, 1]' } }];
+      },
+      'timeline-grouped': () => [planBucketCounts(options, groupingUnitMs('day'))],
+    };
+    return plans[read]().flatMap((plan) => {
+      const steps = this.#db.prepare(`EXPLAIN QUERY PLAN ${plan.sql}`).all(plan.parameters) as { detail: string }[];
+      return steps.map((step) => step.detail);
+    });
+  }
+
+  /** A rebuild builds the list indexes last, and other reads may run while it awaits its documents. */
+  #checkReadable(): void {
+    if (this.#rebuilding) throw new IndexRebuildingError();
+  }
+
+  #matchStrategy(options: QueryOptions): MatchStrategy | undefined {
+    if (!needsMatchStrategy(options)) return undefined;
+    const plan = planMatchEstimate(options, MAX_SORTED_MATCHES + 1);
+    const matches = this.#read(plan, (sql) => this.#db.prepare(sql).pluck()).get(plan.parameters) as number;
+    return matches > MAX_SORTED_MATCHES ? 'walk' : 'sort';
+  }
+
+  #captureExtreme(options: FilterOptions, last: boolean): bigint | null {
+    const plan = planCaptureExtreme(options, last);
+    const key = this.#read(plan, (sql) => this.#db.prepare(sql).pluck().safeIntegers(true)).get(plan.parameters) as bigint | undefined;
+    return key ?? null;
+  }
+
+  #read(plan: QueryPlan, prepare: (sql: string) => BetterSqlite3.Statement): BetterSqlite3.Statement {
+    let statement = this.#reads.get(plan.sql);
     if (statement === undefined) {
-      statement = this.#db.prepare(plan.sql).safeIntegers(true);
-      this.#pages.set(plan.key, statement);
+      statement = prepare(plan.sql);
+      this.#reads.set(plan.sql, statement);
     }
     return statement;
   }
@@ -169,11 +276,6 @@ export class ClipIndex {
     return referenced;
   }
 
-  /** Clips outside the trash, or in it with `{ trash: true }`. */
-  count(query: Pick<ClipQuery, 'trash'> = {}): number {
-    return this.#count.get(query.trash === true ? 1 : 0) as number;
-  }
-
   /** Empties the index (rows, full-text entries, recorded heads). */
   clear(): void {
     this.transaction(() => recreateIndexTables(this.#db));
@@ -181,11 +283,17 @@ export class ClipIndex {
 
   /**
    * Empties the index and refills it through `fill` (which calls upsert and friends), building
-   * the full-text index once at the end. Must run inside a transaction the caller holds.
+   * the list and full-text indexes once at the end. Must run inside a transaction the caller
+   * holds. Meanwhile lists, counts, the overview and timelines throw IndexRebuildingError.
    */
   async rebuild(fill: () => Promise<void>): Promise<void> {
     if (!this.#db.inTransaction) throw new Error('ClipIndex.rebuild must run inside a transaction');
-    return refillIndexTables(this.#db, fill);
+    this.#rebuilding = true;
+    try {
+      await refillIndexTables(this.#db, fill);
+    } finally {
+      this.#rebuilding = false;
+    }
   }
 
   /**
@@ -204,5 +312,16 @@ export class ClipIndex {
   /** Runs fn in one transaction (a savepoint when one is already open). */
   transaction<T>(fn: () => T): T {
     return this.#db.transaction(fn)();
+  }
+}
+
+function positionOf(row: ClipRow, orderBy: ClipSortField): PagePosition {
+  switch (orderBy) {
+    case 'captured':
+      return { orderBy, key: row.sortkey };
+    case 'imported':
+      return { orderBy, value: row.imported_at, key: row.sortkey };
+    case 'title':
+      return { orderBy, value: row.title_key, key: row.sortkey };
   }
 }

@@ -1,6 +1,7 @@
 import type { ClipKind, ClipMedia, ClipView } from '../../contract/clips.js';
 import { facetTokensOf } from './fts-facets.js';
 import { hasSearchableWords } from './fts-match.js';
+import { titleSortKey } from './title-key.js';
 
 export interface IndexedClip extends ClipView {
   /** The catalog shard document that holds the clip, 0..255. */
@@ -17,6 +18,7 @@ export interface ClipRow {
   imported_at: number;
   updated_at: number;
   deleted_at: number | null;
+  title_key: string;
   content_hash: string;
   media_blob: string | null;
   media_mime: string | null;
@@ -34,13 +36,17 @@ export interface ClipRow {
 }
 
 export const CLIP_COLUMNS = [
-  'sortkey', 'id', 'shard', 'kind', 'captured_at', 'imported_at', 'updated_at', 'deleted_at', 'content_hash',
+  'sortkey', 'id', 'shard', 'kind', 'captured_at', 'imported_at', 'updated_at', 'deleted_at', 'title_key', 'content_hash',
   'media_blob', 'media_mime', 'media_size', 'media_width', 'media_height', 'media_duration_ms', 'media_thumb',
   'source_name', 'tags', 'collections', 'title', 'notes', 'body',
 ] as const;
 
 /** The columns an upsert writes (all but the sort key); clipToRowParameters names them. */
 export const WRITTEN_COLUMNS = [...CLIP_COLUMNS.filter((column) => column !== 'sortkey'), 'trashed', 'has_text', 'facets'] as const;
+
+/** The written columns that an idx_clips index holds: SQLite rewrites an index's entry whenever an UPDATE sets one of its columns, changed or not. */
+export const INDEXED_COLUMNS = ['id', 'shard', 'kind', 'trashed', 'has_text', 'imported_at', 'title_key', 'content_hash'] as const;
+export const UNINDEXED_COLUMNS = WRITTEN_COLUMNS.filter((column) => !(INDEXED_COLUMNS as readonly string[]).includes(column));
 
 /** The columns of idx_clips qualified by a table alias, for SELECT lists. */
 export function clipColumns(alias: string): string {
@@ -94,6 +100,7 @@ export function clipToRowParameters(clip: IndexedClip): Record<string, string | 
     imported_at: clip.importedAt,
     updated_at: clip.updatedAt,
     deleted_at: clip.deletedAt,
+    title_key: titleSortKey(clip.title),
     content_hash: clip.contentHash,
     media_blob: media?.blob ?? null,
     media_mime: media?.mime ?? null,

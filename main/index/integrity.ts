@@ -37,7 +37,10 @@ function checkLabels(db: BetterSqlite3.Database, column: string, table: string, 
   const missing = db
     .prepare(
       `SELECT c.id, j.value AS label FROM idx_clips AS c, json_each(c.${column}) AS j
-       WHERE NOT EXISTS (SELECT 1 FROM ${table} AS l WHERE l.${label} = j.value AND l.trashed = c.trashed AND l.sortkey = c.sortkey)
+       WHERE NOT EXISTS (
+         SELECT 1 FROM ${table} AS l
+         WHERE l.${label} = j.value AND l.trashed = c.trashed AND l.sortkey = c.sortkey AND l.imported_at = c.imported_at AND l.title_key = c.title_key
+       )
        LIMIT ${MAX_REPORTED}`,
     )
     .all() as { id: string; label: string }[];
@@ -49,7 +52,7 @@ function checkLabels(db: BetterSqlite3.Database, column: string, table: string, 
     )
     .all() as { label: string; sortkey: number }[];
   return [
-    ...missing.map((row) => `${label} "${row.label}" of clip ${row.id} is missing from ${table} (run reindex)`),
+    ...missing.map((row) => `${label} "${row.label}" of clip ${row.id} is missing from ${table} or out of date there (run reindex)`),
     ...stray.map((row) => `${table} lists ${label} "${row.label}" for a row that does not have it (run reindex)`),
   ];
 }

@@ -3,7 +3,7 @@ import { InvalidQueryError } from './errors.js';
 // The integer rowid of a clip's row (and of its full-text entry) is its sort key: capture time in
 // ms shifted left, plus a tiebreak. Newest-first is then `ORDER BY rowid DESC`, which every index
 // (and FTS5's doclists) already walks in order and can stop after a page.
-const TIEBREAK_BITS = 16n;
+export const TIEBREAK_BITS = 16n;
 export const TIEBREAK_SLOTS = 1 << Number(TIEBREAK_BITS);
 // Capture times are clamped so that every key fits a signed 64-bit integer (about ±4,400 years).
 const MAX_MS = 2 ** 47 - 1;

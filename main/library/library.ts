@@ -144,6 +144,21 @@ export class Library {
     return { items: page.items.map(({ shard: _shard, ...view }) => view), nextCursor: page.nextCursor };
   }
 
+  /** How many clips a list or search matches (order and paging aside). */
+  count(query: ClipQuery = {}): number {
+    return this.index.count(query);
+  }
+
+  /** Clips per kind, tag and collection, outside the trash, and the trash's size. */
+  overview(): ReturnType<ClipIndex['overview']> {
+    return this.index.overview();
+  }
+
+  /** Matching clips per UTC hour, day, month or year of capture, in time order. */
+  timeline(query: ClipQuery, bucket: Parameters<ClipIndex['timeline']>[1]): ReturnType<ClipIndex['timeline']> {
+    return this.index.timeline(query, bucket);
+  }
+
   // ---- peers: windows and devices that sync shard documents ----
 
   connectPeers(adapter: NetworkAdapterInterface): void {

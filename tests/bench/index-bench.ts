@@ -8,6 +8,7 @@ import type { ClipKind, ClipQuery } from '../../contract/clips.js';
 import { ClipIndex, type IndexedClip } from '../../main/index/clip-index.js';
 import { measureBareFtsBaseline, type BaselineRow } from './bare-fts-baseline.js';
 import { openBenchDatabase, timeSync } from './bench-database.js';
+import { cursorAfterPages, measureBrowsing } from './browse-bench.js';
 import { peakRssMb, percentile } from './stats.js';
 import { createZipfCorpus, type ZipfCorpus } from './zipf-corpus.js';
 
@@ -92,6 +93,7 @@ export function runIndexBench({ clips: clipCount, seed = 42, encrypted = true }:
     measure('search', queries.map((text) => ({ text })), 1);
     measure('search_filtered', queries.slice(0, 100).flatMap((text) => [{ text, kind: 'image' as const }, { text, tag: 'work' }, { text, ...month }, { text, trash: true }]), 1);
     measure('prefix_search', queries.slice(0, 200).map((text) => ({ text: `${text.split(' ')[0]!.slice(0, 3)}*` })), 1);
+    measureBrowsing(index, queries, figures);
 
     const sample = Array.from({ length: 1000 }, (_, i) => syntheticClip(Math.floor((i * clipCount) / 1000), corpus, seed));
     figures.get_by_id_p99_ms = round(percentile(sample.map((clip) => timeSync(() => index.get(clip.id))), 99));
@@ -113,16 +115,6 @@ export function runIndexBench({ clips: clipCount, seed = 42, encrypted = true }:
   figures.search_p99_vs_baseline_ratio = round(figures.search_p99_ms! / baseline.search_p99_ms);
   figures.peak_rss_mb = peakRssMb();
   return figures;
-}
-
-function cursorAfterPages(index: ClipIndex, query: ClipQuery, pages: number): string {
-  let cursor: string | undefined;
-  for (let page = 0; page < pages; page++) {
-    const next = index.query(cursor === undefined ? query : { ...query, cursor }).nextCursor;
-    if (next === null) throw new Error(`the index holds fewer than ${pages + 1} pages`);
-    cursor = next;
-  }
-  return cursor!;
 }
 
 const BASE32 = '0123456789abcdefghjkmnpqrstvwxyz';

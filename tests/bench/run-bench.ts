@@ -66,6 +66,14 @@ async function benchLibrary(clipCount: number): Promise<Record<string, number | 
     const queries = benchQueries();
     library.query({ text: queries[0]!, limit: 100 });
     const searchTimes = queries.map((text) => timeMsSync(() => library.query({ text, limit: 100 })));
+    // What the app's grid and sidebar ask for: other orders, a jump to the middle, counts, the
+    // overview and a timeline.
+    const orderedPages = [...pageTimes({ orderBy: 'title', limit: 100 }), ...pageTimes({ orderBy: 'imported', limit: 100 }), ...pageTimes({ orderBy: 'title', kind: 'image', limit: 100 })];
+    const middleOffset = Math.floor(clipCount / 2);
+    const offsetPages = [...repeat(50, () => library.query({ offset: middleOffset, limit: 100 })), ...repeat(50, () => library.query({ orderBy: 'title', offset: middleOffset, limit: 100 }))];
+    const counts = [...repeat(100, () => library.count({})), ...queries.map((text) => timeMsSync(() => library.count({ text })))];
+    const overviews = repeat(50, () => library.overview());
+    const timelines = repeat(50, () => library.timeline({}, 'month'));
 
     const peakRssAfterQueries = peakRssMb();
     const reindexStarted = performance.now();
@@ -95,6 +103,11 @@ async function benchLibrary(clipCount: number): Promise<Record<string, number | 
       baseline_search_p50_ms: round(baseline.search_p50_ms),
       baseline_search_p99_ms: round(baseline.search_p99_ms),
       search_p99_vs_baseline_ratio: round(percentile(searchTimes, 99) / baseline.search_p99_ms),
+      title_and_import_order_page_p99_ms: round(percentile(orderedPages, 99)),
+      middle_offset_page_p99_ms: round(percentile(offsetPages, 99)),
+      count_p99_ms: round(percentile(counts, 99)),
+      overview_p99_ms: round(percentile(overviews, 99)),
+      timeline_by_month_p99_ms: round(percentile(timelines, 99)),
       reindex_ms: Math.round(reindexMs),
       library_size_mb: round(libraryBytes / 1024 / 1024),
       peak_rss_mb: peakRssMb(),

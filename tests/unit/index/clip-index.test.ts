@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ClipIndex } from '../../../main/index/clip-index.js';
+import { ClipIndex, IndexRebuildingError, type IndexedClip } from '../../../main/index/clip-index.js';
 import { DAY_MS, clipId, ids, makeClip, makeImage, openDatabaseFile, openTestDatabase, openTestIndex, sha256 } from './index-fixtures.js';
 
 describe('ClipIndex rows', () => {
@@ -139,6 +139,27 @@ describe('ClipIndex rows', () => {
     expect(index.checkIntegrity()).toEqual([]);
   });
 
+  it('refuses list reads while it rebuilds, with a clear error, and serves them again after', async () => {
+    const { index, db } = await openTestIndex();
+    index.upsert([makeClip(1, { tags: ['t'] })]);
+    const reads = [() => index.query({}), () => index.query({ orderBy: 'title', tag: 't' }), () => index.count({}), () => index.overview(), () => index.timeline({}, 'day')];
+    db.exec('BEGIN');
+    await index.rebuild(async () => {
+      index.upsert([makeClip(2, { tags: ['t'] })]);
+      for (const read of reads) expect(read).toThrow(IndexRebuildingError);
+      expect(index.get(clipId(2))?.id).toBe(clipId(2));
+    });
+    db.exec('COMMIT');
+    expect(ids(index.query({ orderBy: 'title', tag: 't' }).items)).toEqual([clipId(2)]);
+    expect(index.count({})).toBe(1);
+    expect(index.checkIntegrity()).toEqual([]);
+
+    db.exec('BEGIN');
+    await expect(index.rebuild(async () => Promise.reject(new Error('a shard could not be read')))).rejects.toThrow('could not be read');
+    db.exec('ROLLBACK');
+    expect(index.overview().total).toBe(1);
+  });
+
   it('keeps the old index, triggers included, when a rebuild fails', async () => {
     const { index, db } = await openTestIndex();
     index.upsert([makeClip(1, { text: 'survivor' })]);
@@ -193,6 +214,49 @@ describe('ClipIndex rows', () => {
     migratedDb.close();
   });
 
+  it('rebuilds an index written by schema version 2, which had no title or import order', async () => {
+    const { db, file } = await openTestDatabase();
+    new ClipIndex(db).upsert([makeClip(1)]);
+    db.prepare(`UPDATE idx_meta SET value = '2' WHERE key = 'schema_version'`).run();
+    db.close();
+    const reopenedDb = openDatabaseFile(file);
+    const reopened = new ClipIndex(reopenedDb);
+    expect(reopened.needsRebuild).toBe(true);
+    expect(reopened.count()).toBe(0);
+    reopened.upsert([makeClip(1, { title: 'b' }), makeClip(2, { title: 'A' })]);
+    expect(ids(reopened.query({ orderBy: 'title' }).items)).toEqual([clipId(2), clipId(1)]);
+    reopenedDb.close();
+  });
+
+  it('keeps title and import order, labels included, in step with edits and moves in time', async () => {
+    const { index } = await openTestIndex();
+    index.upsert([makeClip(1, { title: 'm', tags: ['t'], collections: ['c'] }), makeClip(2, { title: 'n', tags: ['t'], collections: ['c'] })]);
+    index.upsert([makeClip(2, { title: 'a', tags: ['t'], collections: ['c'], importedAt: 1, capturedAt: makeClip(9).capturedAt })]);
+    for (const filter of [{}, { tag: 't' }, { collection: 'c' }]) {
+      expect(ids(index.query({ ...filter, orderBy: 'title' }).items)).toEqual([clipId(2), clipId(1)]);
+      expect(ids(index.query({ ...filter, orderBy: 'imported', direction: 'asc' }).items)).toEqual([clipId(2), clipId(1)]);
+    }
+    expect(index.checkIntegrity()).toEqual([]);
+  });
+
+  it('updates in place every column an index holds, and the rest', async () => {
+    const { index } = await openTestIndex();
+    const clip = makeImage(1, { tags: ['t'] });
+    index.upsert([clip, makeClip(2)]);
+    const edits: Partial<IndexedClip>[] = [{ notes: 'only notes' }, { kind: 'video' }, { importedAt: 5 }, { contentHash: sha256('new') }, { shard: 9 }, { title: 'Renamed' }, { text: 'some text' }];
+    let current = clip;
+    for (const edit of edits) {
+      current = { ...current, ...edit };
+      index.upsert([current]);
+      expect(index.get(clip.id), JSON.stringify(edit)).toStrictEqual(current);
+    }
+    expect(ids(index.query({ kind: 'video', orderBy: 'imported', direction: 'asc' }).items)).toEqual([clip.id]);
+    expect(ids(index.findByContentHash(sha256('new')))).toEqual([clip.id]);
+    expect(ids(index.query({ hasText: true, orderBy: 'title' }).items)).toEqual([clip.id]);
+    expect(ids(index.query({ tag: 't', orderBy: 'imported', direction: 'asc' }).items)).toEqual([clip.id]);
+    expect(index.checkIntegrity()).toEqual([]);
+  });
+
   it('leaves tables that are not its own alone', async () => {
     const { db } = await openTestDatabase();
     db.exec(`CREATE TABLE chunks (key TEXT PRIMARY KEY, data BLOB); INSERT INTO chunks VALUES ('k', x'00')`);
@@ -238,11 +302,21 @@ describe('ClipIndex integrity check', () => {
   it('reports tag and collection rows that disagree with the clip rows', async () => {
     const { index, db } = await openTestIndex();
     index.upsert([makeClip(1, { tags: ['kept', 'lost'], collections: ['c'] })]);
-    db.exec(`DELETE FROM idx_tags WHERE tag = 'lost'; INSERT INTO idx_collections (collection, trashed, sortkey) VALUES ('stray', 0, 12345)`);
+    db.exec(`DELETE FROM idx_tags WHERE tag = 'lost'; INSERT INTO idx_collections (collection, trashed, sortkey, imported_at, title_key) VALUES ('stray', 0, 12345, 0, '')`);
     const problems = index.checkIntegrity();
     expect(problems).toHaveLength(2);
     expect(problems).toContainEqual(expect.stringMatching(/tag "lost" of clip .* is missing from idx_tags/));
     expect(problems).toContainEqual(expect.stringMatching(/idx_collections lists collection "stray"/));
+  });
+
+  it('reports a label row whose copy of the title or import time is out of date', async () => {
+    const { index, db } = await openTestIndex();
+    index.upsert([makeClip(1, { title: 'Kept', tags: ['t'], collections: ['c'] })]);
+    expect(index.checkIntegrity()).toEqual([]);
+    db.exec(`UPDATE idx_tags SET title_key = 'stale'; UPDATE idx_collections SET imported_at = 1`);
+    const problems = index.checkIntegrity();
+    expect(problems).toContainEqual(expect.stringMatching(/tag "t" of clip .* is missing from idx_tags or out of date/));
+    expect(problems).toContainEqual(expect.stringMatching(/collection "c" of clip .* is missing from idx_collections or out of date/));
   });
 
   it('reports a trash flag that disagrees with deletedAt', async () => {

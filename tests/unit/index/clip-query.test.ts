@@ -184,10 +184,37 @@ describe('ClipIndex.query validation', () => {
     ['blank search', { text: '   ' }],
     ['punctuation search', { text: '!!! -- ?' }],
     ['star-only search', { text: '* **' }],
+    ['negative offset', { offset: -1 }],
+    ['fractional offset', { offset: 1.5 }],
+    ['unknown order', { orderBy: 'size' as never }],
+    ['unknown direction', { direction: 'up' as never }],
+    ['sort with another order', { orderBy: 'title', sort: 'newest' }],
+    ['sort and direction', { sort: 'oldest', direction: 'asc' }],
   ];
-  it.each(invalid)('rejects %s with InvalidQueryError', async (_name, query) => {
+  it.each(invalid)('rejects %s with InvalidQueryError, in a list, a count and a timeline', async (_name, query) => {
     const { index } = await openTestIndex();
     index.upsert([makeClip(1, { text: 'words' })]);
     expect(() => index.query(query)).toThrow(InvalidQueryError);
+    expect(() => index.count(query)).toThrow(InvalidQueryError);
+    expect(() => index.timeline(query, 'day')).toThrow(InvalidQueryError);
+  });
+
+  it('rejects a cursor with an offset, and a cursor from a list in another order, saying why', async () => {
+    const { index } = await openTestIndex();
+    index.upsert(Array.from({ length: 5 }, (_, n) => makeClip(n)));
+    const cursors = {
+      captured: index.query({ limit: 2 }).nextCursor!,
+      imported: index.query({ orderBy: 'imported', limit: 2 }).nextCursor!,
+      title: index.query({ orderBy: 'title', limit: 2 }).nextCursor!,
+    };
+    expect(() => index.query({ cursor: cursors.captured, offset: 2 })).toThrow('give a cursor or an offset, not both');
+    for (const [madeFor, cursor] of Object.entries(cursors)) {
+      for (const orderBy of ['captured', 'imported', 'title'] as const) {
+        if (orderBy === madeFor) expect(index.query({ orderBy, cursor }).items).toHaveLength(3);
+        else expect(() => index.query({ orderBy, cursor })).toThrow(`the cursor belongs to a list ordered by ${madeFor}, not by ${orderBy}`);
+      }
+    }
+    // A cursor gives a position, not a direction: in the other direction it pages back.
+    expect(ids(index.query({ orderBy: 'title', direction: 'desc', cursor: cursors.title }).items)).toEqual([0].map(clipId));
   });
 });
