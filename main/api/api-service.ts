@@ -1,6 +1,5 @@
 import { getChangesMetaSince } from '@automerge/automerge';
-import { API_REQUEST_SCHEMAS, ApiError, type ApiEvent, type ApiMethod, type ApiResults, type ClipHistoryEntry, type ClipListQuery, type MediaVariant } from '../../contract/api.js';
-import type { ClipQuery } from '../../contract/clips.js';
+import { API_REQUEST_SCHEMAS, ApiError, type ApiEvent, type ApiMethod, type ApiResults, type ClipHistoryEntry, type MediaVariant } from '../../contract/api.js';
 import { CLIP_OPERATIONS } from '../../contract/shard-document.js';
 import { importText } from '../library/importer.js';
 import type { Library } from '../library/library.js';
@@ -25,8 +24,8 @@ export interface ApiSession {
 }
 
 export interface ApiService {
-  /** Validates and runs one request; rejects with an ApiError. Without a session, documents stay open until the service closes. */
-  dispatch(method: string, params: unknown, session?: ApiSession): Promise<unknown>;
+  /** Validates and runs one request outside any window's session (documents stay open until the service closes); rejects with an ApiError. */
+  dispatch(method: string, params: unknown): Promise<unknown>;
   openSession(): ApiSession;
   onEvent(listener: (event: ApiEvent) => void): () => void;
   openMedia(clipId: string, variant: MediaVariant): Promise<MediaFile>;
@@ -58,11 +57,11 @@ export function createApiService(library: Library, options: ApiServiceOptions = 
   const sessions = new Set<SessionState>([defaultSession]);
 
   const handlers: Handlers = {
-    listClips: (query) => library.query(toClipQuery(query)),
-    countClips: (query) => library.count(toClipQuery(query)),
+    listClips: (query) => library.query(query),
+    countClips: (query) => library.count(query),
     getClip: ({ id }) => library.get(id),
     overview: () => ({ libraryId: library.libraryId, ...library.overview() }),
-    timeline: ({ query, bucket }) => library.timeline(toClipQuery(query), bucket),
+    timeline: ({ query, bucket }) => library.timeline(query, bucket),
     openClipDocument: async ({ id }, session) => {
       const opened = await library.openClipForPeers(id);
       session.openDocuments.set(opened.clipId, (session.openDocuments.get(opened.clipId) ?? 0) + 1);
@@ -129,7 +128,7 @@ export function createApiService(library: Library, options: ApiServiceOptions = 
   };
 
   return {
-    dispatch: (method, params, session) => (session ? session.dispatch(method, params) : run(method, params, defaultSession)),
+    dispatch: (method, params) => run(method, params, defaultSession),
     openSession: () => {
       const state: SessionState = { openDocuments: new Map() };
       sessions.add(state);
@@ -165,10 +164,6 @@ export function createApiService(library: Library, options: ApiServiceOptions = 
 function releaseDocuments(library: Library, state: SessionState): void {
   for (const [clipId, count] of state.openDocuments) for (let i = 0; i < count; i++) library.closeClipForPeers(clipId);
   state.openDocuments.clear();
-}
-
-function toClipQuery(query: ClipListQuery): ClipQuery {
-  return { ...query };
 }
 
 /** Gathers the index's change notices into one event per short interval. */

@@ -4,8 +4,8 @@
 import fs from 'node:fs';
 import { Readable } from 'node:stream';
 import { ApiError, type MediaVariant } from '../../contract/api.js';
-import { parseRangeHeader, type ByteRangeRequest } from '../api/byte-range.js';
 import type { MediaFile } from '../api/media.js';
+import { planMediaResponse, type ResponseBody, type ResponsePlan } from '../api/media-response.js';
 import { SECURITY_HEADERS } from '../server/content-security.js';
 import { resolveStaticFile } from '../server/static-files.js';
 import { APP_HOST, APP_SCHEME, CLIP_ID_PATTERN, MEDIA_VARIANTS } from './app-url.js';
@@ -14,19 +14,6 @@ export type AppRoute =
   | { kind: 'static'; path: string }
   | { kind: 'media'; clipId: string; variant: MediaVariant; download: boolean }
   | { kind: 'refused'; status: 400 | 404 | 405; reason: string };
-
-export type ResponseBody =
-  | { kind: 'none' }
-  | { kind: 'text'; text: string }
-  | { kind: 'file'; path: string }
-  | { kind: 'media'; media: MediaFile; range: ByteRangeRequest | null };
-
-/** A response before it exists: what the unit tests check, and what toResponse turns into one. */
-export interface ResponsePlan {
-  status: number;
-  headers: Record<string, string>;
-  body: ResponseBody;
-}
 
 export interface AppRequest {
   url: string;
@@ -81,17 +68,6 @@ export function routeAppRequest(url: string, method: string): AppRoute {
 }
 
 /** The response to a media request of `method` with this Range header, for a file already opened. */
-export function planMediaResponse(method: string, rangeHeader: string | null, media: MediaFile, download: boolean): ResponsePlan {
-  const headers: Record<string, string> = { ...SECURITY_HEADERS, 'Content-Type': media.mime, 'Accept-Ranges': 'bytes', 'Cache-Control': 'private, max-age=3600' };
-  if (download) headers['Content-Disposition'] = `attachment; filename*=UTF-8''${encodeURIComponent(media.fileName)}`;
-  const range = parseRangeHeader(rangeHeader, media.size);
-  if (range === 'unsatisfiable') return { status: 416, headers: { ...headers, 'Content-Range': `bytes */${media.size}`, 'Content-Length': '0' }, body: { kind: 'none' } };
-  if (range) headers['Content-Range'] = `bytes ${range.start}-${range.end}/${media.size}`;
-  headers['Content-Length'] = String(range ? range.end - range.start + 1 : media.size);
-  const body: ResponseBody = method === 'HEAD' || media.size === 0 ? { kind: 'none' } : { kind: 'media', media, range };
-  return { status: range ? 206 : 200, headers, body };
-}
-
 export async function planAppResponse(request: AppRequest, options: AppProtocolOptions): Promise<ResponsePlan> {
   const route = routeAppRequest(request.url, request.method);
   const head = request.method === 'HEAD';

@@ -4,7 +4,8 @@ import { UploadStore } from '../api/upload-store.js';
 import { startControlServer } from '../control/control-server.js';
 import type { CommandOutput, CommandRequest } from '../control/protocol.js';
 import { builtRendererDir } from '../server/package-root.js';
-import { isLoopbackHost, startServeServer } from '../server/serve-server.js';
+import { isLoopbackHost } from '../server/hosts.js';
+import { startServeServer } from '../server/serve-server.js';
 import { openOrCreate, runLibraryCommand } from './local-runner.js';
 import { UsageError } from './parse-args.js';
 

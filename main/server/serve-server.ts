@@ -7,12 +7,12 @@ import { pipeline } from 'node:stream/promises';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { ApiError, type MediaVariant } from '../../contract/api.js';
 import type { ApiService } from '../api/api-service.js';
-import { parseRangeHeader } from '../api/byte-range.js';
+import { planMediaResponse } from '../api/media-response.js';
 import type { UploadStore } from '../api/upload-store.js';
 import type { Library } from '../library/library.js';
 import { attachApiSocket, MAX_API_MESSAGE_BYTES } from './api-socket.js';
 import { SECURITY_HEADERS } from './content-security.js';
-import { isLoopbackHost, requestHostAllowed, urlHost } from './hosts.js';
+import { requestHostAllowed, urlHost } from './hosts.js';
 import { newSessionToken, SESSION_COOKIE, tokenOfRequest, tokensMatch } from './session-token.js';
 import { resolveStaticFile } from './static-files.js';
 
@@ -83,19 +83,10 @@ export async function startServeServer(library: Library, service: ApiService, up
     } catch (error) {
       return sendApiError(response, error);
     }
-    const headers: Record<string, string | number> = { ...SECURITY_HEADERS, 'Content-Type': media.mime, 'Accept-Ranges': 'bytes', 'Cache-Control': 'private, max-age=3600' };
-    if (download) headers['Content-Disposition'] = `attachment; filename*=UTF-8''${encodeURIComponent(media.fileName)}`;
-    const range = parseRangeHeader(request.headers.range, media.size);
-    if (range === 'unsatisfiable') {
-      response.writeHead(416, { ...headers, 'Content-Range': `bytes */${media.size}` });
-      return void response.end();
-    }
-    const status = range ? 206 : 200;
-    if (range) headers['Content-Range'] = `bytes ${range.start}-${range.end}/${media.size}`;
-    headers['Content-Length'] = range ? range.end - range.start + 1 : media.size;
-    response.writeHead(status, headers);
-    if (request.method === 'HEAD' || media.size === 0) return void response.end();
-    await pipeline(await media.open(range ?? undefined), response);
+    const plan = planMediaResponse(request.method ?? 'GET', request.headers.range ?? null, media, download);
+    response.writeHead(plan.status, plan.headers);
+    if (plan.body.kind !== 'media') return void response.end();
+    await pipeline(await media.open(plan.body.range ?? undefined), response);
   }
 
   async function receiveUpload(request: IncomingMessage, response: ServerResponse, name: string): Promise<void> {
@@ -157,7 +148,6 @@ export async function startServeServer(library: Library, service: ApiService, up
   };
 }
 
-export { isLoopbackHost };
 
 function sendText(response: ServerResponse, status: number, text: string): void {
   response.writeHead(status, { ...SECURITY_HEADERS, 'Content-Type': 'text/plain; charset=utf-8', 'Cache-Control': 'no-store' });

@@ -1,25 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import type { ClipQuery } from '../../../contract/clips.js';
-import { type ClipIndex, type IndexedClip } from '../../../main/index/clip-index.js';
+import { type IndexedClip } from '../../../main/index/clip-index.js';
 import { titleSortKey } from '../../../main/index/title-key.js';
-import { DAY_MS, T0, clipId, ids, makeClip, makeImage, openTestIndex } from './index-fixtures.js';
+import { DAY_MS, T0, allPages, clipId, ids, makeClip, makeImage, openTestIndex } from './index-fixtures.js';
 
 type Order = NonNullable<ClipQuery['orderBy']>;
 type Direction = NonNullable<ClipQuery['direction']>;
 const ORDERS: Order[] = ['captured', 'imported', 'title'];
 const DIRECTIONS: Direction[] = ['asc', 'desc'];
-
-/** Every page of a query, following cursors to the end. */
-function allPages(index: ClipIndex, query: ClipQuery): IndexedClip[][] {
-  const pages: IndexedClip[][] = [];
-  let cursor: string | undefined;
-  do {
-    const page = index.query(cursor === undefined ? query : { ...query, cursor });
-    pages.push(page.items);
-    cursor = page.nextCursor ?? undefined;
-  } while (cursor !== undefined && pages.length < 1000);
-  return pages;
-}
 
 /** The order the index must give, worked out here: the value, then the capture time (distinct in these fixtures), both one way. */
 function expectedOrder(clips: IndexedClip[], orderBy: Order, direction: Direction): string[] {

@@ -1,19 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { ClipQuery } from '../../../contract/clips.js';
-import { InvalidQueryError, type ClipIndex, type IndexedClip } from '../../../main/index/clip-index.js';
-import { DAY_MS, T0, clipId, ids, makeClip, makeImage, openTestIndex } from './index-fixtures.js';
-
-/** Every page of a query, following cursors to the end. */
-function allPages(index: ClipIndex, query: ClipQuery): IndexedClip[][] {
-  const pages: IndexedClip[][] = [];
-  let cursor: string | undefined;
-  do {
-    const page = index.query(cursor === undefined ? query : { ...query, cursor });
-    pages.push(page.items);
-    cursor = page.nextCursor ?? undefined;
-  } while (cursor !== undefined && pages.length < 1000);
-  return pages;
-}
+import { InvalidQueryError } from '../../../main/index/clip-index.js';
+import { DAY_MS, T0, allPages, clipId, ids, makeClip, makeImage, openTestIndex } from './index-fixtures.js';
 
 describe('ClipIndex.query filters', () => {
   async function library() {

@@ -2,6 +2,7 @@ import Database from 'better-sqlite3-multiple-ciphers';
 import type BetterSqlite3 from 'better-sqlite3';
 import { createHash } from 'node:crypto';
 import path from 'node:path';
+import type { ClipQuery } from '../../../contract/clips.js';
 import { ClipIndex, type IndexedClip } from '../../../main/index/clip-index.js';
 import { tempDir } from '../../helpers/temp.js';
 
@@ -64,4 +65,16 @@ export function makeImage(n: number, overrides: Partial<IndexedClip> = {}): Inde
 
 export function ids(clips: { id: string }[]): string[] {
   return clips.map((clip) => clip.id);
+}
+
+/** Every page of a query, following cursors to the end. */
+export function allPages(index: ClipIndex, query: ClipQuery): IndexedClip[][] {
+  const pages: IndexedClip[][] = [];
+  let cursor: string | undefined;
+  do {
+    const page = index.query(cursor === undefined ? query : { ...query, cursor });
+    pages.push(page.items);
+    cursor = page.nextCursor ?? undefined;
+  } while (cursor !== undefined && pages.length < 1000);
+  return pages;
 }
