@@ -3,6 +3,9 @@
 // checked against its schema on the core's side before anything runs.
 import { z } from 'zod';
 import { CLIP_KINDS, type ClipKind, type ClipPage, type ClipView } from './clips.js';
+import type { MediaRequest, MediaUrlOptions, MediaVariant } from './media.js';
+
+export type { MediaRequest, MediaUrlOptions, MediaVariant } from './media.js';
 
 export const CLIP_SORT_FIELDS = ['captured', 'imported', 'title'] as const;
 export type ClipSortField = (typeof CLIP_SORT_FIELDS)[number];
@@ -59,6 +62,8 @@ export interface ClipDocumentRef {
   clipId: string;
   documentUrl: string;
   shard: number;
+  /** The clip's detail document (ClipDetailDoc): its edits, and a text clip's text. */
+  detailUrl: string;
 }
 
 export interface ClipHistoryEntry {
@@ -89,10 +94,31 @@ export interface ImportProgress {
   cancelled: boolean;
 }
 
+export const EXPORT_FORMATS = ['original', 'png', 'jpeg', 'webp', 'mp4', 'webm', 'gif', 'txt'] as const;
+export type ExportFormat = (typeof EXPORT_FORMATS)[number];
+
+/** A long export (a trimmed video, a GIF, a zip of clips) as it goes. */
+export interface ExportProgress {
+  jobId: string;
+  /** What is being exported, for a person: "Trimmed video as MP4". */
+  label: string;
+  /** 0..1 */
+  fraction: number;
+  /** What it is doing now: "encoding", "writing the zip". */
+  stage: string;
+  finished: boolean;
+  cancelled: boolean;
+  /** Why it failed, in words; null unless it failed. */
+  error: string | null;
+  /** Once finished: the file's name, downloadable at the API's exportUrl(jobId) for a while. */
+  fileName: string | null;
+}
+
 export type ApiEvent =
   /** The index changed: pages shown may be stale. `clipIds` lists the clips touched when known. */
   | { type: 'library-changed'; clipIds: string[] | null }
-  | { type: 'import-progress'; progress: ImportProgress };
+  | { type: 'import-progress'; progress: ImportProgress }
+  | { type: 'export-progress'; progress: ExportProgress };
 
 const clipIdParams = z.object({ id: clipId }).strict();
 const clipIdsParams = z.object({ ids: z.array(clipId).min(1).max(10_000) }).strict();
@@ -118,6 +144,9 @@ export const API_REQUEST_SCHEMAS = {
   importPaths: z.object({ paths: z.array(z.string().min(1).max(4096)).min(1).max(10_000) }).strict(),
   importText: z.object({ text: z.string().min(1).max(16 * 1024 * 1024), title: z.string().max(500).optional() }).strict(),
   cancelImport: z.object({ importId: z.string().regex(/^[0-9a-f]{32}$/) }).strict(),
+  /** Starts an export of one clip with its edits applied; progress arrives as 'export-progress' events. */
+  exportClip: z.object({ id: clipId, format: z.enum(EXPORT_FORMATS) }).strict(),
+  cancelExport: z.object({ jobId: z.string().regex(/^[0-9a-f]{32}$/) }).strict(),
 } as const;
 
 export type ApiMethod = keyof typeof API_REQUEST_SCHEMAS;
@@ -143,6 +172,8 @@ export interface ApiResults {
   importPaths: { importId: string };
   importText: { clipId: string; duplicateOf: string | null };
   cancelImport: null;
+  exportClip: { jobId: string };
+  cancelExport: null;
 }
 
 /** The request/response part of the API, as every transport carries it. */
@@ -155,13 +186,12 @@ export function requestsThrough(call: (method: ApiMethod, params: unknown) => Pr
   return requests as unknown as ClipShotRequests;
 }
 
-/** Which of a clip's files a URL serves. */
-export type MediaVariant = 'original' | 'thumbnail';
-
 /** The whole API as the renderer sees it. */
 export interface ClipShotApi extends ClipShotRequests {
   /** A URL the renderer can put in an <img>/<video> src (range requests work for video). */
-  mediaUrl(clipId: string, variant: MediaVariant, options?: { download?: boolean }): string;
+  mediaUrl(clipId: string, media: MediaVariant | MediaRequest, options?: MediaUrlOptions): string;
+  /** Where a finished export job's file is downloaded from. */
+  exportUrl(jobId: string): string;
   /** Calls `listener` for every event until the returned function is called. */
   onEvent(listener: (event: ApiEvent) => void): () => void;
 }

@@ -32,9 +32,29 @@ export interface ClipView {
   /** SHA-256 (hex) of the clip's content: the original file, or the text of a text clip. */
   contentHash: string;
   media: ClipMedia | null;
-  /** The text of a text clip (possibly a prefix of a long one), else ''. */
+  /** The text of a text clip (possibly a prefix of a long one), else ''. With edits, the edited text. */
   text: string;
   sourceName: string;
+  /** The clip's edits as rendered by the core; null while the clip is as it was imported. */
+  edited: ClipEdited | null;
+}
+
+/**
+ * What a clip's edits come to, derived by the core from the clip's detail document whenever the
+ * edits change (the edits themselves live there): what the grid shows instead of the original.
+ */
+export interface ClipEdited {
+  /** SHA-256 (hex) of the thumbnail (WebP) with every edit burned in, redactions included. */
+  thumb?: string;
+  /** Size of the edited picture (after crop and rotation). */
+  width?: number;
+  height?: number;
+  /** Duration of a trimmed video. */
+  durationMs?: number;
+  /** A few words for a person: "3 annotations, cropped", "trimmed to 0:12". */
+  summary: string;
+  /** When this rendering was made, ms since the epoch. */
+  at: number;
 }
 
 export type SortOrder = 'newest' | 'oldest';

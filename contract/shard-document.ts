@@ -18,8 +18,22 @@ export interface ClipEntryDoc {
   deletedAt: number | null;
   contentHash: ImmutableString;
   media: ClipMediaDoc | null;
+  /** The text as imported; an edited text clip's text is `edited.text`. */
   text: ImmutableString;
   sourceName: ImmutableString;
+  /** Derived by the core from the clip's detail document (absent in entries written before edits existed). */
+  edited?: ClipEditedDoc | null;
+}
+
+export interface ClipEditedDoc {
+  thumb?: ImmutableString;
+  width?: number;
+  height?: number;
+  durationMs?: number;
+  /** An edited text clip's text (its start, for a long one); the whole of it is in the detail document. */
+  text?: ImmutableString;
+  summary: ImmutableString;
+  at: number;
 }
 
 export interface ClipMediaDoc {
@@ -49,3 +63,11 @@ export function clipChangeMessage(operation: ClipOperation, clipId: string): str
 
 export const CLIP_OPERATIONS = ['edit', 'tag', 'collections', 'trash', 'restore', 'undo'] as const;
 export type ClipOperation = (typeof CLIP_OPERATIONS)[number];
+
+/**
+ * The message of the core's change that records what a clip's edits render to (`edited`, and
+ * the text of an edited text clip). Not an operation of the person's: undo and history skip it.
+ */
+export function clipDerivedMessage(clipId: string): string {
+  return `derive ${clipId}`;
+}

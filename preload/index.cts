@@ -4,10 +4,14 @@
 // names it shares with main/app are repeated here (tests/unit/app/preload-bridge.test.ts checks them).
 // eslint-disable-next-line @typescript-eslint/no-require-imports -- CommonJS under verbatimModuleSyntax is written this way
 import electron = require('electron');
-import type { ApiErrorData, ApiEvent, ApiMethod, ClipShotApi, ClipShotRequests, MediaVariant } from '../contract/api.js';
+import type { ApiErrorData, ApiEvent, ApiMethod, ClipShotApi, ClipShotRequests } from '../contract/api.js';
 
-/** What the renderer finds as `window.clipshot` (renderer/src/api/connect.ts: ElectronBridge). */
-export interface PreloadBridge extends ClipShotApi {
+/**
+ * What the renderer finds as `window.clipshot` (renderer/src/api/connect.ts: ElectronBridge). Media
+ * and export URLs are the page's own (contract/media.ts on its clipshot://app origin): building
+ * them needs no privilege.
+ */
+export interface PreloadBridge extends ClipShotRequests, Pick<ClipShotApi, 'onEvent'> {
   /** The real path of a dropped or picked file; '' for a file that has none (e.g. made by the page). */
   pathForFile(file: File): string;
   /** Asks main for this window's document port; it arrives as a 'clipshot:document-port' window message. */
@@ -18,8 +22,6 @@ const CHANNEL_PREFIX = 'clipshot:';
 const EVENT_CHANNEL = 'clipshot:event';
 const DOCUMENT_PORT_CHANNEL = 'clipshot:document-port';
 const DOCUMENT_PORT_REQUEST_CHANNEL = 'clipshot:request-document-port';
-const APP_ORIGIN = 'clipshot://app';
-const CLIP_ID = /^[0-9a-z]{26}$/;
 
 // Spelled out because the contract's list comes with zod, which a sandboxed preload cannot load;
 // `satisfies` fails the build when a method is added to or removed from the contract.
@@ -41,6 +43,8 @@ const METHODS = {
   importPaths: true,
   importText: true,
   cancelImport: true,
+  exportClip: true,
+  cancelExport: true,
 } as const satisfies Record<ApiMethod, true>;
 
 type Reply = { ok: true; value: unknown } | { ok: false; error: ApiErrorData };
@@ -95,11 +99,6 @@ const requests = Object.fromEntries((Object.keys(METHODS) as ApiMethod[]).map((m
 
 const bridge: PreloadBridge = {
   ...requests,
-  mediaUrl(clipId: string, variant: MediaVariant, options?: { download?: boolean }): string {
-    if (typeof clipId !== 'string' || !CLIP_ID.test(clipId)) throw new TypeError(`mediaUrl: not a clip id: ${String(clipId).slice(0, 40)}`);
-    if (variant !== 'original' && variant !== 'thumbnail') throw new TypeError(`mediaUrl: variant must be "original" or "thumbnail", not ${String(variant).slice(0, 40)}`);
-    return `${APP_ORIGIN}/media/${clipId}/${variant}${options?.download === true ? '?download=1' : ''}`;
-  },
   onEvent(listener: (event: ApiEvent) => void): () => void {
     if (typeof listener !== 'function') throw new TypeError('onEvent: listener must be a function');
     listeners.add(listener);

@@ -10,6 +10,9 @@ const LIBRARY_CODES: Record<string, ApiErrorCode> = {
   'ambiguous-id': 'ambiguous',
   'invalid-edit': 'invalid-edit',
   'storage-failure': 'storage-failure',
+  'bad-format': 'invalid-request',
+  'bad-output': 'invalid-request',
+  unsupported: 'unsupported',
 };
 
 /** What crosses a transport: a typed ApiError. Unexpected failures keep their message (it is our own) but not their stack. */

@@ -1,14 +1,18 @@
 import { getChangesMetaSince } from '@automerge/automerge';
-import { API_REQUEST_SCHEMAS, ApiError, type ApiEvent, type ApiMethod, type ApiResults, type ClipHistoryEntry, type MediaVariant } from '../../contract/api.js';
+import path from 'node:path';
+import { API_REQUEST_SCHEMAS, ApiError, type ApiEvent, type ApiMethod, type ApiResults, type ClipHistoryEntry, type ExportFormat } from '../../contract/api.js';
+import type { MediaRequest } from '../../contract/media.js';
 import { CLIP_OPERATIONS } from '../../contract/shard-document.js';
+import { EXTENSION_OF_FORMAT, exportRendered } from '../library/export/export-rendered.js';
 import { importText } from '../library/importer.js';
 import type { Library } from '../library/library.js';
 import { shardOfClip } from '../library/ids.js';
 import { changeClipTags, editClipFields, moveClipToTrash, restoreClip } from '../library/operations/clip-edits.js';
 import { undoLastChange } from '../library/operations/undo.js';
 import { invalidRequest, toApiError } from './api-errors.js';
+import { ExportJobs } from './export-jobs.js';
 import { ImportJobs } from './import-jobs.js';
-import { openClipMedia, type MediaFile } from './media.js';
+import { baseName, openClipMedia, type MediaFile } from './media.js';
 import type { UploadStore } from './upload-store.js';
 
 /** Index changes are gathered this long into one 'library-changed' event. */
@@ -28,7 +32,9 @@ export interface ApiService {
   dispatch(method: string, params: unknown): Promise<unknown>;
   openSession(): ApiSession;
   onEvent(listener: (event: ApiEvent) => void): () => void;
-  openMedia(clipId: string, variant: MediaVariant): Promise<MediaFile>;
+  openMedia(clipId: string, request: MediaRequest): Promise<MediaFile>;
+  /** A finished export job's file. */
+  openExport(jobId: string): Promise<MediaFile>;
   close(): Promise<void>;
 }
 
@@ -52,6 +58,7 @@ export function createApiService(library: Library, options: ApiServiceOptions = 
     for (const listener of listeners) listener(event);
   };
   const imports = new ImportJobs(library, (progress) => emit({ type: 'import-progress', progress }));
+  const exports = new ExportJobs((progress) => emit({ type: 'export-progress', progress }));
   const stopChangeEvents = forwardIndexChanges(library, emit);
   const defaultSession: SessionState = { openDocuments: new Map() };
   const sessions = new Set<SessionState>([defaultSession]);
@@ -65,7 +72,7 @@ export function createApiService(library: Library, options: ApiServiceOptions = 
     openClipDocument: async ({ id }, session) => {
       const opened = await library.openClipForPeers(id);
       session.openDocuments.set(opened.clipId, (session.openDocuments.get(opened.clipId) ?? 0) + 1);
-      return { clipId: opened.clipId, shard: opened.shard, documentUrl: `automerge:${opened.documentId}` };
+      return { clipId: opened.clipId, shard: opened.shard, documentUrl: `automerge:${opened.documentId}`, detailUrl: `automerge:${opened.detailDocumentId}` };
     },
     closeClipDocument: ({ id }, session) => {
       const count = session.openDocuments.get(id);
@@ -112,6 +119,20 @@ export function createApiService(library: Library, options: ApiServiceOptions = 
       imports.cancel(importId);
       return null;
     },
+    exportClip: ({ id, format }) => {
+      const clip = library.get(id);
+      const fileName = `${baseName(clip)}${format === 'original' ? path.extname(clip.sourceName) || '' : EXTENSION_OF_FORMAT[format]}`;
+      return exports.start(`${clip.title || clip.id} as ${formatName(format)}`, async ({ folder, signal, report }) => {
+        await library.settleEdits();
+        const target = path.join(folder, fileName);
+        await exportRendered(library, clip.id, target, { format, signal, onProgress: report });
+        return { path: target, mime: EXPORT_MIME[format] ?? clip.media?.mime ?? 'application/octet-stream', fileName };
+      });
+    },
+    cancelExport: ({ jobId }) => {
+      exports.cancel(jobId);
+      return null;
+    },
   };
 
   const run = async (method: string, params: unknown, session: SessionState): Promise<unknown> => {
@@ -144,21 +165,29 @@ export function createApiService(library: Library, options: ApiServiceOptions = 
       listeners.add(listener);
       return () => listeners.delete(listener);
     },
-    openMedia: async (clipId, variant) => {
+    openMedia: async (clipId, request) => {
       try {
-        return await openClipMedia(library, clipId, variant);
+        return await openClipMedia(library, clipId, request);
       } catch (error) {
         throw toApiError(error);
       }
     },
+    openExport: (jobId) => exports.open(jobId),
     close: async () => {
       stopChangeEvents();
       await imports.stopAll();
+      await exports.stopAll();
       for (const state of sessions) releaseDocuments(library, state);
       sessions.clear();
       listeners.clear();
     },
   };
+}
+
+const EXPORT_MIME: Partial<Record<ExportFormat, string>> = { png: 'image/png', jpeg: 'image/jpeg', webp: 'image/webp', mp4: 'video/mp4', webm: 'video/webm', gif: 'image/gif', txt: 'text/plain; charset=utf-8' };
+
+function formatName(format: ExportFormat): string {
+  return format === 'original' ? 'the original file' : format.toUpperCase();
 }
 
 function releaseDocuments(library: Library, state: SessionState): void {

@@ -1,7 +1,10 @@
+import { createReadStream } from 'node:fs';
 import path from 'node:path';
-import type { Readable } from 'node:stream';
-import type { MediaVariant } from '../../contract/api.js';
+import { Readable } from 'node:stream';
 import { ApiError } from '../../contract/api.js';
+import type { ClipView } from '../../contract/clips.js';
+import type { MediaRequest } from '../../contract/media.js';
+import { renderedText } from '../library/export/export-text.js';
 import type { Library } from '../library/library.js';
 import type { ByteRangeRequest } from './byte-range.js';
 
@@ -16,12 +19,46 @@ export interface MediaFile {
 
 const THUMBNAIL_MIME = 'image/webp';
 
-export async function openClipMedia(library: Library, clipId: string, variant: MediaVariant): Promise<MediaFile> {
+export async function openClipMedia(library: Library, clipId: string, request: MediaRequest): Promise<MediaFile> {
   const clip = library.get(clipId);
-  const hash = variant === 'thumbnail' ? clip.media?.thumb : clip.media?.blob;
-  if (!clip.media || !hash) throw new ApiError('not-found', `clip ${clip.id} has no ${variant === 'thumbnail' ? 'thumbnail' : 'media file'}`);
+  switch (request.variant) {
+    case 'original':
+      return blobMedia(library, clip, clip.media?.blob, clip.media?.mime ?? '', path.basename(clip.sourceName) || clip.id, 'media file');
+    case 'thumbnail':
+      // An edited clip's thumbnail has its edits (redactions above all) burned in.
+      return blobMedia(library, clip, clip.edited?.thumb ?? clip.media?.thumb, THUMBNAIL_MIME, `${clip.id}-thumbnail.webp`, 'thumbnail');
+    case 'rendered':
+      if (clip.kind === 'text') return bufferMedia(Buffer.from(await renderedText(library, clip.id), 'utf8'), 'text/plain; charset=utf-8', `${baseName(clip)}.txt`);
+      throw new ApiError('unsupported', `rendering a ${clip.kind} clip is not available in this build`);
+    case 'effect':
+    case 'frames':
+      throw new ApiError('unsupported', `${request.variant} media is not available in this build`);
+  }
+}
+
+async function blobMedia(library: Library, clip: ClipView, hash: string | undefined, mime: string, fileName: string, what: string): Promise<MediaFile> {
+  if (!hash) throw new ApiError('not-found', `clip ${clip.id} has no ${what}`);
   const size = await library.blobs.size(hash);
-  const mime = variant === 'thumbnail' ? THUMBNAIL_MIME : clip.media.mime;
-  const fileName = variant === 'thumbnail' ? `${clip.id}-thumbnail.webp` : (path.basename(clip.sourceName) || clip.id);
   return { mime, size, fileName, open: (range) => library.blobs.createReadStream(hash, range) };
+}
+
+/** A file made in memory (a rendering), served like any other. */
+export function bufferMedia(bytes: Buffer, mime: string, fileName: string): MediaFile {
+  return {
+    mime,
+    size: bytes.length,
+    fileName,
+    open: async (range) => Readable.from(range ? [bytes.subarray(range.start, range.end + 1)] : [bytes]),
+  };
+}
+
+/** A finished file on disk (an export), served like any other. */
+export function fileMedia(filePath: string, mime: string, fileName: string, size: number): MediaFile {
+  return { mime, size, fileName, open: async (range) => createReadStream(filePath, range ? { start: range.start, end: range.end } : {}) };
+}
+
+/** A file name for a clip's rendering: its source name without the extension, or its id. */
+export function baseName(clip: ClipView): string {
+  const source = path.basename(clip.sourceName, path.extname(clip.sourceName));
+  return source.replace(/[^\p{L}\p{N}._ -]+/gu, '_').slice(0, 120) || clip.id;
 }

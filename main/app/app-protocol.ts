@@ -3,16 +3,18 @@
 // responses are the fetch API's, which is what Electron's protocol.handle takes and returns.
 import fs from 'node:fs';
 import { Readable } from 'node:stream';
-import { ApiError, type MediaVariant } from '../../contract/api.js';
+import { ApiError } from '../../contract/api.js';
+import { parseExportPath, parseMediaPath, type MediaRequest } from '../../contract/media.js';
 import type { MediaFile } from '../api/media.js';
 import { planMediaResponse, type ResponseBody, type ResponsePlan } from '../api/media-response.js';
 import { SECURITY_HEADERS } from '../server/content-security.js';
 import { resolveStaticFile } from '../server/static-files.js';
-import { APP_HOST, APP_SCHEME, CLIP_ID_PATTERN, MEDIA_VARIANTS } from './app-url.js';
+import { APP_HOST, APP_SCHEME } from './app-url.js';
 
 export type AppRoute =
   | { kind: 'static'; path: string }
-  | { kind: 'media'; clipId: string; variant: MediaVariant; download: boolean }
+  | { kind: 'media'; clipId: string; request: MediaRequest; download: boolean }
+  | { kind: 'export'; jobId: string }
   | { kind: 'refused'; status: 400 | 404 | 405; reason: string };
 
 export interface AppRequest {
@@ -24,10 +26,10 @@ export interface AppRequest {
 export interface AppProtocolOptions {
   /** The built renderer (out/web). */
   rendererDir: string;
-  openMedia(clipId: string, variant: MediaVariant): Promise<MediaFile>;
+  openMedia(clipId: string, request: MediaRequest): Promise<MediaFile>;
+  /** A finished export job's file. */
+  openExport(jobId: string): Promise<MediaFile>;
 }
-
-const MEDIA_PATH = /^\/media\/([^/]+)\/([^/]+)$/;
 
 /**
  * Which file a request names, from its URL alone. Chromium hands over canonical URLs (dot
@@ -58,12 +60,11 @@ export function routeAppRequest(url: string, method: string): AppRoute {
   }
   const path = `/${decoded.join('/')}`;
   if (path !== '/' && decoded.some((segment) => segment === '')) return refused(404, 'empty segment in path');
-  const media = MEDIA_PATH.exec(path);
-  if (media) {
-    const [, clipId = '', variant = ''] = media;
-    if (!CLIP_ID_PATTERN.test(clipId) || !(MEDIA_VARIANTS as readonly string[]).includes(variant)) return refused(404, 'no such media');
-    return { kind: 'media', clipId, variant: variant as MediaVariant, download: query.get('download') === '1' };
-  }
+  const media = parseMediaPath(path, query);
+  if (media) return media.ok ? { kind: 'media', clipId: media.clipId, request: media.request, download: media.download } : refused(404, media.reason);
+  const jobId = parseExportPath(path);
+  if (jobId) return { kind: 'export', jobId };
+  if (path.startsWith('/exports/')) return refused(404, 'no such export');
   return { kind: 'static', path };
 }
 
@@ -74,15 +75,16 @@ export async function planAppResponse(request: AppRequest, options: AppProtocolO
   switch (route.kind) {
     case 'refused':
       return textResponse(route.status, route.status === 405 ? 'Method not allowed.' : route.status === 400 ? 'Bad request.' : 'Not found.', head, route.status === 405 ? { Allow: 'GET, HEAD' } : {});
-    case 'media': {
+    case 'media':
+    case 'export': {
       let media: MediaFile;
       try {
-        media = await options.openMedia(route.clipId, route.variant);
+        media = route.kind === 'media' ? await options.openMedia(route.clipId, route.request) : await options.openExport(route.jobId);
       } catch (error) {
-        const status = error instanceof ApiError ? (error.code === 'not-found' ? 404 : error.code === 'invalid-request' ? 400 : 500) : 500;
+        const status = error instanceof ApiError ? (STATUS_OF_ERROR[error.code] ?? 500) : 500;
         return textResponse(status, error instanceof Error ? error.message : String(error), head);
       }
-      return planMediaResponse(request.method, request.headers.get('range'), media, route.download);
+      return planMediaResponse(request.method, request.headers.get('range'), media, route.kind === 'export' || route.download);
     }
     case 'static': {
       // Only "/" falls back to index.html: the renderer routes inside the page, never by URL path.
@@ -129,6 +131,8 @@ function textResponse(status: number, text: string, head: boolean, extraHeaders:
     body: head ? { kind: 'none' } : { kind: 'text', text: `${text}\n` },
   };
 }
+
+const STATUS_OF_ERROR: Partial<Record<ApiError['code'], number>> = { 'not-found': 404, 'invalid-request': 400, unsupported: 501, busy: 503 };
 
 function refused(status: 400 | 404 | 405, reason: string): AppRoute {
   return { kind: 'refused', status, reason };

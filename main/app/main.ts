@@ -52,7 +52,7 @@ async function start(): Promise<void> {
   const dir = process.env.CLIPSHOT_LIBRARY ?? defaultLibraryDir();
   const started = await startDesktopCore(dir, { passphrase: process.env[PASSPHRASE_ENV], stores });
   core = started;
-  protocol.handle(APP_SCHEME, createAppProtocolHandler({ rendererDir: builtRendererDir(), openMedia: (clipId, variant) => started.api.openMedia(clipId, variant) }));
+  protocol.handle(APP_SCHEME, createAppProtocolHandler({ rendererDir: builtRendererDir(), openMedia: (clipId, request) => started.api.openMedia(clipId, request), openExport: (jobId) => started.api.openExport(jobId) }));
   registerIpc(started);
   app.on('web-contents-created', (_event, contents) => releaseWithPage(started, contents));
   Menu.setApplicationMenu(Menu.buildFromTemplate(appMenuTemplate(process.platform, app.isPackaged)));

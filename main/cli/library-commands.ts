@@ -1,10 +1,11 @@
 import path from 'node:path';
+import { EXPORT_FORMATS, type ExportFormat } from '../../contract/api.js';
 import { CLIP_KINDS, type ClipKind, type ClipQuery } from '../../contract/clips.js';
 import type { CommandOutput, CommandRequest } from '../control/protocol.js';
 import { importFiles, importText, type ImportEvent } from '../library/importer.js';
 import type { Library } from '../library/library.js';
 import { changeClipTags, editClipFields, moveClipToTrash, restoreClip } from '../library/operations/clip-edits.js';
-import { exportClip } from '../library/operations/export-clip.js';
+import { exportRendered } from '../library/export/export-rendered.js';
 import { purgeTrash } from '../library/operations/purge.js';
 import { reindexLibrary } from '../library/operations/reindex.js';
 import { undoLastChange } from '../library/operations/undo.js';
@@ -57,7 +58,13 @@ export const LIBRARY_COMMANDS: Record<string, Handler> = {
   export: async (library, request, output) => {
     const out = stringOption(request, 'out');
     if (!out) throw new UsageError('export: --out FILE is required');
-    const result = await exportClip(library, positional(request, 0), path.resolve(request.cwd, out));
+    const format = request.options.original === true ? 'original' : exportFormatOption(request);
+    await library.settleEdits();
+    const result = await exportRendered(library, positional(request, 0), path.resolve(request.cwd, out), {
+      ...(format && { format }),
+      onProgress: (fraction, stage) => progress(output, `exporting: ${stage} ${Math.round(fraction * 100)}%`),
+    });
+    clearProgress(output);
     output.stdout(json(request) ? `${JSON.stringify(result)}\n` : `wrote ${result.bytes} bytes to ${result.path}\n`);
     return 0;
   },
@@ -180,4 +187,11 @@ function progress(output: CommandOutput, text: string): void {
 
 function clearProgress(output: CommandOutput): void {
   if (output.interactive) output.stderr('\r\x1b[2K');
+}
+
+function exportFormatOption(request: CommandRequest): ExportFormat | undefined {
+  const format = stringOption(request, 'format');
+  if (format === undefined) return undefined;
+  if (!(EXPORT_FORMATS as readonly string[]).includes(format)) throw new UsageError(`export: --format must be one of ${EXPORT_FORMATS.join(', ')}`);
+  return format as ExportFormat;
 }

@@ -31,7 +31,7 @@ export const COMMANDS: Record<string, { options: OptionSpec; positionals: [numbe
   restore: { options: {}, positionals: [1, 1] },
   undo: { options: {}, positionals: [1, 1] },
   purge: { options: {}, positionals: [0, 0] },
-  export: { options: { out: { type: 'string' } }, positionals: [1, 1] },
+  export: { options: { out: { type: 'string' }, format: { type: 'string' }, original: { type: 'boolean' } }, positionals: [1, 1] },
   reindex: { options: {}, positionals: [0, 0] },
   verify: { options: {}, positionals: [0, 0] },
   serve: { options: { port: { type: 'string' }, host: { type: 'string' } }, positionals: [0, 0] },

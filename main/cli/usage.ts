@@ -13,7 +13,10 @@ Commands:
   restore ID                         bring back from the trash
   undo ID                            revert the clip's latest edit (again: redo)
   purge [--json]                     empty the trash for good and free unused blobs
-  export ID --out FILE               write the clip's original (or text) to FILE
+  export ID --out FILE [--format F | --original]
+                                     write the clip with its edits applied (format from
+                                     FILE's extension: .png .jpg .webp .mp4 .webm .gif .txt),
+                                     or the original file as imported
   reindex [--json]                   rebuild the search index from the documents
   verify [--json]                    check database, index, documents and blobs
   serve [--port N] [--host H]         open the library, serve the app at the printed URL (loopback unless --host), and run other commands through it

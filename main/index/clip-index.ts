@@ -60,6 +60,7 @@ export class ClipIndex {
   readonly #idsFrom;
   readonly #byContentHash;
   readonly #blobs;
+  readonly #blobInUse;
 
   constructor(db: BetterSqlite3.Database) {
     this.#db = db;
@@ -81,7 +82,8 @@ export class ClipIndex {
     this.#getHeads = db.prepare('SELECT heads FROM idx_shard_heads WHERE shard = ?').pluck();
     this.#idsFrom = db.prepare('SELECT id FROM idx_clips WHERE id >= ? ORDER BY id LIMIT ?').pluck();
     this.#byContentHash = db.prepare(`SELECT ${clipColumns('c')} FROM idx_clips AS c WHERE c.content_hash = ? ORDER BY c.sortkey DESC`).safeIntegers(true);
-    this.#blobs = db.prepare('SELECT media_blob AS blob, media_thumb AS thumb FROM idx_clips WHERE media_blob IS NOT NULL');
+    this.#blobInUse = db.prepare(`SELECT 1 FROM idx_clips WHERE media_blob = @hash OR media_thumb = @hash OR edited ->> '$.thumb' = @hash LIMIT 1`).pluck();
+    this.#blobs = db.prepare(`SELECT media_blob AS blob, media_thumb AS thumb, edited ->> '$.thumb' AS editedThumb FROM idx_clips WHERE media_blob IS NOT NULL OR edited IS NOT NULL`);
     this.#overview = new OverviewReader(db);
   }
 
@@ -266,12 +268,16 @@ export class ClipIndex {
     return (this.#byContentHash.all(hash) as ClipRow[]).map(rowToClip);
   }
 
-  /** Every blob (original and thumbnail) a clip refers to, trashed clips included. */
+  /** Whether any clip, trashed ones included, refers to this blob. */
+  isBlobReferenced(hash: string): boolean {
+    return this.#blobInUse.get({ hash }) !== undefined;
+  }
+
+  /** Every blob (original, thumbnail, edited thumbnail) a clip refers to, trashed clips included. */
   referencedBlobs(): Set<string> {
     const referenced = new Set<string>();
-    for (const row of this.#blobs.iterate() as IterableIterator<{ blob: string; thumb: string | null }>) {
-      referenced.add(row.blob);
-      if (row.thumb !== null) referenced.add(row.thumb);
+    for (const row of this.#blobs.iterate() as IterableIterator<{ blob: string | null; thumb: string | null; editedThumb: string | null }>) {
+      for (const hash of [row.blob, row.thumb, row.editedThumb]) if (hash !== null) referenced.add(hash);
     }
     return referenced;
   }

@@ -1,4 +1,4 @@
-import type { ClipKind, ClipMedia, ClipView } from '../../contract/clips.js';
+import type { ClipEdited, ClipKind, ClipMedia, ClipView } from '../../contract/clips.js';
 import { facetTokensOf } from './fts-facets.js';
 import { hasSearchableWords } from './fts-match.js';
 import { titleSortKey } from './title-key.js';
@@ -31,6 +31,7 @@ export interface ClipRow {
   tags: string;
   collections: string;
   title: string;
+  edited: string | null;
   notes: string;
   body: string;
 }
@@ -38,7 +39,7 @@ export interface ClipRow {
 export const CLIP_COLUMNS = [
   'sortkey', 'id', 'shard', 'kind', 'captured_at', 'imported_at', 'updated_at', 'deleted_at', 'title_key', 'content_hash',
   'media_blob', 'media_mime', 'media_size', 'media_width', 'media_height', 'media_duration_ms', 'media_thumb',
-  'source_name', 'tags', 'collections', 'title', 'notes', 'body',
+  'source_name', 'tags', 'collections', 'edited', 'title', 'notes', 'body',
 ] as const;
 
 /** The columns an upsert writes (all but the sort key); clipToRowParameters names them. */
@@ -69,6 +70,7 @@ export function rowToClip(row: ClipRow): IndexedClip {
     media: rowToMedia(row),
     text: row.body,
     sourceName: row.source_name,
+    edited: row.edited === null ? null : (JSON.parse(row.edited) as ClipEdited),
     shard: Number(row.shard),
   };
 }
@@ -112,6 +114,7 @@ export function clipToRowParameters(clip: IndexedClip): Record<string, string | 
     source_name: clip.sourceName,
     tags: JSON.stringify(clip.tags),
     collections: JSON.stringify(clip.collections),
+    edited: clip.edited === null ? null : JSON.stringify(clip.edited),
     title: clip.title,
     notes: clip.notes,
     body: clip.text,

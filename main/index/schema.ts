@@ -1,7 +1,7 @@
 import type BetterSqlite3 from 'better-sqlite3';
 
 /** Bump when the tables below change: the index is derived, so a mismatch means drop and rebuild. */
-export const INDEX_SCHEMA_VERSION = 3;
+export const INDEX_SCHEMA_VERSION = 4;
 
 // Large columns (notes, body) come last: SQLite reads a record front to back, so filters on the
 // small columns never touch the overflow pages of a long text.
@@ -32,6 +32,7 @@ const CREATE_TABLES = `
     tags TEXT NOT NULL,
     collections TEXT NOT NULL,
     facets TEXT NOT NULL,
+    edited TEXT,
     title TEXT NOT NULL,
     notes TEXT NOT NULL,
     body TEXT NOT NULL

@@ -57,6 +57,9 @@ function migrate(db: LibraryDatabase): void {
   db.exec(`
     CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) STRICT;
     CREATE TABLE IF NOT EXISTS doc_dirty (doc_id TEXT PRIMARY KEY) STRICT, WITHOUT ROWID;
+    -- Clips whose edits changed after their rendering (entry.edited) was last written: rendered
+    -- again when the library next opens, should the process have stopped in between.
+    CREATE TABLE IF NOT EXISTS edits_pending (clip_id TEXT PRIMARY KEY) STRICT, WITHOUT ROWID;
     CREATE TABLE IF NOT EXISTS quarantine (
       doc_id TEXT NOT NULL,
       entry_key TEXT NOT NULL,

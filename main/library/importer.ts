@@ -9,7 +9,7 @@ import { DEFAULT_IMPORT_LIMITS, ImportRejection, probeFile, walkImportPaths, typ
 import type { Library } from './library.js';
 
 /** Text up to this size lives in the clip document itself; longer files keep their original as a blob too. */
-const INLINE_TEXT_CHARS = 256 * 1024;
+export const INLINE_TEXT_CHARS = 256 * 1024;
 const BATCH_CLIPS = 200;
 const BATCH_MILLISECONDS = 500;
 const PROBE_CONCURRENCY = 4;
@@ -221,6 +221,7 @@ function baseClip(kind: ClipKind, details: { title: string; capturedAt: number; 
     deletedAt: null,
     text: '',
     sourceName: details.sourceName,
+    edited: null,
   };
 }
 

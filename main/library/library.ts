@@ -2,6 +2,7 @@ import { Repo, type DocumentId, type NetworkAdapterInterface, type PeerId } from
 import { randomUUID } from 'node:crypto';
 import fs from 'node:fs/promises';
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
+import type { ClipDetailDoc } from '../../contract/clip-details.js';
 import type { ClipPage, ClipQuery, ClipView } from '../../contract/clips.js';
 import { ClipIndex } from '../index/clip-index.js';
 import { createKeyFile, readKeySlots, unlockWithPassphrase, unlockWithSecretStore, type ScryptCost } from '../security/key-slots.js';
@@ -9,7 +10,11 @@ import { deriveLibrarySubkeys } from '../security/library-subkeys.js';
 import type { SecretStore } from '../security/secret-store.js';
 import { BlobStore } from './blobs/blob-store.js';
 import { openLibraryDatabase, readMeta, writeMeta, type LibraryDatabase } from './database.js';
+import { DetailDocuments } from './documents/detail-documents.js';
 import { MAX_LOADED_SHARDS, ShardDocuments } from './documents/shard-documents.js';
+import { EDIT_DERIVERS } from './edits/derivers.js';
+import { detailSeedOf } from './edits/detail-seed.js';
+import { EditDerivations } from './edits/edit-derivations.js';
 import { toClipEntryDoc, type ClipEntryDoc, type ShardDoc } from './documents/schema.js';
 import type { ChangedEntries } from './documents/shard-documents.js';
 import { AmbiguousIdError, ClipNotFoundError, LibraryError, LibraryNotFoundError } from './errors.js';
@@ -26,6 +31,14 @@ const PEER_SAVE_DELAY_MS = 50;
 
 /** Called after the index took a change: the clips it touched, or null when a whole shard was re-read. */
 export type IndexChangeListener = (clipIds: string[] | null) => void;
+
+/** What a window or device opens to edit a clip: the shard holding its entry, and its detail document. */
+export interface OpenedForPeers {
+  clipId: string;
+  shard: number;
+  documentId: DocumentId;
+  detailDocumentId: DocumentId;
+}
 
 export type LibraryUnlock =
   | { method: 'passphrase'; passphrase: string }
@@ -50,6 +63,8 @@ export class Library {
   readonly #indexListeners = new Set<IndexChangeListener>();
   readonly #peerChangedShards = new Set<number>();
   #peerSaveTimer: NodeJS.Timeout | null = null;
+  /** Renders each clip's edits into its entry (set once the library is constructed). */
+  #derivations: EditDerivations | null = null;
 
   private constructor(
     readonly paths: LibraryPaths,
@@ -58,6 +73,7 @@ export class Library {
     readonly storage: SqliteStorageAdapter,
     readonly repo: Repo,
     readonly shards: ShardDocuments,
+    readonly details: DetailDocuments,
     readonly index: ClipIndex,
     readonly blobs: BlobStore,
     readonly quarantine: Quarantine,
@@ -99,21 +115,29 @@ export class Library {
       const blobs = new BlobStore(paths.blobs, { contentKey: keys.blobContentKey, nameKey: keys.blobNameKey });
       // The listener runs only on later changes, by which time the indexer exists.
       const shards = new ShardDocuments(repo, storage, libraryId, (shard, doc, changed, local) => library.#onShardChange(shard, doc, changed, local));
+      const details = new DetailDocuments(repo, storage, libraryId, (clipId) => library.#onDetailChange(clipId));
       const indexer = new ShardIndexer(db, index, quarantine, shards);
-      const library = new Library(paths, libraryId, db, storage, repo, shards, index, blobs, quarantine, indexer);
+      const library = new Library(paths, libraryId, db, storage, repo, shards, details, index, blobs, quarantine, indexer);
+      library.#derivations = new EditDerivations(library, EDIT_DERIVERS, (clipId, error) => {
+        // The rendering stays pending and is tried again at the next open; nothing is lost.
+        console.error(`ClipShot: the edits of clip ${clipId} could not be rendered: ${error instanceof Error ? error.message : String(error)}`);
+      });
       // Peers (the renderer's windows, later other devices) are told about nothing, and may sync
-      // only the shards that the core opened for them.
+      // only the documents that the core opened for them.
       repo.shareConfig = {
         announce: async () => false,
         access: async (_peer, documentId) => {
           const shard = shards.shardOfDocument(documentId);
-          return shard !== null && shards.isPinned(shard);
+          if (shard !== null) return shards.isPinned(shard);
+          const clipId = details.clipOfDocument(documentId);
+          return clipId !== null && details.isPinned(clipId);
         },
       };
       await blobs.cleanTemporaryFiles();
       // A new or upgraded index schema starts empty: fill it from the documents.
       if (index.needsRebuild) await reindexLibrary(library);
       else await indexer.repairDirtyShards();
+      library.#derivations.resumePending();
       return library;
     } catch (error) {
       db.close();
@@ -165,18 +189,53 @@ export class Library {
     this.repo.networkSubsystem.addNetworkAdapter(adapter);
   }
 
-  /** Opens the shard holding a clip for peers to sync and edit, until closeClipForPeers. */
-  async openClipForPeers(idOrPrefix: string): Promise<{ clipId: string; shard: number; documentId: DocumentId }> {
+  /** Opens the shard holding a clip, and the clip's detail document, for peers to sync and edit, until closeClipForPeers. */
+  async openClipForPeers(idOrPrefix: string): Promise<OpenedForPeers> {
     const clipId = this.resolveId(idOrPrefix);
     const shard = shardOfClip(clipId);
     await this.write(async () => {
       await this.shards.pin(shard);
+      try {
+        await this.details.pin(clipId, () => detailSeedOf(this, clipId));
+      } catch (error) {
+        this.shards.unpin(shard);
+        throw error;
+      }
     });
-    return { clipId, shard, documentId: this.shards.documentId(shard) };
+    return { clipId, shard, documentId: this.shards.documentId(shard), detailDocumentId: this.details.documentId(clipId) };
   }
 
   closeClipForPeers(clipId: string): void {
     this.shards.unpin(shardOfClip(clipId));
+    this.details.unpin(clipId);
+    this.#scheduleUnload();
+  }
+
+  /**
+   * Changes a clip's detail document from the core itself (the CLI, bulk operations); windows
+   * edit theirs through their own Repo. Durable when this resolves; the rendering follows.
+   */
+  async changeDetails(idOrPrefix: string, message: string, edit: (doc: ClipDetailDoc) => void): Promise<void> {
+    const clipId = this.resolveId(idOrPrefix);
+    await this.write(async () => {
+      await this.details.change(clipId, () => detailSeedOf(this, clipId), message, edit);
+      await this.details.flush([clipId]);
+    });
+  }
+
+  /** Renders every pending edit now; resolves once each clip's `edited` entry is written. */
+  settleEdits(): Promise<void> {
+    return this.#derivations?.settle() ?? Promise.resolve();
+  }
+
+  /** Renders one clip's edits again now, changed or not (re-analyse). */
+  rederiveEdits(clipId: string): Promise<void> {
+    return this.#derivations?.deriveNow(clipId) ?? Promise.resolve();
+  }
+
+  #onDetailChange(clipId: string): void {
+    const kind = this.index.get(clipId)?.kind;
+    if (kind) this.#derivations?.schedule(clipId, kind);
     this.#scheduleUnload();
   }
 
@@ -297,12 +356,15 @@ export class Library {
    * changes made before scheduling have run when this one does.
    */
   #scheduleUnload(): void {
-    if (this.#unloadTimer || this.shards.loadedCount <= MAX_LOADED_SHARDS) return;
+    if (this.#unloadTimer || (this.shards.loadedCount <= MAX_LOADED_SHARDS && this.details.loadedCount === 0)) return;
     const scheduledAt = performance.now();
     this.#unloadTimer = setTimeout(() => {
       this.#unloadTimer = null;
       // A failure here (a library poisoned by a storage failure) is reported by the next real write.
-      this.write(() => this.shards.unloadIdle(scheduledAt)).catch(() => undefined);
+      this.write(async () => {
+        await this.shards.unloadIdle(scheduledAt);
+        await this.details.unloadIdle(scheduledAt);
+      }).catch(() => undefined);
     }, UNLOAD_DELAY_MS);
     this.#unloadTimer.unref();
   }
@@ -321,6 +383,7 @@ export class Library {
   }
 
   async close(): Promise<void> {
+    await this.#derivations?.stop();
     if (this.#unloadTimer) clearTimeout(this.#unloadTimer);
     this.#unloadTimer = null;
     if (this.#peerSaveTimer) clearTimeout(this.#peerSaveTimer);

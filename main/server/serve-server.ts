@@ -5,8 +5,10 @@ import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { WebSocketServer, type WebSocket } from 'ws';
-import { ApiError, type MediaVariant } from '../../contract/api.js';
+import { ApiError } from '../../contract/api.js';
+import { parseExportPath, parseMediaPath } from '../../contract/media.js';
 import type { ApiService } from '../api/api-service.js';
+import type { MediaFile } from '../api/media.js';
 import { planMediaResponse } from '../api/media-response.js';
 import type { UploadStore } from '../api/upload-store.js';
 import type { Library } from '../library/library.js';
@@ -17,7 +19,6 @@ import { newSessionToken, SESSION_COOKIE, tokenOfRequest, tokensMatch } from './
 import { resolveStaticFile } from './static-files.js';
 
 const MAX_SYNC_MESSAGE_BYTES = 64 * 1024 * 1024;
-const MEDIA_PATH = /^\/media\/([0-9a-z]{26})\/(original|thumbnail)$/;
 
 export interface ServeServerOptions {
   host: string;
@@ -62,8 +63,12 @@ export async function startServeServer(library: Library, service: ApiService, up
       return void response.end();
     }
     if (!authorized(request)) return sendText(response, 401, 'Open the address that `clipshot serve` printed: it carries the session token this server needs.');
-    const media = MEDIA_PATH.exec(url.pathname);
-    if (media && (request.method === 'GET' || request.method === 'HEAD')) return serveMedia(request, response, media[1]!, media[2] as MediaVariant, url.searchParams.has('download'));
+    const media = parseMediaPath(url.pathname, url.searchParams);
+    const exportJob = parseExportPath(url.pathname);
+    if ((media || exportJob) && request.method !== 'GET' && request.method !== 'HEAD') return sendText(response, 405, 'Method not allowed.');
+    if (media && !media.ok) return sendText(response, 404, `Not found: ${media.reason}.`);
+    if (media?.ok) return serveMedia(request, response, () => service.openMedia(media.clipId, media.request), media.download);
+    if (exportJob) return serveMedia(request, response, () => service.openExport(exportJob), true);
     if (url.pathname === '/upload' && request.method === 'POST') return receiveUpload(request, response, url.searchParams.get('name') ?? '');
     if (request.method !== 'GET' && request.method !== 'HEAD') return sendText(response, 405, 'Method not allowed.');
     const file = await resolveStaticFile(options.rendererDir, url.pathname);
@@ -76,10 +81,10 @@ export async function startServeServer(library: Library, service: ApiService, up
     await pipeline(fs.createReadStream(file.file), response);
   }
 
-  async function serveMedia(request: IncomingMessage, response: ServerResponse, clipId: string, variant: MediaVariant, download: boolean): Promise<void> {
+  async function serveMedia(request: IncomingMessage, response: ServerResponse, open: () => Promise<MediaFile>, download: boolean): Promise<void> {
     let media;
     try {
-      media = await service.openMedia(clipId, variant);
+      media = await open();
     } catch (error) {
       return sendApiError(response, error);
     }

@@ -39,6 +39,7 @@ export function syntheticClip(i: number, corpus: ZipfCorpus, seed: number): Inde
   const id = clipId(seed, i);
   return {
     id,
+    edited: null,
     shard: hashUint32(seed, i, 99) % 256,
     kind,
     title: corpus.title(i),

@@ -26,6 +26,7 @@ export async function fillSyntheticLibrary(library: Library, count: number, span
       clips.push({
         id: newClipId(Math.floor(i / CLIPS_PER_SHARD_RUN) % SHARD_COUNT),
         kind: image ? 'image' : 'text',
+        edited: null,
         title: corpus.title(i),
         notes: '',
         tags: i % 50 === 0 ? ['work'] : [],

@@ -6,6 +6,7 @@ import path from 'node:path';
 import { Readable } from 'node:stream';
 import { MessageChannel } from 'node:worker_threads';
 import { ApiError, requestsThrough, type ApiEvent, type ClipShotApi } from '../../contract/api.js';
+import { exportPath, mediaPath } from '../../contract/media.js';
 import { createApiService, type ApiService } from '../../main/api/api-service.js';
 import { UploadStore } from '../../main/api/upload-store.js';
 import type { Library } from '../../main/library/library.js';
@@ -90,7 +91,8 @@ function jsonApi(service: ApiService, dispatch: (method: string, params: unknown
   };
   return {
     ...requestsThrough(call),
-    mediaUrl: (clipId, variant, options) => `/media/${clipId}/${variant}${options?.download ? '?download=1' : ''}`,
+    mediaUrl: (clipId, media, options) => mediaPath(clipId, media, options),
+    exportUrl: (jobId) => exportPath(jobId),
     onEvent: (listener: (event: ApiEvent) => void) => service.onEvent((event) => listener(roundTrip(event))),
   };
 }

@@ -26,6 +26,16 @@ const mediaSchema = z.object({
   thumb: sha256Hex.optional(),
 });
 
+const editedSchema = z.object({
+  thumb: sha256Hex.optional(),
+  width: z.number().int().positive().optional(),
+  height: z.number().int().positive().optional(),
+  durationMs: z.number().nonnegative().optional(),
+  text: scalarString.optional(),
+  summary: scalarString.pipe(z.string().max(500)),
+  at: timestamp,
+});
+
 const clipEntrySchema = z.object({
   id: scalarString.pipe(z.string().regex(/^[0-9a-z]{26}$/, 'malformed clip id')),
   kind: scalarString.pipe(z.enum(CLIP_KINDS)),
@@ -41,6 +51,7 @@ const clipEntrySchema = z.object({
   media: mediaSchema.nullable(),
   text: scalarString,
   sourceName: scalarString,
+  edited: editedSchema.nullish(),
 });
 
 const shardHeaderSchema = z.object({
@@ -56,11 +67,23 @@ export function validateClipEntry(key: string, raw: unknown): EntryValidation {
   const parsed = clipEntrySchema.safeParse(raw);
   if (!parsed.success) return { ok: false, reason: describeIssues(parsed.error) };
   if (parsed.data.id !== key) return { ok: false, reason: `entry key ${key} does not match its id ${parsed.data.id}` };
-  const { media, ...rest } = parsed.data;
+  const { media, edited, ...rest } = parsed.data;
   return {
     ok: true,
     clip: {
       ...rest,
+      // An edited text clip shows and is found by its edited text; `text` in the entry stays the original.
+      text: edited?.text ?? rest.text,
+      edited: edited
+        ? {
+            summary: edited.summary,
+            at: edited.at,
+            ...(edited.thumb !== undefined && { thumb: edited.thumb }),
+            ...(edited.width !== undefined && { width: edited.width }),
+            ...(edited.height !== undefined && { height: edited.height }),
+            ...(edited.durationMs !== undefined && { durationMs: edited.durationMs }),
+          }
+        : null,
       media: media && {
         blob: media.blob,
         mime: media.mime,
@@ -93,6 +116,7 @@ function describeIssues(error: z.ZodError): string {
     .join('; ');
 }
 
+/** A new clip's entry (an import: nothing edited yet). */
 export function toClipEntryDoc(clip: ClipView): ClipEntryDoc {
   const media: ClipMediaDoc | null = clip.media && {
     blob: new ImmutableString(clip.media.blob),

@@ -2,6 +2,7 @@ import * as Automerge from '@automerge/automerge';
 import { encodeHeads, interpretAsDocumentId, type BinaryDocumentId, type DocHandle, type DocHandleChangePayload, type DocumentId, type Repo } from '@automerge/automerge-repo';
 import { createHash } from 'node:crypto';
 import type { SqliteStorageAdapter } from '../storage/sqlite-storage-adapter.js';
+import { findStoredDocument, unloadDocument } from './loaded-documents.js';
 import { SHARD_COUNT, SHARD_DOC_TYPE, SHARD_SCHEMA_VERSION, type ShardDoc } from './schema.js';
 
 /** Which clip entries a change touched; null when the whole shard must be re-read. */
@@ -134,34 +135,19 @@ export class ShardDocuments {
       if ((this.#lastChangedAt.get(shard) ?? Infinity) >= changedBefore || this.#pinned.has(shard)) continue;
       this.#handles.delete(shard);
       this.#lastChangedAt.delete(shard);
-      const handle = await pending;
-      const doc = handle.doc();
-      handle.removeAllListeners();
-      await this.repo.removeFromCache(handle.documentId);
-      Automerge.free(doc);
+      await unloadDocument(this.repo, await pending);
     }
   }
 
   async #open(shard: number): Promise<DocHandle<ShardDoc>> {
     const documentId = this.documentId(shard);
-    const handle = this.isStored(shard) ? await this.#find(documentId) : this.repo.import<ShardDoc>(genesisShard(shard), { docId: documentId });
+    const handle = this.isStored(shard) ? await findStoredDocument<ShardDoc>(this.repo, documentId) : this.repo.import<ShardDoc>(genesisShard(shard), { docId: documentId });
     handle.on('change', (payload: DocHandleChangePayload<ShardDoc>) => {
       this.#lastChangedAt.set(shard, performance.now());
       this.onChange(shard, payload.doc, changedEntries(payload.patches), this.#changingLocally);
     });
     this.#lastChangedAt.set(shard, performance.now());
     return handle;
-  }
-
-  async #find(documentId: DocumentId): Promise<DocHandle<ShardDoc>> {
-    // Without a signal, automerge-repo races the load against a promise that never settles, which
-    // keeps every loaded document reachable for good; aborting once loaded releases it.
-    const loaded = new AbortController();
-    try {
-      return await this.repo.find<ShardDoc>(documentId, { allowableStates: ['ready'], signal: loaded.signal });
-    } finally {
-      loaded.abort();
-    }
   }
 
   async change(shard: number, message: string, edit: (doc: ShardDoc) => void): Promise<void> {

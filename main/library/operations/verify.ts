@@ -51,6 +51,7 @@ export async function verifyLibrary(library: Library, onProgress?: (progress: Pr
         referenced.set(clip.media.blob, clip.id);
         if (clip.media.thumb) referenced.set(clip.media.thumb, clip.id);
       }
+      if (clip.edited?.thumb) referenced.set(clip.edited.thumb, clip.id);
       const indexed = library.index.get(clip.id);
       const { shard: _shard, ...indexedView } = indexed ?? { shard };
       if (!indexed) problems.push({ area: 'index', severity: 'error', message: `clip ${clip.id} is missing from the index (run reindex)`, clipId: clip.id });

@@ -3,7 +3,8 @@ import wasmUrl from '@automerge/automerge/automerge.wasm?url';
 import { Repo, type PeerId } from '@automerge/automerge-repo/slim';
 import { MessageChannelNetworkAdapter } from '@automerge/automerge-repo-network-messagechannel';
 import { WebSocketClientAdapter } from '@automerge/automerge-repo-network-websocket';
-import { ApiError, requestsThrough, type ClipShotApi } from '../../../contract/api.js';
+import { ApiError, requestsThrough, type ClipShotApi, type ClipShotRequests } from '../../../contract/api.js';
+import { exportPath, mediaPath } from '../../../contract/media.js';
 import type { ClipDocuments } from '../documents/clip-documents.js';
 import { RepoClipDocuments } from '../documents/repo-documents.js';
 import { ObservableConnectionStatus, type ConnectionStatus } from './connection-status.js';
@@ -22,7 +23,7 @@ export interface CoreConnection {
 }
 
 /** What the Electron preload exposes as `window.clipshot` (see preload/). */
-export interface ElectronBridge extends ClipShotApi {
+export interface ElectronBridge extends ClipShotRequests, Pick<ClipShotApi, 'onEvent'> {
   /** The real path of a dropped or picked file (Electron's webUtils.getPathForFile); '' if it has none. */
   pathForFile(file: File): string;
   /** Asks main for this window's document port; it arrives as a 'clipshot:document-port' window message. */
@@ -79,5 +80,12 @@ function withTypedErrors(bridge: ElectronBridge): ClipShotApi {
   const requests = requestsThrough((method, params) =>
     (bridge[method] as (params: unknown) => Promise<unknown>)(params).catch((error: unknown) => Promise.reject(ApiError.from(error))),
   );
-  return { ...requests, mediaUrl: (...args) => bridge.mediaUrl(...args), onEvent: (listener) => bridge.onEvent(listener) };
+  // Media and exports come from the page's own clipshot://app origin.
+  const origin = window.location.origin;
+  return {
+    ...requests,
+    mediaUrl: (clipId, media, options) => `${origin}${mediaPath(clipId, media, options)}`,
+    exportUrl: (jobId) => `${origin}${exportPath(jobId)}`,
+    onEvent: (listener) => bridge.onEvent(listener),
+  };
 }

@@ -1,4 +1,5 @@
-import { ApiError, requestsThrough, type ApiEvent, type ApiMethod, type ApiServerMessage, type ClipShotApi, type MediaVariant } from '../../../contract/api.js';
+import { ApiError, requestsThrough, type ApiEvent, type ApiMethod, type ApiServerMessage, type ClipShotApi } from '../../../contract/api.js';
+import { exportPath, mediaPath } from '../../../contract/media.js';
 import type { ConnectionState, ConnectionStatus } from './connection-status.js';
 import { ObservableConnectionStatus } from './connection-status.js';
 
@@ -34,8 +35,8 @@ export class WebSocketApiClient {
 
   readonly api: ClipShotApi = {
     ...requestsThrough((method, params) => this.#request(method, params)),
-    mediaUrl: (clipId: string, variant: MediaVariant, options?: { download?: boolean }) =>
-      `${this.origin}/media/${encodeURIComponent(clipId)}/${variant}${options?.download ? '?download=1' : ''}`,
+    mediaUrl: (clipId, media, options) => `${this.origin}${mediaPath(clipId, media, options)}`,
+    exportUrl: (jobId) => `${this.origin}${exportPath(jobId)}`,
     onEvent: (listener) => {
       this.#listeners.add(listener);
       return () => this.#listeners.delete(listener);

@@ -1,4 +1,4 @@
-import { CLIP_KINDS, type ClipKind, type ClipMedia, type ClipView } from '../../../contract/clips.js';
+import { CLIP_KINDS, type ClipEdited, type ClipKind, type ClipMedia, type ClipView } from '../../../contract/clips.js';
 import type { ClipEntryDoc, ShardDoc } from '../../../contract/shard-document.js';
 
 export type ClipEntryRead = { found: true; clip: ClipView } | { found: false; reason: string };
@@ -27,9 +27,23 @@ export function readClipEntry(doc: ShardDoc | undefined, clipId: string): ClipEn
       deletedAt: entry.deletedAt ?? null,
       contentHash: String(entry.contentHash ?? ''),
       media: readMedia(entry),
-      text: String(entry.text ?? ''),
+      text: String(entry.edited?.text ?? entry.text ?? ''),
       sourceName: String(entry.sourceName ?? ''),
+      edited: readEdited(entry),
     },
+  };
+}
+
+function readEdited(entry: ClipEntryDoc): ClipEdited | null {
+  const edited = entry.edited;
+  if (!edited) return null;
+  return {
+    summary: String(edited.summary ?? ''),
+    at: edited.at,
+    ...(edited.thumb !== undefined && { thumb: String(edited.thumb) }),
+    ...(edited.width !== undefined && { width: edited.width }),
+    ...(edited.height !== undefined && { height: edited.height }),
+    ...(edited.durationMs !== undefined && { durationMs: edited.durationMs }),
   };
 }
 

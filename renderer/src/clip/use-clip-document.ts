@@ -1,7 +1,8 @@
-import type { DocHandleChangePayload } from '@automerge/automerge-repo/slim';
+import type { DocHandle, DocHandleChangePayload } from '@automerge/automerge-repo/slim';
 import { onBeforeUnmount, onUnmounted, ref, shallowRef, type Ref, type ShallowRef } from 'vue';
 import { ApiError } from '../../../contract/api.js';
 import type { ClipView } from '../../../contract/clips.js';
+import type { ClipDetailDoc } from '../../../contract/clip-details.js';
 import type { ShardDoc } from '../../../contract/shard-document.js';
 import { useClipDocuments, type OpenedClipDocument } from '../documents/clip-documents.js';
 import { readClipEntry } from './clip-entry.js';
@@ -19,6 +20,8 @@ export interface ClipDocument {
   /** The clip as the document has it now; replaced on every change, wherever it was made. */
   clip: ShallowRef<ClipView | null>;
   handle: ShallowRef<ShardHandle | null>;
+  /** The clip's detail document (edits, a text clip's text), once open. */
+  detail: ShallowRef<DocHandle<ClipDetailDoc> | null>;
 }
 
 /**
@@ -32,6 +35,7 @@ export function useClipDocument(clipId: string): ClipDocument {
   const problem = ref('');
   const clip = shallowRef<ClipView | null>(null);
   const handle = shallowRef<ShardHandle | null>(null);
+  const detail = shallowRef<DocHandle<ClipDetailDoc> | null>(null);
   let opened: OpenedClipDocument | null = null;
   let unmounted = false;
   let arrivalTimer: ReturnType<typeof setTimeout> | undefined;
@@ -69,10 +73,12 @@ export function useClipDocument(clipId: string): ClipDocument {
       }
       opened = document;
       if (!document.handle.isReady()) await document.handle.whenReady();
+      if (!document.detail.isReady()) await document.detail.whenReady();
       if (unmounted) return;
       document.handle.on('change', onChange);
       document.handle.on('delete', onDelete);
       handle.value = document.handle;
+      detail.value = document.detail;
       awaitArrival(document.handle.doc());
     } catch (error) {
       if (unmounted) return;
@@ -95,7 +101,7 @@ export function useClipDocument(clipId: string): ClipDocument {
     setTimeout(() => document.close(), CLOSE_DELAY_MS);
   });
 
-  return { status, problem, clip, handle };
+  return { status, problem, clip, handle, detail };
 }
 
 function describeOpenFailure(error: unknown): string {

@@ -1,5 +1,6 @@
 import type { DocHandle } from '@automerge/automerge-repo/slim';
 import { inject, type InjectionKey } from 'vue';
+import type { ClipDetailDoc } from '../../../contract/clip-details.js';
 import type { ShardDoc } from '../../../contract/shard-document.js';
 
 /** A clip's entry, opened for live reading and editing through automerge-repo. */
@@ -7,6 +8,8 @@ export interface OpenedClipDocument {
   readonly clipId: string;
   /** The shard document holding `clips[clipId]`; edit with handle.change(..., { message: clipChangeMessage(op, clipId) }). */
   readonly handle: DocHandle<ShardDoc>;
+  /** The clip's detail document (its edits, a text clip's text); edit with message detailChangeMessage(op, clipId). */
+  readonly detail: DocHandle<ClipDetailDoc>;
   /** Releases the document (the core may unload the shard once nobody has it open). */
   close(): void;
 }

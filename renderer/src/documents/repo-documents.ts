@@ -1,5 +1,6 @@
 import type { AutomergeUrl, DocHandle, Repo } from '@automerge/automerge-repo/slim';
 import type { ClipShotApi } from '../../../contract/api.js';
+import type { ClipDetailDoc } from '../../../contract/clip-details.js';
 import type { ShardDoc } from '../../../contract/shard-document.js';
 import type { ConnectionStatus } from '../api/connection-status.js';
 import type { ClipDocuments, OpenedClipDocument } from './clip-documents.js';
@@ -33,8 +34,9 @@ export class RepoClipDocuments implements ClipDocuments {
     const ref = await this.api.openClipDocument({ id: clipId });
     this.#open.set(ref.clipId, (this.#open.get(ref.clipId) ?? 0) + 1);
     let handle: DocHandle<ShardDoc>;
+    let detail: DocHandle<ClipDetailDoc>;
     try {
-      handle = await this.repo.find<ShardDoc>(ref.documentUrl as AutomergeUrl);
+      [handle, detail] = await Promise.all([this.repo.find<ShardDoc>(ref.documentUrl as AutomergeUrl), this.repo.find<ClipDetailDoc>(ref.detailUrl as AutomergeUrl)]);
     } catch (error) {
       this.#release(ref.clipId);
       throw error;
@@ -43,6 +45,7 @@ export class RepoClipDocuments implements ClipDocuments {
     return {
       clipId: ref.clipId,
       handle,
+      detail,
       close: () => {
         if (closed) return;
         closed = true;

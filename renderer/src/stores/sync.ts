@@ -37,7 +37,7 @@ export const useSyncStore = defineStore('sync', () => {
 
   const unsubscribe = api.onEvent((event) => {
     if (event.type === 'library-changed') scheduleRefresh();
-    else imports.onProgress(event.progress);
+    else if (event.type === 'import-progress') imports.onProgress(event.progress);
   });
   onScopeDispose(() => {
     unsubscribe();

@@ -5,6 +5,7 @@ import { Repo, type DocHandle } from '@automerge/automerge-repo';
 import { MessageChannelNetworkAdapter } from '@automerge/automerge-repo-network-messagechannel';
 import { MessageChannel } from 'node:worker_threads';
 import { expect } from 'vitest';
+import { DETAIL_DOC_TYPE, type ClipDetailDoc } from '../../../contract/clip-details.js';
 import type { ClipEntryDoc, ShardDoc } from '../../../contract/shard-document.js';
 
 /** Waits for what crosses a sync channel or the core (generous: the machine is shared). */
@@ -19,6 +20,8 @@ export interface ShardRepos {
   handle: DocHandle<ShardDoc>;
   /** The same document in the other window. */
   other: DocHandle<ShardDoc>;
+  /** The clip's detail document, in the first window. */
+  detail: DocHandle<ClipDetailDoc>;
   close(): Promise<void>;
 }
 
@@ -49,9 +52,18 @@ export async function openShardRepos(entry: ClipEntryDoc = clipEntry()): Promise
   const second = new Repo({ network: [new MessageChannelNetworkAdapter(channel.port2 as unknown as MessagePort)] });
   const handle = first.create<ShardDoc>({ schema: 1, type: new ImmutableString('clipshot/clip-shard'), shard: 0, clips: { [CLIP_ID]: entry } });
   const other = await second.find<ShardDoc>(handle.url);
+  const detail = first.create<ClipDetailDoc>({
+    schema: 1,
+    type: new ImmutableString(DETAIL_DOC_TYPE),
+    clipId: new ImmutableString(CLIP_ID),
+    image: { crop: null, rotation: 0, annotations: {} },
+    video: { trimStartMs: null, trimEndMs: null, posterMs: null, markers: {} },
+    text: String(entry.text),
+  });
   return {
     handle,
     other,
+    detail,
     async close() {
       await Promise.all([first.shutdown(), second.shutdown()]);
       channel.port1.close();

@@ -20,7 +20,7 @@ afterEach(async () => {
 
 /** The window's documents: the shard as this window's Repo holds it, however stale. */
 function documentsOf(shards: ShardRepos): ClipDocuments {
-  return { open: async (clipId) => ({ clipId, handle: shards.handle, close: () => undefined }) };
+  return { open: async (clipId) => ({ clipId, handle: shards.handle, detail: shards.detail, close: () => undefined }) };
 }
 
 function mountDocument(shards: ShardRepos): ClipDocument {

@@ -83,6 +83,7 @@ describe('empty states', () => {
 describe('card titles', () => {
   const clip = (fields: Partial<ClipView>): ClipView => ({
     id: '0'.repeat(26),
+    edited: null,
     kind: 'text',
     title: '',
     notes: '',

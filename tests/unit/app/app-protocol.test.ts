@@ -2,7 +2,8 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import { Readable } from 'node:stream';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { ApiError, type MediaVariant } from '../../../contract/api.js';
+import { ApiError } from '../../../contract/api.js';
+import type { MediaRequest, MediaVariant } from '../../../contract/media.js';
 import type { MediaFile } from '../../../main/api/media.js';
 import { createAppProtocolHandler, routeAppRequest, type AppRequest } from '../../../main/app/app-protocol.js';
 import { tempDir } from '../../helpers/temp.js';
@@ -30,7 +31,8 @@ beforeEach(async () => {
 });
 
 /** A clip's file as the API service hands it over, read from a real file. */
-async function openMedia(clipId: string, variant: MediaVariant): Promise<MediaFile> {
+async function openMedia(clipId: string, request: MediaRequest): Promise<MediaFile> {
+  const variant = request.variant;
   if (clipId === 'zzzzzzzzzzzzzzzzzzzzzzzzzz') throw new Error('the disk went away');
   if (clipId !== CLIP) throw new ApiError('not-found', `no clip ${clipId}`);
   return {
@@ -45,7 +47,7 @@ async function openMedia(clipId: string, variant: MediaVariant): Promise<MediaFi
 }
 
 function handler() {
-  return createAppProtocolHandler({ rendererDir, openMedia });
+  return createAppProtocolHandler({ rendererDir, openMedia, openExport: async (jobId) => { throw new ApiError('not-found', `no export ${jobId}`); } });
 }
 
 /** A raw request, so URLs reach the handler exactly as written (Request would normalise them). */
@@ -164,8 +166,18 @@ describe('media', () => {
   const url = `clipshot://app/media/${CLIP}/original`;
 
   it('routes only clip ids and known variants', () => {
-    expect(routeAppRequest(url, 'GET')).toEqual({ kind: 'media', clipId: CLIP, variant: 'original', download: false });
-    expect(routeAppRequest(`${url}?download=1`, 'HEAD')).toEqual({ kind: 'media', clipId: CLIP, variant: 'original', download: true });
+    expect(routeAppRequest(url, 'GET')).toEqual({ kind: 'media', clipId: CLIP, request: { variant: 'original' }, download: false });
+    expect(routeAppRequest(`${url}?download=1`, 'HEAD')).toEqual({ kind: 'media', clipId: CLIP, request: { variant: 'original' }, download: true });
+    expect(routeAppRequest(`clipshot://app/media/${CLIP}/effect?effect=pixelate&strength=12&v=abc`, 'GET')).toEqual({
+      kind: 'media',
+      clipId: CLIP,
+      request: { variant: 'effect', effect: 'pixelate', strength: 12 },
+      download: false,
+    });
+    expect(routeAppRequest(`clipshot://app/media/${CLIP}/effect?effect=melt&strength=12`, 'GET')).toMatchObject({ kind: 'refused', status: 404 });
+    expect(routeAppRequest(`clipshot://app/media/${CLIP}/original?extra=1`, 'GET')).toMatchObject({ kind: 'refused', status: 404 });
+    expect(routeAppRequest(`clipshot://app/exports/${'ab'.repeat(16)}`, 'GET')).toEqual({ kind: 'export', jobId: 'ab'.repeat(16) });
+    expect(routeAppRequest('clipshot://app/exports/../index.html', 'GET')).toMatchObject({ kind: 'refused' });
     expect(routeAppRequest(`clipshot://app/media/${CLIP}/raw`, 'GET')).toMatchObject({ kind: 'refused', status: 404 });
     expect(routeAppRequest('clipshot://app/media/NOT-AN-ID/original', 'GET')).toMatchObject({ kind: 'refused', status: 404 });
   });

@@ -101,7 +101,7 @@ describe('the preload in a sandboxed renderer', () => {
 
   it('exposes exactly the API, one function per method, as window.clipshot', () => {
     expect([...sandbox.exposed.keys()]).toEqual(['clipshot']);
-    expect(Object.keys(sandbox.api).sort()).toEqual([...API_METHODS, 'mediaUrl', 'onEvent', 'pathForFile', 'requestDocumentPort'].sort());
+    expect(Object.keys(sandbox.api).sort()).toEqual([...API_METHODS, 'onEvent', 'pathForFile', 'requestDocumentPort'].sort());
     for (const value of Object.values(sandbox.api)) expect(typeof value).toBe('function');
   });
 
@@ -145,13 +145,17 @@ describe('the preload in a sandboxed renderer', () => {
     expect(() => sandbox.api.onEvent!('not a function')).toThrow(TypeError);
   });
 
-  it('builds the same media URLs as main, which the protocol routes to the clip', () => {
+  it('leaves media URLs to the page: the ones it builds (contract/media.ts) route to the clip', () => {
     const id = '0123456789abcdefghijklmnop';
-    expect(sandbox.api.mediaUrl!(id, 'thumbnail')).toBe(appMediaUrl(id, 'thumbnail'));
-    expect(sandbox.api.mediaUrl!(id, 'original', { download: true })).toBe(appMediaUrl(id, 'original', true));
-    expect(routeAppRequest(sandbox.api.mediaUrl!(id, 'original', { download: true }) as string, 'GET')).toEqual({ kind: 'media', clipId: id, variant: 'original', download: true });
-    expect(() => sandbox.api.mediaUrl!('../../etc/passwd', 'original')).toThrow(/not a clip id/);
-    expect(() => sandbox.api.mediaUrl!(id, 'raw')).toThrow(/variant/);
+    expect(routeAppRequest(appMediaUrl(id, 'original', { download: true }), 'GET')).toEqual({ kind: 'media', clipId: id, request: { variant: 'original' }, download: true });
+    expect(routeAppRequest(appMediaUrl(id, { variant: 'rendered', format: 'jpeg' }, { version: 'abc' }), 'GET')).toEqual({
+      kind: 'media',
+      clipId: id,
+      request: { variant: 'rendered', format: 'jpeg' },
+      download: false,
+    });
+    expect(() => appMediaUrl('../../etc/passwd', 'original')).toThrow(/not a clip id/);
+    expect(() => appMediaUrl(id, 'raw' as 'original')).toThrow(/media request/);
   });
 
   it('asks main for the document port and hands it to the page\'s own window once loaded', async () => {

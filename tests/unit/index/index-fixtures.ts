@@ -41,6 +41,7 @@ export function makeClip(n: number, overrides: Partial<IndexedClip> = {}): Index
   const capturedAt = T0 + n * DAY_MS;
   return {
     id: clipId(n),
+    edited: null,
     shard: n % 256,
     kind: 'text',
     title: `clip ${n}`,

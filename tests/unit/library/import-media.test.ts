@@ -3,7 +3,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { importFiles } from '../../../main/library/importer.js';
 import { DEFAULT_IMPORT_LIMITS } from '../../../main/library/import/probe.js';
-import { exportClip } from '../../../main/library/operations/export-clip.js';
+import { exportRendered } from '../../../main/library/export/export-rendered.js';
 import { purgeTrash } from '../../../main/library/operations/purge.js';
 import { moveClipToTrash } from '../../../main/library/operations/clip-edits.js';
 import { createTestLibrary } from '../../helpers/library.js';
@@ -42,7 +42,7 @@ describe('importing media into a library', () => {
       const clip = byName.get(path.basename(file))!;
       const out = path.join(inbox, 'exported', path.basename(file));
       await fs.mkdir(path.dirname(out), { recursive: true });
-      await exportClip(library, clip.id, out);
+      await exportRendered(library, clip.id, out, { format: 'original' });
       expect(Buffer.compare(await fs.readFile(out), await fs.readFile(file))).toBe(0);
       const thumbnail = await library.blobs.readAll(clip.media!.thumb!);
       expect(thumbnail.subarray(8, 12).toString('latin1')).toBe('WEBP');
