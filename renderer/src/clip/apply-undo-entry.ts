@@ -1,6 +1,13 @@
 import type { UrlHeads } from '@automerge/automerge-repo/slim';
 import type { UndoDirection, UndoEntry } from './clip-undo-store.js';
 import { writeDeletedAt, writeNotesAt, writeTags, writeTitle, type ShardHandle } from './clip-writes.js';
+import { writeTextAt, type DetailHandle } from './detail-writes.js';
+
+/** The documents a clip's undo steps write to: its shard entry and its detail document. */
+export interface ClipHandles {
+  shard: ShardHandle;
+  detail: DetailHandle;
+}
 
 /**
  * Writes an undo step as a new change (message `undo <id>`), so it syncs and merges like any
@@ -8,8 +15,9 @@ import { writeDeletedAt, writeNotesAt, writeTags, writeTitle, type ShardHandle }
  * characters are taken back, text typed elsewhere since then stays. Tags change only the tags
  * the step added or removed.
  */
-export function applyUndoEntry(handle: ShardHandle, entry: UndoEntry, direction: UndoDirection): UrlHeads {
+export function applyUndoEntry(handles: ClipHandles, entry: UndoEntry, direction: UndoDirection): UrlHeads {
   const undo = direction === 'undo';
+  const handle = handles.shard;
   switch (entry.field) {
     case 'title':
       return writeTitle(handle, entry.clipId, undo ? entry.before : entry.after, 'undo');
@@ -24,5 +32,7 @@ export function applyUndoEntry(handle: ShardHandle, entry: UndoEntry, direction:
     }
     case 'trash':
       return writeDeletedAt(handle, entry.clipId, undo ? entry.before : entry.after, 'undo');
+    case 'text':
+      return writeTextAt(handles.detail, entry.clipId, entry.heads, undo ? entry.before : entry.after, 'undo');
   }
 }
