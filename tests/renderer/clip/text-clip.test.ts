@@ -51,6 +51,18 @@ async function openDetail(clipId: string): Promise<void> {
 const textInput = () => document.querySelector<HTMLTextAreaElement>('[data-testid="clip-text-input"]');
 const preview = () => document.querySelector<HTMLElement>('[data-testid="clip-text"]');
 
+/** The same clip opened by a second window (its own Repo, synced through the core), detail document ready. */
+async function openInSecondWindow(clipId: string) {
+  const other = core.openWindow();
+  const opened = await other.documents.open(clipId);
+  cleanups.push(() => {
+    opened.close();
+    other.close();
+  });
+  await opened.detail.whenReady();
+  return opened;
+}
+
 function typeInto(element: HTMLTextAreaElement, value: string): void {
   element.focus();
   element.value = value;
@@ -78,13 +90,7 @@ describe('editing a text clip', () => {
     typeInto(textInput()!, 'alpha beta');
     textInput()!.blur();
     await flushPromises();
-    const other = core.openWindow();
-    const opened = await other.documents.open(id);
-    cleanups.push(() => {
-      opened.close();
-      other.close();
-    });
-    await opened.detail.whenReady();
+    const opened = await openInSecondWindow(id);
     await eventually(() => opened.detail.doc()?.text).toBe('alpha beta');
     opened.detail.change((doc) => Automerge.splice(doc, ['text'], 0, 0, 'OTHER '));
     await eventually(() => textInput()?.value).toBe('OTHER alpha beta');
@@ -147,13 +153,7 @@ describe('previewing a text clip', () => {
     select.value = 'code:typescript';
     select.dispatchEvent(new Event('change'));
     await flushPromises();
-    const other = core.openWindow();
-    const opened = await other.documents.open(id);
-    cleanups.push(() => {
-      opened.close();
-      other.close();
-    });
-    await opened.detail.whenReady();
+    const opened = await openInSecondWindow(id);
     await eventually(() => String(opened.detail.doc()?.textFormat ?? '')).toBe('code:typescript');
     expect(preview()?.querySelector('code')?.className).toBe('language-typescript');
   });
