@@ -33,6 +33,11 @@ export function isLetter(key: string): boolean {
   return key.length === 1 && key.toLowerCase() !== key.toUpperCase();
 }
 
+/** A key that types a symbol ("?", "/", "+"): which symbol already says whether Shift was down. */
+export function isSymbolKey(key: string): boolean {
+  return key === 'Plus' || (key.length === 1 && !isLetter(key) && !/[0-9]/.test(key));
+}
+
 /**
  * The one way a shortcut is written: modifiers in the order Mod, Ctrl, Alt, Shift, a letter in
  * upper case, and no Shift on a symbol (the symbol says it already: "?" is Shift+/ on many layouts).
@@ -44,7 +49,7 @@ export function normaliseShortcut(spec: string): string {
 
 export function formatShortcut(shortcut: Shortcut): string {
   const key = shortcut.key.length === 1 ? shortcut.key.toUpperCase() : shortcut.key;
-  const symbol = shortcut.key.length === 1 && !isLetter(shortcut.key) && !/[0-9]/.test(shortcut.key);
+  const symbol = isSymbolKey(shortcut.key);
   const parts: string[] = [];
   if (shortcut.mod) parts.push('Mod');
   if (shortcut.ctrl) parts.push('Ctrl');

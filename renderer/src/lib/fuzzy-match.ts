@@ -12,6 +12,8 @@ const WORD_START_BONUS = 8;
 const ADJACENT_BONUS = 5;
 const FIRST_CHARACTER_BONUS = 4;
 const GAP_PENALTY = 1;
+/** The whole query as one run of letters: what was typed is a word or the start of one. */
+const ONE_RUN_BONUS = 10;
 
 /** Null when the query's characters do not all appear in order; spaces in the query are ignored. */
 export function fuzzyMatch(query: string, text: string): FuzzyMatch | null {
@@ -46,6 +48,7 @@ function matchFrom(wanted: string, haystack: string, start: number): FuzzyMatch 
     else score -= Math.min(position - previous - 1, 10) * GAP_PENALTY;
     positions.push(position);
   }
+  if (positions.at(-1)! - start === positions.length - 1) score += ONE_RUN_BONUS;
   // Shorter texts matching the same letters are closer to what was meant.
   return { score: score - haystack.length / 100, positions };
 }

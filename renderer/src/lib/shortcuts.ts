@@ -1,7 +1,7 @@
 // Keyboard shortcuts as written in the command registry ("Mod+F", "ArrowDown", "?") and how a
 // key event matches one. "Mod" is Cmd on macOS and Ctrl elsewhere.
 
-import { NAMED_CHARACTER_KEYS, formatShortcut, isLetter, parseShortcut, shortcutRefusal, type Shortcut } from '../../../contract/shortcut-spec.js';
+import { NAMED_CHARACTER_KEYS, formatShortcut, isSymbolKey, parseShortcut, shortcutRefusal, type Shortcut } from '../../../contract/shortcut-spec.js';
 
 export { normaliseShortcut, parseShortcut, sameShortcut, type Shortcut } from '../../../contract/shortcut-spec.js';
 
@@ -25,7 +25,7 @@ export function matchesShortcut(event: KeyPress, shortcut: Shortcut, isMac: bool
   if (event.ctrlKey !== wantCtrl || event.metaKey !== wantMeta || event.altKey !== shortcut.alt) return false;
   // A symbol already says whether Shift was down ("?" is Shift+/ on many layouts); a letter does
   // not (Ctrl+Shift+Z is not Ctrl+Z), nor does a named key.
-  if (printable && !shortcut.shift && !isLetter(shortcut.key)) return true;
+  if (!shortcut.shift && isSymbolKey(shortcut.key)) return true;
   return event.shiftKey === shortcut.shift;
 }
 
@@ -59,7 +59,7 @@ export function shortcutFromEvent(event: KeyPress, isMac: boolean): CapturedShor
     ctrl: isMac && event.ctrlKey,
     alt: event.altKey,
     // Shift on a symbol is part of the symbol ("?"); on a letter, digit or named key it is a modifier.
-    shift: event.shiftKey && (key.length > 1 || isLetter(key) || /[0-9]/.test(key)),
+    shift: event.shiftKey && !isSymbolKey(key),
   };
   return { ok: true, spec: formatShortcut(shortcut) };
 }
