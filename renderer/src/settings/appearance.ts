@@ -31,6 +31,10 @@ export function resolveAppearance(theme: ThemeOption, accent: string | null, red
     tokens.accent = accent;
     tokens['accent-text'] = readableTextOn(accentColour).colour;
     tokens['accent-soft'] = `color-mix(in srgb, ${accent} ${ACCENT_SOFT_PERCENT}%, transparent)`;
+  } else if (tokens.accent && !tokens['accent-text']) {
+    // A theme that names its accent but not the text on it: the base's text colour would be a guess.
+    const themeAccent = parseHexColour(tokens.accent);
+    if (themeAccent) tokens['accent-text'] = readableTextOn(themeAccent).colour;
   }
   return { dataTheme, tokens, followContrast: theme.id === 'system', reducedMotion };
 }
