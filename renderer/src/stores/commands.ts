@@ -4,7 +4,7 @@ import { useSettingsStore } from './settings.js';
 
 export type CommandGroup = 'Library' | 'Clip' | 'Editor' | 'General';
 /** In the order lists show them. */
-export const COMMAND_GROUPS: readonly CommandGroup[] = ['General', 'Library', 'Clip', 'Editor'];
+export const COMMAND_GROUPS: readonly CommandGroup[] = ['Library', 'Clip', 'Editor', 'General'];
 
 export interface Command {
   id: string;

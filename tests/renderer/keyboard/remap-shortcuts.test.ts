@@ -62,6 +62,23 @@ async function pressIn(element: HTMLElement, key: string, options: KeyboardEvent
 }
 
 describe('remapping a shortcut', () => {
+  test('Settings open with Ctrl+, (from a field too) and from the palette, each at its section', async () => {
+    const search = $<HTMLInputElement>('[data-testid="search-input"]')!;
+    search.focus();
+    expect(press(',', { ctrlKey: true, target: search }).defaultPrevented).toBe(true);
+    await nextTick();
+    expect($<HTMLDialogElement>('[data-testid="settings-dialog"]')?.open).toBe(true);
+    expect($('[data-testid="keyboard-settings"]')).not.toBeNull();
+    await closeSettings();
+
+    press('k', { ctrlKey: true });
+    await nextTick();
+    document.querySelector<HTMLElement>('[data-testid="palette-option"][data-command-id="settings.appearance"]')!.click();
+    await nextTick();
+    expect($('[data-testid="settings-tab-appearance"]')?.getAttribute('aria-selected')).toBe('true');
+    expect($('[data-testid="appearance-settings"]')).not.toBeNull();
+  });
+
   test('captures the next keys, saves them in the settings document, and every part of the app uses them', async () => {
     await openKeyboardSettings();
     expect(keysShown('focus-search')).toEqual(['Ctrl+F']);
