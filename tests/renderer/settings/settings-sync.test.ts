@@ -8,6 +8,7 @@ import { createApp } from 'vue';
 import { settingsChangeMessage } from '../../../contract/settings-document.js';
 import App from '../../../renderer/src/App.vue';
 import { SETTINGS_DOCUMENTS_KEY, type SettingsDocuments } from '../../../renderer/src/documents/settings-documents.js';
+import { useThemeRegistry } from '../../../renderer/src/settings/theme-registry.js';
 import { useSettingsStore } from '../../../renderer/src/stores/settings.js';
 import { createTestCore, type TestCore } from '../../helpers/direct-api.js';
 import { giveGridViewport, mountWithCore, type Mounted, unmountWithCore } from '../library/mount-library.js';
@@ -136,6 +137,27 @@ describe('settings shared by windows', () => {
     expect(root().style.getPropertyValue('--bg')).toBe('');
     expect(root().style.getPropertyValue('--accent')).toBe('');
     expect(JSON.parse(localStorage.getItem('clipshot.appearance') ?? 'null')).toEqual({ dataTheme: null, tokens: {}, followContrast: true, reducedMotion: 'always' });
+  });
+
+  test('a theme a provider adds (as plugins will) can be chosen and is applied; once it is gone, the system theme is used and the reason given', async () => {
+    mounted = mountWithCore(App, core);
+    const settings = useSettingsStore(mounted.pinia);
+    await settings.whenOpen();
+    const registry = useThemeRegistry(mounted.pinia);
+    const unregister = registry.register({
+      themes: () => [{ id: 'plugin-ocean-deep', name: 'Deep ocean', source: 'plugin', definition: { name: 'Deep ocean', base: 'dark', tokens: { bg: '#001f3f', accent: '#39cccc' } } }],
+    });
+    expect(registry.themes.map((theme) => theme.name)).toContain('Deep ocean');
+    await settings.setTheme('plugin-ocean-deep');
+    await expect.poll(() => root().style.getPropertyValue('--bg')).toBe('#001f3f');
+    expect(root().dataset.theme).toBe('dark');
+    // The theme names its accent but not the text on it: that is worked out.
+    expect(root().style.getPropertyValue('--accent-text')).toBe('#000000');
+
+    unregister();
+    await expect.poll(() => root().style.getPropertyValue('--bg')).toBe('');
+    expect(registry.active.problem).toBe('The chosen theme (plugin-ocean-deep) is not in this library any more, so the system theme is used.');
+    expect(settings.theme).toBe('plugin-ocean-deep');
   });
 
   test('a window without the settings document keeps the defaults and says why a change cannot be saved', async () => {
