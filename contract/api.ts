@@ -147,6 +147,8 @@ export const API_REQUEST_SCHEMAS = {
   /** Starts an export of one clip with its edits applied; progress arrives as 'export-progress' events. */
   exportClip: z.object({ id: clipId, format: z.enum(EXPORT_FORMATS) }).strict(),
   cancelExport: z.object({ jobId: z.string().regex(/^[0-9a-f]{32}$/) }).strict(),
+  /** Opens the library's settings document (contract/settings-document.ts) for this window until it goes away. */
+  openSettingsDocument: z.object({}).strict(),
 } as const;
 
 export type ApiMethod = keyof typeof API_REQUEST_SCHEMAS;
@@ -174,6 +176,7 @@ export interface ApiResults {
   cancelImport: null;
   exportClip: { jobId: string };
   cancelExport: null;
+  openSettingsDocument: { documentUrl: string };
 }
 
 /** The request/response part of the API, as every transport carries it. */

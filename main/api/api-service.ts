@@ -51,6 +51,8 @@ type Handlers = { [M in ApiMethod]: (params: ReturnType<(typeof API_REQUEST_SCHE
 interface SessionState {
   /** Clip id → how many times this session opened its document. */
   openDocuments: Map<string, number>;
+  /** Whether this session has the settings document open (once is enough, however often it asks). */
+  settingsOpen: boolean;
 }
 
 export function createApiService(library: Library, options: ApiServiceOptions = {}): ApiService {
@@ -61,7 +63,7 @@ export function createApiService(library: Library, options: ApiServiceOptions = 
   const imports = new ImportJobs(library, (progress) => emit({ type: 'import-progress', progress }));
   const exports = new ExportJobs((progress) => emit({ type: 'export-progress', progress }));
   const stopChangeEvents = forwardIndexChanges(library, emit);
-  const defaultSession: SessionState = { openDocuments: new Map() };
+  const defaultSession: SessionState = { openDocuments: new Map(), settingsOpen: false };
   const sessions = new Set<SessionState>([defaultSession]);
 
   const handlers: Handlers = {
@@ -134,6 +136,14 @@ export function createApiService(library: Library, options: ApiServiceOptions = 
       exports.cancel(jobId);
       return null;
     },
+    openSettingsDocument: async (_params, session) => {
+      if (!session.settingsOpen) {
+        const documentId = await library.openSettingsForPeers();
+        session.settingsOpen = true;
+        return { documentUrl: `automerge:${documentId}` };
+      }
+      return { documentUrl: `automerge:${library.settings.documentId}` };
+    },
   };
 
   const run = async (method: string, params: unknown, session: SessionState): Promise<unknown> => {
@@ -152,7 +162,7 @@ export function createApiService(library: Library, options: ApiServiceOptions = 
   return {
     dispatch: (method, params) => run(method, params, defaultSession),
     openSession: () => {
-      const state: SessionState = { openDocuments: new Map() };
+      const state: SessionState = { openDocuments: new Map(), settingsOpen: false };
       sessions.add(state);
       return {
         dispatch: (method, params) => run(method, params, state),
@@ -194,6 +204,8 @@ function formatName(format: ExportFormat): string {
 function releaseDocuments(library: Library, state: SessionState): void {
   for (const [clipId, count] of state.openDocuments) for (let i = 0; i < count; i++) library.closeClipForPeers(clipId);
   state.openDocuments.clear();
+  if (state.settingsOpen) library.closeSettingsForPeers();
+  state.settingsOpen = false;
 }
 
 /** Gathers the index's change notices into one event per short interval. */
