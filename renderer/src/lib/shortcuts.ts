@@ -56,6 +56,7 @@ const KEY_NAMES: Record<string, string> = {
   PageDown: 'Page Down',
   Delete: 'Delete',
   Backspace: 'Backspace',
+  ' ': 'Space',
 };
 
 /** How a shortcut is shown to a person, as the separate keys to press. */
