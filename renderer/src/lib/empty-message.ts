@@ -1,4 +1,5 @@
 import type { ClipKind } from '../../../contract/clips.js';
+import { rangeLabel } from '../timeline/timeline-scale.js';
 
 export interface EmptyMessage {
   title: string;
@@ -35,7 +36,7 @@ export function emptyMessage(context: EmptyContext): EmptyMessage {
       context.kind ? KIND_PLURALS[context.kind] : null,
       context.tag ? `tagged “${context.tag}”` : null,
       context.collection ? `in “${context.collection}”` : null,
-      context.dateRange ? `captured ${describeRange(context.dateRange)}` : null,
+      context.dateRange ? `captured ${rangeLabel(context.dateRange)}` : null,
     ].filter((part): part is string => part !== null);
     const title = context.kind ? `No ${filters.join(' ')}` : `No clips ${filters.join(' ')}`;
     return { title, hint: 'Import some, or look at all your clips.', action: 'Show all clips' };
@@ -43,8 +44,3 @@ export function emptyMessage(context: EmptyContext): EmptyMessage {
   return { title: 'No clips yet — drop files here or press Import', hint: 'Screenshots, images, videos and text files all work.' };
 }
 
-const rangeDate = new Intl.DateTimeFormat(undefined, { year: 'numeric', month: 'short', day: 'numeric', timeZone: 'UTC' });
-
-function describeRange(range: { from: number; to: number }): string {
-  return `from ${rangeDate.format(range.from)} to ${rangeDate.format(range.to - 1)}`;
-}

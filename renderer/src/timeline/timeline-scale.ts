@@ -80,17 +80,13 @@ export function bucketLabel(start: number, bucket: TimelineBucketSize): string {
   return LABELS[bucket].format(start);
 }
 
-const RANGE_DAY = new Intl.DateTimeFormat(undefined, { year: 'numeric', month: 'short', day: 'numeric', timeZone: 'UTC' });
-const RANGE_HOUR = new Intl.DateTimeFormat(undefined, { month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit', timeZone: 'UTC' });
+const RANGE_DAYS = new Intl.DateTimeFormat(undefined, { year: 'numeric', month: 'short', day: 'numeric', timeZone: 'UTC' });
+const RANGE_HOURS = new Intl.DateTimeFormat(undefined, { year: 'numeric', month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit', timeZone: 'UTC' });
 
-/** A date range for its chip: "5 Mar 2024 – 9 Mar 2024", or with hours when it does not fall on whole days. */
+/** A date range for its chip, as short as the dates allow: "May 1 – Aug 31, 2023", or with hours (UTC) when it does not fall on whole days. */
 export function rangeLabel(range: { from: number; to: number }): string {
-  const wholeDays = range.from % DAY_MS === 0 && range.to % DAY_MS === 0;
-  if (wholeDays) {
-    const last = range.to - DAY_MS;
-    return last <= range.from ? RANGE_DAY.format(range.from) : `${RANGE_DAY.format(range.from)} – ${RANGE_DAY.format(last)}`;
-  }
-  return `${RANGE_HOUR.format(range.from)} – ${RANGE_HOUR.format(range.to)} UTC`;
+  if (range.from % DAY_MS === 0 && range.to % DAY_MS === 0) return RANGE_DAYS.formatRange(range.from, Math.max(range.from, range.to - DAY_MS));
+  return `${RANGE_HOURS.formatRange(range.from, range.to)} UTC`;
 }
 
 /** Axis marks: the start of each bucket of the next size up (or of this size when few), in view. */
