@@ -4,6 +4,7 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
+import yauzl from 'yauzl';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../helpers/cli.js';
 import { saveScreenshot, startApp, type AppHarness } from './app-harness.js';
@@ -44,6 +45,21 @@ async function taggedCount(tag: string): Promise<number> {
   const listed = await runCli(['--library', app.libraryDir, 'list', '--tag', tag, '--limit', '1000', '--json']);
   if (listed.code !== 0) throw new Error(listed.stderr);
   return (JSON.parse(listed.stdout) as { items: unknown[] }).items.length;
+}
+
+async function zipEntryNames(bytes: Buffer): Promise<string[]> {
+  const zip = await new Promise<yauzl.ZipFile>((resolve, reject) => yauzl.fromBuffer(bytes, { lazyEntries: true }, (error, file) => (error ? reject(error) : resolve(file))));
+  const names: string[] = [];
+  await new Promise<void>((resolve, reject) => {
+    zip.on('entry', (entry: yauzl.Entry) => {
+      names.push(entry.fileName);
+      zip.readEntry();
+    });
+    zip.on('end', resolve);
+    zip.on('error', reject);
+    zip.readEntry();
+  });
+  return names;
 }
 
 async function openLibrary(): Promise<Page> {
@@ -111,6 +127,15 @@ describe('many clips in a browser', () => {
     await expect.poll(() => selectionCount(page)).toBe('4 clips selected');
     for (const index of [0, 1, columns, columns + 1]) expect(await card(index).getAttribute('aria-selected')).toBe('true');
     expect(await card(2).getAttribute('aria-selected')).toBe('false');
+
+    // Those four, exported as a zip the browser downloads.
+    const downloading = page.waitForEvent('download', { timeout: 30_000 });
+    await page.getByTestId('bulk-export-zip').click();
+    const download = await downloading;
+    expect(download.suggestedFilename()).toBe('ClipShot 4 clips.zip');
+    const names = await zipEntryNames(await fs.readFile(await download.path()));
+    const titles = await Promise.all([0, 1, columns, columns + 1].map((index) => card(index).locator('.title').textContent()));
+    expect(names.sort()).toEqual(titles.map((title) => `${title}.txt`).sort());
 
     // Shift+arrows stretch it from the focused clip; Esc clears it.
     await card(10).click();

@@ -19,11 +19,13 @@ export function useSelectionCommands(): void {
   const multiple = () => browsing() && selection.multi !== null;
   const anything = () => browsing() && selection.count > 0;
   const pageRows = () => Math.max(1, selection.layout.rowsInView);
+  // Space activates whatever button has the focus; it toggles a clip only in the grid itself.
+  const inGrid = () => browsing() && document.activeElement instanceof Element && document.activeElement.closest('[data-testid="clip-grid"]') !== null;
 
   useCommands([
     { id: 'library.select-all', title: 'Select every clip in the list', group: 'Library', keys: ['Mod+A'], when: browsing, run: () => selection.selectAll() },
     { id: 'library.clear-selection', title: 'Clear the selection', group: 'Library', keys: ['Escape'], when: multiple, run: () => selection.clearSelection() },
-    { id: 'library.toggle-selected', title: 'Add the focused clip to the selection, or take it out', group: 'Library', keys: [' '], when: browsing, run: () => selection.toggle(selection.index ?? 0) },
+    { id: 'library.toggle-selected', title: 'Add the focused clip to the selection, or take it out', group: 'Library', keys: [' '], when: inGrid, run: () => selection.toggle(selection.index ?? 0) },
     { id: 'library.focus-previous', title: 'Move the focus to the previous clip, keeping the selection', group: 'Library', keys: ['Mod+ArrowLeft'], when: browsing, run: () => selection.focusBy(-1) },
     { id: 'library.focus-next', title: 'Move the focus to the next clip, keeping the selection', group: 'Library', keys: ['Mod+ArrowRight'], when: browsing, run: () => selection.focusBy(1) },
     { id: 'library.focus-up', title: 'Move the focus a row up, keeping the selection', group: 'Library', keys: ['Mod+ArrowUp'], when: browsing, run: () => selection.focusRows(-1) },

@@ -127,6 +127,25 @@ describe('selecting with the keyboard', () => {
     expect(selection().multi).toBeNull();
   });
 
+  test('Ctrl+arrows move the focus alone; Space adds the focused clip, but on a button it presses the button', async () => {
+    grid().focus();
+    press('ArrowRight', { target: grid() });
+    press('ArrowRight', { ctrlKey: true, target: grid() });
+    press('ArrowRight', { ctrlKey: true, target: grid() });
+    await flushPromises();
+    expect(selection().index).toBe(3);
+    expect(selectedIndexes()).toEqual([1]);
+    press(' ', { target: grid() });
+    await flushPromises();
+    expect(selectedIndexes()).toEqual([1, 3]);
+    expect(card(3).classList.contains('focused')).toBe(true);
+
+    const button = document.querySelector<HTMLElement>('[data-testid="bulk-tag"]')!;
+    button.focus();
+    expect(press(' ', { target: button }).defaultPrevented).toBe(false);
+    expect(selectedIndexes()).toEqual([1, 3]);
+  });
+
   test('Ctrl+A selects the whole list as a query; exclusions travel with it; a bulk tag and one Ctrl+Z', async () => {
     grid().focus();
     press('a', { ctrlKey: true, target: grid() });
