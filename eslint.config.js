@@ -41,7 +41,7 @@ export default tseslint.config(
     // Scripts injected into the page by the browser benchmarks and tests.
     files: ['tests/**/page-*.js'],
     languageOptions: {
-      globals: { window: 'readonly', document: 'readonly', performance: 'readonly', requestAnimationFrame: 'readonly', PerformanceObserver: 'readonly' },
+      globals: { window: 'readonly', document: 'readonly', performance: 'readonly', requestAnimationFrame: 'readonly', PerformanceObserver: 'readonly', MouseEvent: 'readonly' },
     },
   },
   {

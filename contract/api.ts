@@ -3,7 +3,10 @@
 // checked against its schema on the core's side before anything runs.
 import { z } from 'zod';
 import { CLIP_KINDS, type ClipKind, type ClipPage, type ClipView } from './clips.js';
+import { MAX_BULK_CLIPS, type BulkProgress, type LabelBulkResult, type MadeClip, type ReanalyseBulkResult, type TrashBulkResult } from './bulk.js';
 import type { MediaRequest, MediaUrlOptions, MediaVariant } from './media.js';
+
+export * from './bulk.js';
 
 export type { MediaRequest, MediaUrlOptions, MediaVariant } from './media.js';
 
@@ -14,21 +17,26 @@ const clipId = z.string().regex(/^[0-9a-z]{26}$/, 'not a clip id');
 const tagName = z.string().min(1).max(64);
 const shortText = z.string().max(1000);
 
+/** Which clips a list holds, and in which order (no paging). */
+const clipFilterFields = {
+  kind: z.enum(CLIP_KINDS).optional(),
+  tag: tagName.optional(),
+  collection: tagName.optional(),
+  from: z.number().finite().optional(),
+  to: z.number().finite().optional(),
+  hasText: z.boolean().optional(),
+  /** Search words; every word must match (title, notes, text). */
+  text: shortText.optional(),
+  trash: z.boolean().optional(),
+  /** What the list is ordered by (default captured). */
+  orderBy: z.enum(CLIP_SORT_FIELDS).optional(),
+  /** Default: newest first for captured and imported, A to Z for title. */
+  direction: z.enum(['asc', 'desc']).optional(),
+};
+
 export const clipListQuerySchema = z
   .object({
-    kind: z.enum(CLIP_KINDS).optional(),
-    tag: tagName.optional(),
-    collection: tagName.optional(),
-    from: z.number().finite().optional(),
-    to: z.number().finite().optional(),
-    hasText: z.boolean().optional(),
-    /** Search words; every word must match (title, notes, text). */
-    text: shortText.optional(),
-    trash: z.boolean().optional(),
-    /** What the list is ordered by (default captured). */
-    orderBy: z.enum(CLIP_SORT_FIELDS).optional(),
-    /** Default: newest first for captured and imported, A to Z for title. */
-    direction: z.enum(['asc', 'desc']).optional(),
+    ...clipFilterFields,
     limit: z.number().int().min(1).max(1000).optional(),
     /** Either a cursor from the previous page, or an offset (a virtualised grid jumping to a row). */
     cursor: z.string().max(200).optional(),
@@ -118,9 +126,29 @@ export type ApiEvent =
   /** The index changed: pages shown may be stale. `clipIds` lists the clips touched when known. */
   | { type: 'library-changed'; clipIds: string[] | null }
   | { type: 'import-progress'; progress: ImportProgress }
-  | { type: 'export-progress'; progress: ExportProgress };
+  | { type: 'export-progress'; progress: ExportProgress }
+  | { type: 'bulk-progress'; progress: BulkProgress };
 
 const clipIdParams = z.object({ id: clipId }).strict();
+
+const bulkClipIds = z.array(clipId).max(MAX_BULK_CLIPS, `at most ${MAX_BULK_CLIPS.toLocaleString('en')} clips at once`);
+export const clipSelectionSchema = z
+  .object({
+    ids: bulkClipIds.min(1, 'no clips are selected').optional(),
+    query: z.object(clipFilterFields).strict().optional(),
+    except: bulkClipIds.optional(),
+  })
+  .strict()
+  .refine((selection) => (selection.ids === undefined) !== (selection.query === undefined), 'give either ids or a query')
+  .refine((selection) => selection.except === undefined || selection.query !== undefined, 'except goes with a query');
+/** Chosen by the caller, so it can cancel (cancelBulk) before the answer arrives and match 'bulk-progress' events. */
+const operationId = z.string().regex(/^[0-9a-f]{32}$/, 'an operation id is 32 hexadecimal characters');
+const labelNames = z.array(tagName).max(100);
+const bulkLabelParams = z
+  .object({ selection: clipSelectionSchema, add: labelNames.optional(), remove: labelNames.optional(), operationId: operationId.optional() })
+  .strict()
+  .refine((params) => (params.add?.length ?? 0) + (params.remove?.length ?? 0) > 0, 'nothing to change: give a name to add or remove');
+const bulkParams = z.object({ selection: clipSelectionSchema, operationId: operationId.optional() }).strict();
 const clipIdsParams = z.object({ ids: z.array(clipId).min(1).max(10_000) }).strict();
 
 /** Every method's request schema. A method not listed here does not exist. */
@@ -149,6 +177,27 @@ export const API_REQUEST_SCHEMAS = {
   cancelExport: z.object({ jobId: z.string().regex(/^[0-9a-f]{32}$/) }).strict(),
   /** Opens the library's settings document (contract/settings-document.ts) for this window until it goes away. */
   openSettingsDocument: z.object({}).strict(),
+  /** The capture times of the first and last clip a list query matches (what a timeline spans). */
+  timelineSpan: z.object({ query: clipListQuerySchema }).strict(),
+  /** Adds and removes tags on every selected clip: one change per clip, one undo step in the window. */
+  bulkTags: bulkLabelParams,
+  /** Adds to and removes from collections; `exclusive` also takes each clip out of every collection not added (a move). */
+  bulkCollections: z
+    .object({ selection: clipSelectionSchema, add: labelNames.optional(), remove: labelNames.optional(), exclusive: z.boolean().optional(), operationId: operationId.optional() })
+    .strict()
+    .refine((params) => (params.add?.length ?? 0) + (params.remove?.length ?? 0) > 0, 'nothing to change: give a collection to add or remove')
+    .refine((params) => !params.exclusive || params.add?.length === 1, 'a move names exactly one collection to add'),
+  bulkTrash: bulkParams,
+  bulkRestore: bulkParams,
+  /** Re-renders each clip's thumbnail and edits and reads its file's facts again. */
+  bulkReanalyse: bulkParams,
+  /** Starts an export of the selected clips (edits applied) as one zip, or into a folder the shell asks the person for (the desktop app only); progress arrives as 'export-progress' events. */
+  bulkExport: z.object({ selection: clipSelectionSchema, destination: z.enum(['zip', 'folder']) }).strict(),
+  /** Stitches images into a new image clip, in the selection's order. */
+  combineImages: z.object({ selection: clipSelectionSchema, layout: z.enum(['vertical', 'horizontal']) }).strict(),
+  /** Joins text clips, in the selection's order, into a new text clip. */
+  mergeTexts: z.object({ selection: clipSelectionSchema }).strict(),
+  cancelBulk: z.object({ operationId }).strict(),
 } as const;
 
 export type ApiMethod = keyof typeof API_REQUEST_SCHEMAS;
@@ -177,6 +226,17 @@ export interface ApiResults {
   exportClip: { jobId: string };
   cancelExport: null;
   openSettingsDocument: { documentUrl: string };
+  timelineSpan: { first: number; last: number } | null;
+  bulkTags: LabelBulkResult;
+  bulkCollections: LabelBulkResult;
+  bulkTrash: TrashBulkResult;
+  bulkRestore: TrashBulkResult;
+  bulkReanalyse: ReanalyseBulkResult;
+  /** jobId null: the person closed the folder chooser without choosing. */
+  bulkExport: { jobId: string | null };
+  combineImages: MadeClip;
+  mergeTexts: MadeClip;
+  cancelBulk: null;
 }
 
 /** The request/response part of the API, as every transport carries it. */

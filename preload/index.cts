@@ -46,6 +46,16 @@ const METHODS = {
   exportClip: true,
   cancelExport: true,
   openSettingsDocument: true,
+  timelineSpan: true,
+  bulkTags: true,
+  bulkCollections: true,
+  bulkTrash: true,
+  bulkRestore: true,
+  bulkReanalyse: true,
+  bulkExport: true,
+  combineImages: true,
+  mergeTexts: true,
+  cancelBulk: true,
 } as const satisfies Record<ApiMethod, true>;
 
 type Reply = { ok: true; value: unknown } | { ok: false; error: ApiErrorData };

@@ -12,6 +12,7 @@ const LIBRARY_CODES: Record<string, ApiErrorCode> = {
   'storage-failure': 'storage-failure',
   'bad-format': 'invalid-request',
   'bad-output': 'invalid-request',
+  'bad-selection': 'invalid-request',
   unsupported: 'unsupported',
 };
 

@@ -11,6 +11,8 @@ import { shardOfClip } from '../library/ids.js';
 import { changeClipTags, editClipFields, moveClipToTrash, restoreClip } from '../library/operations/clip-edits.js';
 import { undoLastChange } from '../library/operations/undo.js';
 import { invalidRequest, toApiError } from './api-errors.js';
+import { createBulkHandlers } from './bulk-handlers.js';
+import { BulkOperations } from './bulk-operations.js';
 import { ExportJobs } from './export-jobs.js';
 import { ImportJobs } from './import-jobs.js';
 import { baseName, openClipMedia, type MediaFile } from './media.js';
@@ -44,6 +46,8 @@ export interface ApiServiceOptions {
   uploads?: UploadStore;
   /** Whether the caller's process can read the paths the renderer names (Electron: yes; a browser: no). */
   allowPaths?: boolean;
+  /** Asks the person for a folder (the desktop app's dialog); without it, bulk exports are zips to download. */
+  chooseFolder?: (title: string) => Promise<string | null>;
 }
 
 type Handlers = { [M in ApiMethod]: (params: ReturnType<(typeof API_REQUEST_SCHEMAS)[M]['parse']>, session: SessionState) => Promise<ApiResults[M]> | ApiResults[M] };
@@ -62,6 +66,7 @@ export function createApiService(library: Library, options: ApiServiceOptions = 
   };
   const imports = new ImportJobs(library, (progress) => emit({ type: 'import-progress', progress }));
   const exports = new ExportJobs((progress) => emit({ type: 'export-progress', progress }));
+  const operations = new BulkOperations((progress) => emit({ type: 'bulk-progress', progress }));
   const stopChangeEvents = forwardIndexChanges(library, emit);
   const defaultSession: SessionState = { openDocuments: new Map(), settingsOpen: false };
   const sessions = new Set<SessionState>([defaultSession]);
@@ -144,6 +149,8 @@ export function createApiService(library: Library, options: ApiServiceOptions = 
       }
       return { documentUrl: `automerge:${library.settings.documentId}` };
     },
+    timelineSpan: ({ query }) => library.timelineSpan(query),
+    ...createBulkHandlers(library, { operations, exports, ...(options.chooseFolder && { chooseFolder: options.chooseFolder }) }),
   };
 
   const run = async (method: string, params: unknown, session: SessionState): Promise<unknown> => {
@@ -186,6 +193,7 @@ export function createApiService(library: Library, options: ApiServiceOptions = 
     openExport: (jobId) => exports.open(jobId),
     close: async () => {
       stopChangeEvents();
+      operations.stopAll();
       await imports.stopAll();
       await exports.stopAll();
       for (const state of sessions) releaseDocuments(library, state);

@@ -18,8 +18,12 @@ export interface ExportWorkContext {
   report(fraction: number, stage: string): void;
 }
 
-/** One export's work: writes a file into `folder` and says which, with its type and the name to save it as. */
-export type ExportWork = (context: ExportWorkContext) => Promise<{ path: string; mime: string; fileName: string }>;
+/**
+ * One export's work: writes a file into `folder` and says which, with its type and the name to
+ * save it as; or null when it wrote its files elsewhere (a folder the person chose) and there is
+ * nothing to download.
+ */
+export type ExportWork = (context: ExportWorkContext) => Promise<{ path: string; mime: string; fileName: string } | null>;
 
 interface Job {
   progress: ExportProgress;
@@ -66,9 +70,11 @@ export class ExportJobs {
         },
       });
       job.aborter.signal.throwIfAborted();
-      const { size } = await fs.stat(file.path);
-      job.file = { ...file, size };
-      job.progress.fileName = file.fileName;
+      if (file) {
+        const { size } = await fs.stat(file.path);
+        job.file = { ...file, size };
+        job.progress.fileName = file.fileName;
+      }
       job.progress.fraction = 1;
       job.progress.stage = 'done';
     })()

@@ -17,7 +17,12 @@ export interface DesktopCore {
   close(): Promise<void>;
 }
 
-export async function startDesktopCore(dir: string, unlock: AppUnlockOptions): Promise<DesktopCore> {
+export interface DesktopShell {
+  /** Asks the person for a folder (bulk exports write into it); null when they cancel. */
+  chooseFolder?: (title: string) => Promise<string | null>;
+}
+
+export async function startDesktopCore(dir: string, unlock: AppUnlockOptions, shell: DesktopShell = {}): Promise<DesktopCore> {
   // The control socket comes first: when another ClipShot (the app or `serve`) has this library
   // open it answers there, and the library must not be opened twice.
   let library: Library | null = null;
@@ -38,7 +43,7 @@ export async function startDesktopCore(dir: string, unlock: AppUnlockOptions): P
     throw error;
   }
   const opened = library;
-  const api = createApiService(opened, { allowPaths: true });
+  const api = createApiService(opened, { allowPaths: true, ...(shell.chooseFolder && { chooseFolder: shell.chooseFolder }) });
   const windows = new WindowConnections(api, opened.repo.networkSubsystem);
   let closing: Promise<void> | null = null;
   return {

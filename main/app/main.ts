@@ -50,7 +50,7 @@ async function start(): Promise<void> {
   denyPermissions();
   const stores = [new SafeStorageSecretStore(safeStorage, path.join(app.getPath('userData'), 'secrets.json')), new KeyringSecretStore()];
   const dir = process.env.CLIPSHOT_LIBRARY ?? defaultLibraryDir();
-  const started = await startDesktopCore(dir, { passphrase: process.env[PASSPHRASE_ENV], stores });
+  const started = await startDesktopCore(dir, { passphrase: process.env[PASSPHRASE_ENV], stores }, { chooseFolder });
   core = started;
   protocol.handle(APP_SCHEME, createAppProtocolHandler({ rendererDir: builtRendererDir(), openMedia: (clipId, request) => started.api.openMedia(clipId, request), openExport: (jobId) => started.api.openExport(jobId) }));
   registerIpc(started);
@@ -63,6 +63,14 @@ async function start(): Promise<void> {
   app.on('window-all-closed', () => {
     if (process.platform !== 'darwin') app.quit();
   });
+}
+
+/** The shell's folder dialog, for bulk exports: the window never names a path itself. */
+async function chooseFolder(title: string): Promise<string | null> {
+  const window = getMainWindow();
+  const options = { title, buttonLabel: 'Export here', properties: ['openDirectory', 'createDirectory'] } satisfies Electron.OpenDialogOptions;
+  const result = window ? await dialog.showOpenDialog(window, options) : await dialog.showOpenDialog(options);
+  return result.canceled ? null : (result.filePaths[0] ?? null);
 }
 
 function denyPermissions(): void {

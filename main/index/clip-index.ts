@@ -218,6 +218,16 @@ export class ClipIndex {
     return foldIntoBuckets(counts, bucket);
   }
 
+  /** The capture times (ms) of the first and last clip a query matches; null when none does. Order and paging do not matter. */
+  captureSpan(query: ClipQuery): { first: number; last: number } | null {
+    this.#checkReadable();
+    const options = parseClipQuery(query);
+    const first = this.#captureExtreme(options, false);
+    const last = this.#captureExtreme(options, true);
+    if (first === null || last === null) return null;
+    return { first: Number(first >> TIEBREAK_BITS), last: Number(last >> TIEBREAK_BITS) };
+  }
+
   /** The SQLite query plan of a page (or count, or timeline) of a query, one line per step: for tests and diagnostics. */
   explainQuery(query: ClipQuery, read: ExplainedRead = 'page'): string[] {
     const options = parseClipQuery(query);

@@ -1,7 +1,5 @@
 import type { TimelineBucket, TimelineBucketSize } from '../../contract/api.js';
-
-const HOUR_MS = 3_600_000;
-const DAY_MS = 24 * HOUR_MS;
+import { bucketStartOf, DAY_MS, HOUR_MS, nextBucketStart } from '../../contract/timeline-buckets.js';
 
 /** Above this many buckets between the first and the last match, a timeline groups rather than seeks each bucket. */
 export const MAX_SEEKED_BUCKETS = 5000;
@@ -40,31 +38,9 @@ export function foldIntoBuckets(counts: TimelineBucket[], bucket: TimelineBucket
   return buckets;
 }
 
-export function bucketStartOf(ms: number, bucket: TimelineBucketSize): number {
-  if (bucket === 'hour' || bucket === 'day') {
-    const unit = groupingUnitMs(bucket);
-    return ms - (((ms % unit) + unit) % unit);
-  }
-  const date = new Date(ms);
-  return utcMonthStart(date.getUTCFullYear(), bucket === 'year' ? 0 : date.getUTCMonth());
-}
-
-function nextBucketStart(start: number, bucket: TimelineBucketSize): number {
-  if (bucket === 'hour' || bucket === 'day') return start + groupingUnitMs(bucket);
-  const date = new Date(start);
-  return bucket === 'year' ? utcMonthStart(date.getUTCFullYear() + 1, 0) : utcMonthStart(date.getUTCFullYear(), date.getUTCMonth() + 1);
-}
-
 function bucketsBetween(first: number, last: number, bucket: TimelineBucketSize): number {
   if (bucket === 'hour' || bucket === 'day') return (last - first) / groupingUnitMs(bucket);
   const [a, b] = [new Date(first), new Date(last)];
   const years = b.getUTCFullYear() - a.getUTCFullYear();
   return bucket === 'year' ? years : years * 12 + b.getUTCMonth() - a.getUTCMonth();
-}
-
-// Not Date.UTC, which reads years 0 to 99 as 1900 to 1999. Month 12 rolls over into the next year.
-function utcMonthStart(year: number, month: number): number {
-  const date = new Date(0);
-  date.setUTCFullYear(year, month, 1);
-  return date.getTime();
 }

@@ -4,6 +4,7 @@ import fs from 'node:fs/promises';
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import type { ClipDetailDoc } from '../../contract/clip-details.js';
 import type { ClipPage, ClipQuery, ClipView } from '../../contract/clips.js';
+import { clipChangeMessage, type ClipOperation } from '../../contract/shard-document.js';
 import { ClipIndex } from '../index/clip-index.js';
 import { createKeyFile, readKeySlots, unlockWithPassphrase, unlockWithSecretStore, type ScryptCost } from '../security/key-slots.js';
 import { deriveLibrarySubkeys } from '../security/library-subkeys.js';
@@ -189,6 +190,11 @@ export class Library {
     return this.index.timeline(query, bucket);
   }
 
+  /** The capture times of the first and last clip a query matches; null when none does. */
+  timelineSpan(query: ClipQuery): { first: number; last: number } | null {
+    return this.index.captureSpan(query);
+  }
+
   // ---- peers: windows and devices that sync shard documents ----
 
   connectPeers(adapter: NetworkAdapterInterface): void {
@@ -314,6 +320,41 @@ export class Library {
     return this.get(id);
   }
 
+  /**
+   * Applies an edit to each of many clips in one write: one Automerge change per clip, with the
+   * clip's change message (so its history and `clipshot undo ID` see it), the shards saved
+   * together. `edit` returns whether it changed the entry; one that returns false must have
+   * changed nothing, and the clip gets no change. Keep a call to a bounded number of shards and
+   * clips (bulk operations take a few hundred at a time): every shard it touches stays loaded
+   * until the write ends. Resolves with the ids changed and those no shard holds.
+   */
+  async changeClips(ids: readonly string[], operation: ClipOperation, edit: (entry: ClipEntryDoc, doc: ShardDoc) => boolean): Promise<{ changed: string[]; missing: string[] }> {
+    const byShard = groupByShard([...ids], (id) => id);
+    return this.write(async () => {
+      const changed: string[] = [];
+      const missing: string[] = [];
+      for (const [shard, group] of byShard) {
+        for (const id of group) {
+          let outcome = 'unchanged' as 'changed' | 'unchanged' | 'missing';
+          await this.#change(shard, clipChangeMessage(operation, id), (doc) => {
+            const entry = doc.clips[id];
+            if (!entry) {
+              outcome = 'missing';
+              return;
+            }
+            if (!edit(entry, doc)) return;
+            entry.updatedAt = Date.now();
+            outcome = 'changed';
+          });
+          if (outcome === 'changed') changed.push(id);
+          else if (outcome === 'missing') missing.push(id);
+        }
+      }
+      await this.#save(byShard.keys());
+      return { changed, missing };
+    });
+  }
+
   async removeClips(ids: string[]): Promise<void> {
     const byShard = groupByShard(ids, (id) => id);
     await this.write(async () => {
@@ -357,6 +398,20 @@ export class Library {
     const next = this.#writes.then(run, run);
     this.#writes = next.catch(() => undefined);
     return next;
+  }
+
+  /**
+   * Unloads idle shards beyond MAX_LOADED_SHARDS now rather than a little after the next write:
+   * waits as long as the scheduled unloading would (automerge-repo's own timers for the latest
+   * changes must have run), then unloads on the write queue. Bulk writes pace themselves by it.
+   */
+  async unloadIdleDocuments(): Promise<void> {
+    const changedBefore = performance.now();
+    await new Promise((resolve) => setTimeout(resolve, UNLOAD_DELAY_MS));
+    await this.write(async () => {
+      await this.shards.unloadIdle(changedBefore);
+      await this.details.unloadIdle(changedBefore);
+    });
   }
 
   #rollBack(cause: unknown): void {

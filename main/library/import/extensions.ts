@@ -30,6 +30,11 @@ export function mimeForExtension(extension: string): string | null {
   return EXTENSION_MIMES[extension] ?? null;
 }
 
+/** The usual extension (with its dot) of a supported MIME type, or '' for another. */
+export function extensionForMime(mime: string): string {
+  return Object.keys(EXTENSION_MIMES).find((extension) => EXTENSION_MIMES[extension] === mime) ?? '';
+}
+
 export function isSupportedExtension(extension: string): boolean {
   return mimeForExtension(extension) !== null;
 }

@@ -5,6 +5,12 @@ import type { ClipKind } from '../../../contract/clips.js';
 import { hasSearchableWords, instantSearchText, searchTokens } from '../lib/search-words.js';
 
 export type SortDirection = 'asc' | 'desc';
+
+/** A capture-time range (ms since the epoch): `from` inclusive, `to` exclusive. */
+export interface DateRange {
+  from: number;
+  to: number;
+}
 export type LibraryScope = 'library' | 'trash';
 
 /** Typing settles for this long before the search runs. */
@@ -22,6 +28,8 @@ export const useLibraryStore = defineStore('library', () => {
   const collection = ref<string | null>(null);
   const orderBy = ref<ClipSortField>('captured');
   const direction = ref<SortDirection>('desc');
+  /** Set by brushing the timeline: only clips captured in this range are listed. */
+  const dateRange = ref<DateRange | null>(null);
 
   /** What is in the search box; `searchText` follows it once typing pauses. */
   const searchInput = ref('');
@@ -48,6 +56,12 @@ export const useLibraryStore = defineStore('library', () => {
     kind.value = null;
     tag.value = null;
     collection.value = null;
+    dateRange.value = null;
+  }
+
+  function setDateRange(range: DateRange | null): void {
+    if (range !== null && !(range.from < range.to)) throw new RangeError(`a date range must end after it starts (${range.from} to ${range.to})`);
+    dateRange.value = range;
   }
 
   function showAll(): void {
@@ -92,7 +106,7 @@ export const useLibraryStore = defineStore('library', () => {
 
   const searchWords = computed(() => searchTokens(effectiveSearch.value));
 
-  const hasFilters = computed(() => kind.value !== null || tag.value !== null || collection.value !== null);
+  const hasFilters = computed(() => kind.value !== null || tag.value !== null || collection.value !== null || dateRange.value !== null);
 
   /** The list query without paging; the results store adds offset and limit. */
   const listQuery = computed<ClipListQuery>(() => {
@@ -102,6 +116,7 @@ export const useLibraryStore = defineStore('library', () => {
     if (tag.value) query.tag = tag.value;
     if (collection.value) query.collection = collection.value;
     if (effectiveSearch.value) query.text = instantSearchText(effectiveSearch.value);
+    if (dateRange.value) Object.assign(query, dateRange.value);
     return query;
   });
 
@@ -112,6 +127,7 @@ export const useLibraryStore = defineStore('library', () => {
     collection,
     orderBy,
     direction,
+    dateRange,
     searchInput,
     searchText,
     effectiveSearch,
@@ -122,6 +138,7 @@ export const useLibraryStore = defineStore('library', () => {
     commitSearch,
     clearSearch,
     clearFilters,
+    setDateRange,
     showAll,
     showKind,
     showTag,

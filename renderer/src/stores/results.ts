@@ -100,6 +100,28 @@ export const useResultsStore = defineStore('results', () => {
     return cache.fetchItem(index);
   }
 
+  /**
+   * The ids of the clips at these indexes (ascending), in that order: from the pages in hand where
+   * they are fresh, the rest fetched in runs of up to 1,000 (a Shift-click range can span many
+   * pages the grid never showed). Indexes past the end are left out.
+   */
+  async function idsAt(indexes: readonly number[]): Promise<string[]> {
+    const key = queryKey.value;
+    const ids = new Map<number, string>();
+    const missing: number[] = [];
+    for (const index of indexes) {
+      const clip = cache.isFresh(index) ? cache.itemAt(index) : undefined;
+      if (clip) ids.set(index, clip.id);
+      else missing.push(index);
+    }
+    for (const [first, last] of runsOf(missing, MAX_LIST_LIMIT)) {
+      const page = await api.listClips({ ...library.listQuery, offset: first, limit: last - first + 1 });
+      page.items.forEach((clip, at) => ids.set(first + at, clip.id));
+    }
+    if (key !== queryKey.value) throw new Error('the list changed while the selection was being read');
+    return indexes.flatMap((index) => ids.get(index) ?? []);
+  }
+
   /** Smaller pages make page boundaries easy to reach in tests. */
   function setPageSize(pageSize: number): Promise<void> {
     cache = createCache(pageSize);
@@ -113,5 +135,19 @@ export const useResultsStore = defineStore('results', () => {
   watch(queryKey, () => void reload());
   void reload();
 
-  return { count, countLoaded, loaded, queryKey, clipAt, indexOfClip, fetchClipAt, setVisibleRange, refresh, reload, setPageSize };
+  return { count, countLoaded, loaded, queryKey, clipAt, indexOfClip, fetchClipAt, idsAt, setVisibleRange, refresh, reload, setPageSize };
 });
+
+/** The most clips one listClips request returns. */
+const MAX_LIST_LIMIT = 1000;
+
+/** Ascending indexes as inclusive [first, last] runs of consecutive ones, each at most `max` long. */
+export function runsOf(indexes: readonly number[], max: number): [number, number][] {
+  const runs: [number, number][] = [];
+  for (const index of indexes) {
+    const run = runs[runs.length - 1];
+    if (run && index === run[1] + 1 && index - run[0] < max) run[1] = index;
+    else runs.push([index, index]);
+  }
+  return runs;
+}

@@ -14,7 +14,7 @@ export interface Toast {
   action: ToastAction | null;
 }
 
-export type FocusTarget = 'search' | 'grid';
+export type FocusTarget = 'search' | 'grid' | 'bulk-tag' | 'bulk-collection' | 'timeline' | 'jump-to-date';
 export type SettingsSection = 'keyboard' | 'appearance';
 
 const TOAST_MS = { info: 5_000, error: 8_000 } as const;
@@ -69,5 +69,11 @@ export const useUiStore = defineStore('ui', () => {
     focusRequest.value = { target, sequence: focusRequest.value.sequence + 1 };
   }
 
-  return { toasts, showToast, showError, dismissToast, runToastAction, shortcutsOpen, paletteOpen, settingsOpen, modalOpen, focusRequest, requestFocus };
+  // The grid scrolls the clip at this index to the top of the view (a jump to a date).
+  const scrollRequest = ref<{ index: number; sequence: number }>({ index: 0, sequence: 0 });
+  function requestScrollTo(index: number): void {
+    scrollRequest.value = { index, sequence: scrollRequest.value.sequence + 1 };
+  }
+
+  return { scrollRequest, requestScrollTo, toasts, showToast, showError, dismissToast, runToastAction, shortcutsOpen, paletteOpen, settingsOpen, modalOpen, focusRequest, requestFocus };
 });

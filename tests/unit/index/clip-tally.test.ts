@@ -231,3 +231,24 @@ describe('ClipIndex.timeline', () => {
     expect(index.timeline({}, 'day')).toEqual(expectedTimeline(clips, 'day'));
   });
 });
+
+describe('ClipIndex.captureSpan', () => {
+  it('gives the first and last capture time of what a query matches, under every driver, or null', async () => {
+    const { index } = await openTestIndex();
+    index.upsert([
+      makeClip(1, { text: 'alpha note', tags: ['work'] }),
+      makeImage(4, { tags: ['work'] }),
+      makeClip(9, { text: 'beta note' }),
+      makeClip(12, { text: 'gone note', deletedAt: T0 + 20 * DAY_MS }),
+    ]);
+    const at = (n: number) => T0 + n * DAY_MS;
+    expect(index.captureSpan({})).toEqual({ first: at(1), last: at(9) });
+    expect(index.captureSpan({ tag: 'work' })).toEqual({ first: at(1), last: at(4) });
+    expect(index.captureSpan({ text: 'note' })).toEqual({ first: at(1), last: at(9) });
+    expect(index.captureSpan({ kind: 'image' })).toEqual({ first: at(4), last: at(4) });
+    expect(index.captureSpan({ trash: true })).toEqual({ first: at(12), last: at(12) });
+    expect(index.captureSpan({ from: at(2), to: at(10) })).toEqual({ first: at(4), last: at(9) });
+    expect(index.captureSpan({ tag: 'nobody' })).toBeNull();
+    expect(() => index.captureSpan({ from: at(5), to: at(1) })).toThrow(InvalidQueryError);
+  });
+});
