@@ -45,6 +45,7 @@ const METHODS = {
   cancelImport: true,
   exportClip: true,
   cancelExport: true,
+  videoTimeline: true,
 } as const satisfies Record<ApiMethod, true>;
 
 type Reply = { ok: true; value: unknown } | { ok: false; error: ApiErrorData };

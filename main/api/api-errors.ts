@@ -12,6 +12,8 @@ const LIBRARY_CODES: Record<string, ApiErrorCode> = {
   'storage-failure': 'storage-failure',
   'bad-format': 'invalid-request',
   'bad-output': 'invalid-request',
+  'bad-request': 'invalid-request',
+  busy: 'busy',
   unsupported: 'unsupported',
 };
 

@@ -9,6 +9,8 @@ import type { Library } from '../library/library.js';
 import { shardOfClip } from '../library/ids.js';
 import { changeClipTags, editClipFields, moveClipToTrash, restoreClip } from '../library/operations/clip-edits.js';
 import { undoLastChange } from '../library/operations/undo.js';
+import { videoTimeline } from '../library/video/video-timeline.js';
+import { waitForDetailHeads } from '../library/documents/wait-for-details.js';
 import { invalidRequest, toApiError } from './api-errors.js';
 import { ExportJobs } from './export-jobs.js';
 import { ImportJobs } from './import-jobs.js';
@@ -119,10 +121,11 @@ export function createApiService(library: Library, options: ApiServiceOptions = 
       imports.cancel(importId);
       return null;
     },
-    exportClip: ({ id, format }) => {
+    exportClip: ({ id, format, detailHeads }) => {
       const clip = library.get(id);
       const fileName = `${baseName(clip)}${format === 'original' ? path.extname(clip.sourceName) || '' : EXTENSION_OF_FORMAT[format]}`;
       return exports.start(`${clip.title || clip.id} as ${formatName(format)}`, async ({ folder, signal, report }) => {
+        if (detailHeads) await waitForDetailHeads(library, clip.id, detailHeads);
         await library.settleEdits();
         const target = path.join(folder, fileName);
         await exportRendered(library, clip.id, target, { format, signal, onProgress: report });
@@ -133,6 +136,7 @@ export function createApiService(library: Library, options: ApiServiceOptions = 
       exports.cancel(jobId);
       return null;
     },
+    videoTimeline: ({ id, buckets }) => videoTimeline(library, id, buckets),
   };
 
   const run = async (method: string, params: unknown, session: SessionState): Promise<unknown> => {
