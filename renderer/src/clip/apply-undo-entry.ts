@@ -1,6 +1,8 @@
 import type { UrlHeads } from '@automerge/automerge-repo/slim';
 import type { UndoDirection, UndoEntry } from './clip-undo-store.js';
 import { writeDeletedAt, writeNotesAt, writeTags, writeTitle, type ShardHandle } from './clip-writes.js';
+import { applyVideoUndo } from './video-editor/video-undo.js';
+import type { DetailHandle } from './video-editor/video-writes.js';
 
 /**
  * Writes an undo step as a new change (message `undo <id>`), so it syncs and merges like any
@@ -8,7 +10,7 @@ import { writeDeletedAt, writeNotesAt, writeTags, writeTitle, type ShardHandle }
  * characters are taken back, text typed elsewhere since then stays. Tags change only the tags
  * the step added or removed.
  */
-export function applyUndoEntry(handle: ShardHandle, entry: UndoEntry, direction: UndoDirection): UrlHeads {
+export function applyUndoEntry(handle: ShardHandle, entry: UndoEntry, direction: UndoDirection, detail: DetailHandle | null = null): UrlHeads {
   const undo = direction === 'undo';
   switch (entry.field) {
     case 'title':
@@ -24,5 +26,11 @@ export function applyUndoEntry(handle: ShardHandle, entry: UndoEntry, direction:
     }
     case 'trash':
       return writeDeletedAt(handle, entry.clipId, undo ? entry.before : entry.after, 'undo');
+    case 'trim':
+    case 'poster':
+    case 'marker':
+      // Video edits live in the clip's detail document.
+      if (!detail) throw new Error('the clip’s edits are not open in this window');
+      return applyVideoUndo(detail, entry, direction);
   }
 }

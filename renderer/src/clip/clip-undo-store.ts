@@ -1,13 +1,15 @@
 import type { UrlHeads } from '@automerge/automerge-repo/slim';
 import { defineStore } from 'pinia';
 import { shallowReactive } from 'vue';
+import type { VideoFieldEdit } from './video-editor/video-undo.js';
 
 /** One field's value before and after an edit this window made. */
 export type FieldEdit =
   | { field: 'title'; before: string; after: string }
   | { field: 'notes'; before: string; after: string }
   | { field: 'tags'; before: string[]; after: string[] }
-  | { field: 'trash'; before: number | null; after: number | null };
+  | { field: 'trash'; before: number | null; after: number | null }
+  | VideoFieldEdit;
 
 export type UndoField = FieldEdit['field'];
 
