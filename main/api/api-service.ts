@@ -10,7 +10,7 @@ import { shardOfClip } from '../library/ids.js';
 import { changeClipTags, editClipFields, moveClipToTrash, restoreClip } from '../library/operations/clip-edits.js';
 import { undoLastChange } from '../library/operations/undo.js';
 import { videoTimeline } from '../library/video/video-timeline.js';
-import { waitForDetailHeads } from '../library/documents/wait-for-details.js';
+import { parseDetailHeads, waitForDetailHeads } from '../library/documents/wait-for-details.js';
 import { invalidRequest, toApiError } from './api-errors.js';
 import { ExportJobs } from './export-jobs.js';
 import { ImportJobs } from './import-jobs.js';
@@ -123,9 +123,10 @@ export function createApiService(library: Library, options: ApiServiceOptions = 
     },
     exportClip: ({ id, format, detailHeads }) => {
       const clip = library.get(id);
+      const heads = detailHeads && parseDetailHeads(detailHeads);
       const fileName = `${baseName(clip)}${format === 'original' ? path.extname(clip.sourceName) || '' : EXTENSION_OF_FORMAT[format]}`;
       return exports.start(`${clip.title || clip.id} as ${formatName(format)}`, async ({ folder, signal, report }) => {
-        if (detailHeads) await waitForDetailHeads(library, clip.id, detailHeads);
+        if (heads) await waitForDetailHeads(library, clip.id, heads);
         await library.settleEdits();
         const target = path.join(folder, fileName);
         await exportRendered(library, clip.id, target, { format, signal, onProgress: report });
