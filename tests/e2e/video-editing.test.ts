@@ -57,14 +57,20 @@ async function exportThroughMenu(page: Page, format: 'mp4' | 'gif', name: string
 }
 
 describe('editing a video in the browser', () => {
-  it('shows the filmstrip and the waveform on the timeline', async () => {
+  it('shows the filmstrip and the waveform on the timeline, within the content security policy', async () => {
     const page = await app.openTab();
+    const errors: string[] = [];
+    page.on('console', (message) => {
+      if (message.type() === 'error') errors.push(message.text());
+    });
+    page.on('pageerror', (error) => errors.push(error.message));
     await openVideo(page);
     const strip = page.getByTestId('video-frames');
     await expect.poll(() => strip.evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth), { timeout: 20_000 }).toBeGreaterThan(0);
     await page.getByTestId('video-waveform').waitFor({ timeout: 20_000 });
     expect(await page.getByTestId('trim-start-handle').getAttribute('aria-valuetext')).toBe('0:00.00');
     await saveScreenshot(page, 'video-editor');
+    expect(errors).toEqual([]);
     await page.close();
   });
 
@@ -120,6 +126,20 @@ describe('editing a video in the browser', () => {
     const measured = await measureVideo(file);
     expect(measured.videoCodec).toBe('gif');
     expect(Math.abs(measured.frames - ((endMs - 2000) / 1000) * 15)).toBeLessThanOrEqual(2);
+    await page.close();
+  });
+
+  it('plays only the kept part: from the in point, stopping at the out point', async () => {
+    const page = await app.openTab();
+    await openVideo(page);
+    await expect.poll(() => valueOf(page, 'trim-start-handle')).toBe(2000);
+    const endMs = await valueOf(page, 'trim-end-handle');
+    const player = page.getByTestId('clip-video');
+    await page.getByTestId('video-play').click();
+    await expect.poll(() => player.evaluate((video: HTMLVideoElement) => !video.paused)).toBe(true);
+    await expect.poll(() => player.evaluate((video: HTMLVideoElement) => video.paused), { timeout: 15_000 }).toBe(true);
+    expect(Math.abs((await player.evaluate((video: HTMLVideoElement) => video.currentTime)) * 1000 - endMs)).toBeLessThanOrEqual(2 * FRAME_MS);
+    expect(await page.getByTestId('video-play').textContent()).toBe('Play trimmed');
     await page.close();
   });
 

@@ -3,6 +3,7 @@ import type { ClipView } from '../../../contract/clips.js';
 import { LibraryError } from '../errors.js';
 import { runFfmpeg } from '../import/ffmpeg.js';
 import type { Library } from '../library.js';
+import { videoKeyframes } from './keyframes.js';
 import { PromiseCache } from './promise-cache.js';
 import { withVideoSource, type VideoSource } from './video-source.js';
 
@@ -27,10 +28,22 @@ export function stripWidth(video: { width: number; height: number }, count: numb
   return { frameWidth, width: frameWidth * count };
 }
 
-/** The moments the strip shows: the middle of each of `count` equal parts of the video. */
-export function stripTimes(durationMs: number, count: number, frameMs: number): number[] {
+/**
+ * The moments the strip shows, one in each of `count` equal parts of the video: the keyframe
+ * nearest the part's middle when the part has one (decoding it takes one frame, where any other
+ * moment takes every frame since the keyframe before it), else the middle itself.
+ */
+export function stripTimes(durationMs: number, count: number, frameMs: number, keyframesMs: readonly number[] = []): number[] {
   const last = Math.max(0, durationMs - frameMs);
-  return Array.from({ length: count }, (_, i) => Math.min(last, ((i + 0.5) * durationMs) / count));
+  const part = durationMs / count;
+  return Array.from({ length: count }, (_, i) => {
+    const middle = (i + 0.5) * part;
+    let best: number | null = null;
+    for (const keyframe of keyframesMs) {
+      if (keyframe >= i * part && keyframe < (i + 1) * part && (best === null || Math.abs(keyframe - middle) < Math.abs(best - middle))) best = keyframe;
+    }
+    return Math.min(last, best ?? middle);
+  });
 }
 
 /**
@@ -53,7 +66,7 @@ async function makeStrip(source: VideoSource, count: number, height: number): Pr
   const { facts } = source;
   const { frameWidth, width } = stripWidth(facts.video, count, height);
   assertStripFits(width, count);
-  const times = stripTimes(facts.durationMs, count, facts.frameMs);
+  const times = stripTimes(facts.durationMs, count, facts.frameMs, await videoKeyframes(source));
   const frames: (Buffer | null)[] = new Array<Buffer | null>(count).fill(null);
   let next = 0;
   const worker = async () => {

@@ -92,13 +92,15 @@ describe('PeakReducer', () => {
 });
 
 describe('frame strips', () => {
-  it('sizes frames by the display aspect, and places them in the middle of equal parts', () => {
+  it('sizes frames by the display aspect, and takes one from each equal part, a keyframe where there is one', () => {
     expect(stripWidth({ width: 1920, height: 1080 }, 10, 90)).toEqual({ frameWidth: 160, width: 1600 });
     expect(stripWidth({ width: 1080, height: 1920 }, 3, 64)).toEqual({ frameWidth: 36, width: 108 });
     expect(stripTimes(4000, 4, 40)).toEqual([500, 1500, 2500, 3500]);
     // Never past the last frame.
     expect(stripTimes(100, 1, 40)).toEqual([50]);
     expect(stripTimes(60, 1, 40)).toEqual([20]);
+    // A keyframe inside a part stands for it (one frame to decode); a part without one keeps its middle.
+    expect(stripTimes(4000, 4, 40, [0, 1100, 1400, 3999])).toEqual([0, 1400, 2500, 3960]);
   });
 
   it('takes only sensible counts and heights in the URL', () => {
