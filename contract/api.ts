@@ -125,6 +125,8 @@ export interface VideoTimeline {
   frameMs: number;
   /** Where a cut can start without re-encoding (ms, in order); null when there are too many to list (every frame is one). */
   keyframesMs: number[] | null;
+  /** The formats an export writes by copying the streams (fast, lossless) when the cut starts on a keyframe. */
+  streamCopyFormats: ('mp4' | 'webm')[];
   waveform: VideoWaveform;
 }
 

@@ -56,6 +56,22 @@ export function posterTime(posterMs: number | null, trim: ResolvedTrim | null, d
   return Math.min(Math.max(0, Number.isFinite(wanted) ? wanted : 0), last);
 }
 
+/** The keyframe closest to `atMs`; null when there is none. */
+export function nearestKeyframe(keyframesMs: readonly number[], atMs: number): number | null {
+  let best: number | null = null;
+  for (const keyframe of keyframesMs) if (best === null || Math.abs(keyframe - atMs) < Math.abs(best - atMs)) best = keyframe;
+  return best;
+}
+
+/**
+ * The keyframe a cut at `atMs` can start on without decoding anything: one within a frame of it
+ * (no one sees a frame's difference); null when the cut falls between keyframes.
+ */
+export function keyframeForCut(keyframesMs: readonly number[], atMs: number, frameMs: number): number | null {
+  const keyframe = nearestKeyframe(keyframesMs, atMs);
+  return keyframe !== null && Math.abs(keyframe - atMs) <= frameMs + 0.5 ? keyframe : null;
+}
+
 /** "0:03.25", "12:00.00", "1:02:03.40": minutes and seconds to the hundredth. */
 export function formatMediaTime(ms: number): string {
   const safe = Number.isFinite(ms) ? Math.max(0, ms) : 0;

@@ -113,6 +113,7 @@ describe('the timeline and the filmstrip', () => {
     const timeline = await core.api.videoTimeline({ id: videoId, buckets: 20 });
     expect(timeline.frameMs).toBe(FRAME_MS);
     expect(timeline.keyframesMs).toEqual([0, 1000, 2000, 3000]);
+    expect(timeline.streamCopyFormats).toEqual(['mp4']);
     expect(timeline.waveform.peaks).toHaveLength(20);
   });
 

@@ -1,5 +1,6 @@
 // How a trimmed video is written: which mode and which ffmpeg arguments. Pure, so each decision
 // is tested without running ffmpeg; export-video.ts runs what this plans.
+import { keyframeForCut } from '../../../contract/edits/video-trim.js';
 import type { VideoFacts } from './video-source.js';
 
 export const VIDEO_EXPORT_FORMATS = ['mp4', 'webm', 'gif'] as const;
@@ -66,17 +67,11 @@ export function planCut(request: CutRequest): CutPlan {
   if (facts.audio && !copyable.audio.includes(facts.audio.codec)) {
     return { mode: 'encode', startMs: trim.startMs, durationMs, reason: `${format.toUpperCase()} cannot hold ${facts.audio.codec} audio as it is` };
   }
-  const keyframe = nearestKeyframe(request.keyframesMs, trim.startMs);
-  if (keyframe === null || Math.abs(keyframe - trim.startMs) > facts.frameMs + 0.5) {
+  const keyframe = keyframeForCut(request.keyframesMs, trim.startMs, facts.frameMs);
+  if (keyframe === null) {
     return { mode: 'encode', startMs: trim.startMs, durationMs, reason: 'the cut does not start on a keyframe' };
   }
   return { mode: 'copy', startMs: keyframe, durationMs: trim.endMs - keyframe, reason: 'the cut starts on a keyframe and the codecs fit the container' };
-}
-
-function nearestKeyframe(keyframesMs: readonly number[], atMs: number): number | null {
-  let best: number | null = null;
-  for (const keyframe of keyframesMs) if (best === null || Math.abs(keyframe - atMs) < Math.abs(best - atMs)) best = keyframe;
-  return best;
 }
 
 export interface CutFiles {

@@ -1,5 +1,6 @@
 import type { VideoTimeline } from '../../../contract/api.js';
 import type { Library } from '../library.js';
+import { codecsFit } from './cut-plan.js';
 import { videoKeyframes } from './keyframes.js';
 import { withVideoSource } from './video-source.js';
 import { videoWaveform } from './waveform.js';
@@ -16,6 +17,7 @@ export async function videoTimeline(library: Library, clipId: string, buckets: n
       durationMs: source.facts.durationMs,
       frameMs: source.facts.frameMs,
       keyframesMs: keyframesMs.length <= MAX_KEYFRAMES ? keyframesMs : null,
+      streamCopyFormats: (['mp4', 'webm'] as const).filter((format) => codecsFit(format, source.facts)),
       waveform,
     };
   });

@@ -129,6 +129,22 @@ describe('trimming', () => {
     expect((await coreEdits())?.trimStartMs).toBe(1040);
   });
 
+  test('says whether the cut starts on a keyframe (a lossless export), and snaps the in point to one', async () => {
+    await openEditor();
+    expect(element('video-cut-note').textContent).toContain('Starts on a keyframe: MP4 export copies the video as it is, fast and lossless.');
+    // A frame off a keyframe still counts as on it; two frames do not.
+    await pressOn('trim-start-handle', 'ArrowRight', { shiftKey: true });
+    await pressOn('trim-start-handle', 'ArrowRight');
+    await eventually(() => handleValue('trim-start-handle')).toBe(1040);
+    expect(element('video-cut-note').textContent).toContain('Starts on a keyframe');
+    await pressOn('trim-start-handle', 'ArrowRight');
+    await eventually(() => element('video-cut-note').textContent).toContain('Starts between keyframes: MP4 export re-encodes from the exact frame.');
+    expect(element('video-snap-keyframe').textContent).toBe('Snap the in point to the keyframe at 0:01.00');
+    element('video-snap-keyframe').click();
+    await eventually(coreEdits).toMatchObject({ trimStartMs: 1000 });
+    await eventually(() => element('video-cut-note').textContent).toContain('Starts on a keyframe');
+  });
+
   test('the editor’s commands are registered for the palette and the shortcut list, under Editor', async () => {
     await openEditor();
     const commands = useCommandStore(mounted!.pinia).commands.filter((command) => command.group === 'Editor');
