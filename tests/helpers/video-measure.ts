@@ -13,6 +13,7 @@ export interface MeasuredVideo {
   width: number | null;
   height: number | null;
   format: string;
+  chapters: { startMs: number; endMs: number; title: string }[];
 }
 
 export async function measureVideo(file: string): Promise<MeasuredVideo> {
@@ -38,5 +39,15 @@ export async function measureVideo(file: string): Promise<MeasuredVideo> {
     width: info?.video?.width ?? null,
     height: info?.video?.height ?? null,
     format: /^Input #0, ([^,]+)/m.exec(run.stderr)?.[1] ?? '',
+    chapters: chaptersOf(run.stderr.split(/^Output #0/m)[0]!),
   };
+}
+
+/** "Chapter #0:1: start 1.000000, end 2.500000" and the title line in its metadata. */
+function chaptersOf(stderr: string): MeasuredVideo['chapters'] {
+  const chapters: MeasuredVideo['chapters'] = [];
+  for (const match of stderr.matchAll(/^\s+Chapter #0:\d+: start (-?[\d.]+), end (-?[\d.]+)\n\s+Metadata:\n\s+title\s+: (.*)$/gm)) {
+    chapters.push({ startMs: Math.round(Number(match[1]) * 1000), endMs: Math.round(Number(match[2]) * 1000), title: match[3]! });
+  }
+  return chapters;
 }

@@ -1,6 +1,7 @@
 // Trimmed video exports through the real library, blob store and bundled ffmpeg, measured by
 // decoding what was written: stream copy when the cut starts on a keyframe, frame-exact re-encode
 // otherwise, WebM and GIF; progress, cancellation, bad trims, the waveform, frames and the poster.
+import { ImmutableString } from '@automerge/automerge';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import sharp from 'sharp';
@@ -85,6 +86,24 @@ describe('exporting a trimmed video', () => {
     expect(Buffer.compare(await firstFrame(target), await firstFrame(source, 2))).toBe(0);
     expect(fractions[0]).toBe(0);
     expect(fractions.every((fraction, i) => fraction >= 0 && fraction <= 1 && (i === 0 || fraction >= fractions[i - 1]!))).toBe(true);
+  });
+
+  it('writes the markers inside the cut as chapters', async () => {
+    await library.changeDetails(ids.keyed, detailChangeMessage('marker', ids.keyed), (doc) => {
+      doc.video.markers = { a: { atMs: 1000, label: new ImmutableString('outside') }, b: { atMs: 2500, label: new ImmutableString('Démo = start') } };
+    });
+    await setVideoEdits(ids.keyed, { trimStartMs: 2000, trimEndMs: 4500 });
+    for (const format of ['mp4', 'webm'] as const) {
+      const target = outPath(`chapters.${format}`);
+      await exportVideo(library, ids.keyed, format, target, {});
+      expect((await measureVideo(target)).chapters).toEqual([
+        { startMs: 0, endMs: 500, title: 'Start' },
+        { startMs: 500, endMs: 2500, title: 'Démo = start' },
+      ]);
+    }
+    await library.changeDetails(ids.keyed, detailChangeMessage('marker', ids.keyed), (doc) => {
+      doc.video.markers = {};
+    });
   });
 
   it('re-encodes when the cut starts between keyframes, exactly where the trim says', async () => {

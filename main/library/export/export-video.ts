@@ -24,14 +24,14 @@ export async function exportVideo(library: Library, clipId: string, format: Vide
   const clip = library.get(clipId);
   const read = await library.details.read(clip.id, (doc) => (doc === null ? null : readClipDetails(doc, clip.id)));
   if (read && !read.ok) throw new LibraryError(`the edits of clip ${clip.id} cannot be read: ${read.reason}`, 'invalid-edit');
-  const edits = read?.details.video ?? { trimStartMs: null, trimEndMs: null };
+  const edits = read?.details.video ?? { trimStartMs: null, trimEndMs: null, markers: [] };
   return withVideoSource(library, clip, async (source) => {
     const trim = resolveTrim(edits, source.facts.durationMs);
     if (!trim.ok) throw new LibraryError(`the video cannot be exported: ${trim.reason}`, 'invalid-edit');
     options.signal?.throwIfAborted();
     options.onProgress?.(0, 'reading the video');
     const keyframesMs = codecsFit(format, source.facts) ? await videoKeyframes(source) : [];
-    const request: CutRequest = { format, trim: trim.trim, facts: source.facts, keyframesMs };
+    const request: CutRequest = { format, trim: trim.trim, facts: source.facts, keyframesMs, markers: edits.markers };
     const plan = planCut(request);
     const bytes = await writeThroughTemporary(target, async (temporary) => {
       const palette = `${temporary}.palette.png`;

@@ -1,6 +1,6 @@
 // How a trimmed video is written: which mode and which ffmpeg arguments. Pure, so each decision
 // is tested without running ffmpeg; export-video.ts runs what this plans.
-import { keyframeForCut } from '../../../contract/edits/video-trim.js';
+import { formatMediaTime, keyframeForCut } from '../../../contract/edits/video-trim.js';
 import type { VideoFacts } from './video-source.js';
 
 export const VIDEO_EXPORT_FORMATS = ['mp4', 'webm', 'gif'] as const;
@@ -22,6 +22,8 @@ export interface CutRequest {
   facts: VideoFacts;
   /** Where the video's keyframes are, ms from its start, in order. */
   keyframesMs: readonly number[];
+  /** The video's markers: those inside the cut become the export's chapters (MP4, WebM). */
+  markers?: readonly { atMs: number; label: string }[];
 }
 
 export interface CutPlan {
@@ -86,26 +88,30 @@ export interface CutFiles {
 /** The ffmpeg runs that carry out a plan. */
 export function cutPasses(plan: CutPlan, request: CutRequest, files: CutFiles): FfmpegPass[] {
   const { facts } = request;
+  const chapters = plan.mode === 'gif' ? null : chapterMetadata(request.markers ?? [], plan);
   const maps = ['-map', `0:${facts.video.index}`, ...(facts.audio ? ['-map', `0:${facts.audio.index}`] : [])];
+  // Markers go in as a second input, an ffmetadata file in a data: URL, whose chapters replace any the source had.
+  const withChapters = chapters ? ['-f', 'ffmetadata', '-i', `data:text/plain;base64,${Buffer.from(chapters, 'utf8').toString('base64')}`] : [];
+  const chapterMap = chapters ? ['-map_chapters', '1'] : [];
   const pass = (args: string[], stage: string, from = 0, to = 1): FfmpegPass => ({ args: ['-v', 'error', '-y', ...args, '-progress', 'pipe:1'], stage, from, to, durationMs: plan.durationMs });
   switch (plan.mode) {
     case 'copy': {
       // Seeking half a frame past the keyframe lands on it whatever the rounding of its time;
       // ffmpeg then starts the copy there (the first packet it can start on).
       const seekMs = plan.startMs + facts.frameMs / 2;
-      const input = [...seek(seekMs, plan.startMs + plan.durationMs - seekMs), '-i', files.input];
+      const input = [...seek(seekMs, plan.startMs + plan.durationMs - seekMs), '-i', files.input, ...withChapters];
       const container = request.format === 'mp4' ? ['-movflags', '+faststart', '-f', 'mp4'] : ['-f', 'webm'];
-      return [pass([...input, ...maps, '-c', 'copy', '-avoid_negative_ts', 'make_zero', ...container, files.output], 'copying')];
+      return [pass([...input, ...maps, ...chapterMap, '-c', 'copy', '-avoid_negative_ts', 'make_zero', ...container, files.output], 'copying')];
     }
     case 'encode': {
-      const input = [...seek(plan.startMs, plan.durationMs), '-i', files.input];
+      const input = [...seek(plan.startMs, plan.durationMs), '-i', files.input, ...withChapters];
       // yuv420p (what every player takes) needs even dimensions.
       const even = ['-vf', 'scale=trunc(iw/2)*2:trunc(ih/2)*2,setsar=1', '-pix_fmt', 'yuv420p'];
       const codecs =
         request.format === 'mp4'
           ? ['-c:v', 'libx264', '-preset', 'veryfast', '-crf', '20', ...(facts.audio ? ['-c:a', 'aac', '-b:a', '160k'] : []), '-movflags', '+faststart', '-f', 'mp4']
           : ['-c:v', 'libvpx-vp9', '-deadline', 'realtime', '-cpu-used', '5', '-row-mt', '1', '-b:v', '0', '-crf', '32', ...(facts.audio ? ['-c:a', 'libopus', '-b:a', '128k'] : []), '-f', 'webm'];
-      return [pass([...input, ...maps, ...even, ...codecs, files.output], 'encoding')];
+      return [pass([...input, ...maps, ...chapterMap, ...even, ...codecs, files.output], 'encoding')];
     }
     case 'gif': {
       const input = [...seek(plan.startMs, plan.durationMs), '-i', files.input];
@@ -118,6 +124,33 @@ export function cutPasses(plan: CutPlan, request: CutRequest, files: CutFiles): 
       return [pass([...input, ...palette], 'choosing colours', 0, 0.3), pass([...input, ...encode], 'encoding the GIF', 0.3, 1)];
     }
   }
+}
+
+/**
+ * The markers inside the cut as chapters of the written video (ffmetadata): each runs from its
+ * marker to the next one (or the end), in the output's own time; before the first marker, a
+ * "Start" chapter (MP4's chapter track always begins at 0, so every format gets the same list).
+ * Null when no marker is inside.
+ */
+export function chapterMetadata(markers: readonly { atMs: number; label: string }[], plan: Pick<CutPlan, 'startMs' | 'durationMs'>): string | null {
+  const inside = markers
+    .map((marker) => ({ at: Math.round(marker.atMs - plan.startMs), label: marker.label, atMs: marker.atMs }))
+    .filter((marker) => marker.at >= 0 && marker.at < plan.durationMs)
+    .sort((a, b) => a.at - b.at);
+  if (inside.length === 0) return null;
+  if (inside[0]!.at > 0) inside.unshift({ at: 0, label: 'Start', atMs: plan.startMs });
+  const sections = inside.map((marker, i) => {
+    const end = Math.round(inside[i + 1]?.at ?? plan.durationMs);
+    const title = marker.label.trim() || `Marker at ${formatMediaTime(marker.atMs)}`;
+    return `[CHAPTER]\nTIMEBASE=1/1000\nSTART=${marker.at}\nEND=${Math.max(end, marker.at + 1)}\ntitle=${escapeMetadata(title)}\n`;
+  });
+  return `;FFMETADATA1\n${sections.join('')}`;
+}
+
+/** ffmetadata's special characters escaped, and nothing that could end the line or the section. */
+function escapeMetadata(value: string): string {
+  // eslint-disable-next-line no-control-regex
+  return value.replace(/[\u0000-\u001f\u007f]+/g, ' ').replace(/[=;#\\]/g, (character) => `\\${character}`);
 }
 
 /** Input options: start at `startMs` and read `durationMs` (ffmpeg counts from the file's start time). */

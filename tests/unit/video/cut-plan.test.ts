@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { cutPasses, planCut, type CutRequest } from '../../../main/library/video/cut-plan.js';
+import { chapterMetadata, cutPasses, planCut, type CutRequest } from '../../../main/library/video/cut-plan.js';
 import type { VideoFacts } from '../../../main/library/video/video-source.js';
 
 const h264: VideoFacts = {
@@ -81,5 +81,37 @@ describe('cutPasses', () => {
     expect(passes[0]!.args).toContain(files.palette);
     expect(passes[1]!.args.join(' ')).toMatch(/-i \/tmp\/out\.part\.palette\.png .*paletteuse.*-f gif \/tmp\/out\.part/);
     expect(passes[1]!.args.join(' ')).toContain('fps=15');
+  });
+});
+
+describe('chapterMetadata', () => {
+  it('makes the markers inside the cut chapters in the output’s time, each up to the next', () => {
+    const markers = [
+      { atMs: 1000, label: 'before the cut' },
+      { atMs: 3500, label: 'demo' },
+      { atMs: 2000, label: '' },
+      { atMs: 5000, label: 'at the very end' },
+    ];
+    expect(chapterMetadata(markers, { startMs: 2000, durationMs: 3000 })).toBe(
+      [';FFMETADATA1', '[CHAPTER]', 'TIMEBASE=1/1000', 'START=0', 'END=1500', 'title=Marker at 0:02.00', '[CHAPTER]', 'TIMEBASE=1/1000', 'START=1500', 'END=3000', 'title=demo', ''].join('\n'),
+    );
+    // Before the first marker: a chapter from the start, as MP4 players count anyway.
+    expect(chapterMetadata([{ atMs: 3500, label: 'demo' }], { startMs: 2000, durationMs: 3000 })).toBe(
+      [';FFMETADATA1', '[CHAPTER]', 'TIMEBASE=1/1000', 'START=0', 'END=1500', 'title=Start', '[CHAPTER]', 'TIMEBASE=1/1000', 'START=1500', 'END=3000', 'title=demo', ''].join('\n'),
+    );
+    expect(chapterMetadata([{ atMs: 100, label: 'x' }], { startMs: 2000, durationMs: 3000 })).toBeNull();
+  });
+
+  it('keeps a peer’s label from adding lines, keys or sections', () => {
+    const metadata = chapterMetadata([{ atMs: 0, label: 'a=b;c#d\\e\n[CHAPTER]\nSTART=9' }], { startMs: 0, durationMs: 1000 })!;
+    expect(metadata.split('\n')).toEqual([';FFMETADATA1', '[CHAPTER]', 'TIMEBASE=1/1000', 'START=0', 'END=1000', 'title=a\\=b\\;c\\#d\\\\e [CHAPTER] START\\=9', '']);
+  });
+
+  it('goes into MP4 and WebM exports as a second input, never into a GIF', () => {
+    const wanted = request({ markers: [{ atMs: 3000, label: 'demo' }] });
+    const args = cutPasses(planCut(wanted), wanted, files)[0]!.args.join(' ');
+    expect(args).toMatch(/-i http:\/\/127\.0\.0\.1:1\/x -f ffmetadata -i data:text\/plain;base64,\S+ .*-map_chapters 1/);
+    const gif = request({ format: 'gif', markers: [{ atMs: 3000, label: 'demo' }] });
+    expect(cutPasses(planCut(gif), gif, files).map((pass) => pass.args.join(' ')).join(' ')).not.toContain('ffmetadata');
   });
 });
