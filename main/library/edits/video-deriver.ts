@@ -5,6 +5,7 @@ import { formatMediaTime, posterTime, resolveTrim, type TrimResolution } from '.
 import { toThumbnail } from '../import/thumbnail.js';
 import { extractFramePng } from '../import/video-probe.js';
 import type { Library } from '../library.js';
+import { PromiseCache } from '../video/promise-cache.js';
 import { withVideoSource } from '../video/video-source.js';
 import type { DerivedEdits } from './edit-derivations.js';
 
@@ -30,11 +31,16 @@ export async function deriveVideo(library: Library, clip: ClipView, details: Cli
   return derived;
 }
 
-async function posterThumbnail(library: Library, clip: ClipView, atMs: number): Promise<Buffer | null> {
-  return withVideoSource(library, clip, async (source) => {
-    const png = await extractFramePng(source.url, source.facts.video.index, atMs / 1000, POSTER_TIMEOUT_MS);
-    return png ? toThumbnail(sharp(png, { failOn: 'truncated' })) : null;
-  });
+/** A label typed on a marker renders the clip again: the same poster frame is not decoded again. */
+const posters = new PromiseCache<Buffer | null>(32);
+
+function posterThumbnail(library: Library, clip: ClipView, atMs: number): Promise<Buffer | null> {
+  return posters.get(`${clip.media?.blob}:${atMs}`, () =>
+    withVideoSource(library, clip, async (source) => {
+      const png = await extractFramePng(source.url, source.facts.video.index, atMs / 1000, POSTER_TIMEOUT_MS);
+      return png ? toThumbnail(sharp(png, { failOn: 'truncated' })) : null;
+    }),
+  );
 }
 
 export function describeVideoEdits(details: ClipDetails, trim: TrimResolution): string {

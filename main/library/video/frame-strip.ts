@@ -4,6 +4,7 @@ import { LibraryError } from '../errors.js';
 import { runFfmpeg } from '../import/ffmpeg.js';
 import type { Library } from '../library.js';
 import { videoKeyframes } from './keyframes.js';
+import { Limiter } from './limiter.js';
 import { PromiseCache } from './promise-cache.js';
 import { withVideoSource, type VideoSource } from './video-source.js';
 
@@ -18,8 +19,8 @@ export interface FrameStrip {
 const WEBP_MAX_SIDE = 16383;
 const JPEG_MAX_SIDE = 65535;
 const FRAME_TIMEOUT_MS = 15_000;
-/** ffmpeg runs at once per strip: the machine has other work. */
-const CONCURRENCY = 2;
+/** Frames decoded at once, whatever the number of strips asked for: the machine has other work. */
+const frameDecoders = new Limiter(2);
 const strips = new PromiseCache<FrameStrip>(24);
 
 /** How wide a strip of `count` frames of `height` pixels would be, and whether it can be made. */
@@ -48,7 +49,7 @@ export function stripTimes(durationMs: number, count: number, frameMs: number, k
 
 /**
  * `count` evenly spaced frames of a video side by side, each `height` pixels high: a timeline's
- * filmstrip. Each frame is its own short ffmpeg seek (a few at a time), so a long video costs no
+ * filmstrip. Each frame is its own short ffmpeg seek (two at a time in all), so a long video costs no
  * more than a short one; a frame that does not decode stays dark. Remembered per original.
  */
 export async function videoFrameStrip(library: Library, clip: ClipView, count: number, height: number): Promise<FrameStrip> {
@@ -67,15 +68,7 @@ async function makeStrip(source: VideoSource, count: number, height: number): Pr
   const { frameWidth, width } = stripWidth(facts.video, count, height);
   assertStripFits(width, count);
   const times = stripTimes(facts.durationMs, count, facts.frameMs, await videoKeyframes(source));
-  const frames: (Buffer | null)[] = new Array<Buffer | null>(count).fill(null);
-  let next = 0;
-  const worker = async () => {
-    while (next < times.length) {
-      const index = next++;
-      frames[index] = await frameAt(source, times[index]!, frameWidth, height);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(CONCURRENCY, count) }, worker));
+  const frames = await Promise.all(times.map((atMs) => frameDecoders.run(() => frameAt(source, atMs, frameWidth, height))));
   if (frames.every((frame) => frame === null)) throw new LibraryError('no frame of the video could be decoded', 'video-failed');
   const canvas = sharp({ create: { width, height, channels: 3, background: '#000000' } }).composite(
     frames.flatMap((frame, index) => (frame ? [{ input: frame, raw: { width: frameWidth, height, channels: 3 as const }, left: index * frameWidth, top: 0 }] : [])),

@@ -5,6 +5,7 @@ import { KeyframeDumpReader } from '../../../main/library/video/keyframes.js';
 import { PeakReducer } from '../../../main/library/video/waveform.js';
 import { stripTimes, stripWidth } from '../../../main/library/video/frame-strip.js';
 import { PromiseCache } from '../../../main/library/video/promise-cache.js';
+import { Limiter } from '../../../main/library/video/limiter.js';
 import { parseMediaPath } from '../../../contract/media.js';
 
 describe('FfmpegProgressReader', () => {
@@ -130,5 +131,29 @@ describe('PromiseCache', () => {
     expect(cache.size).toBe(2);
     await expect(cache.get('x', () => Promise.reject(new Error('no')))).rejects.toThrow('no');
     expect(await cache.get('x', compute('X'))).toBe('X');
+  });
+});
+
+describe('Limiter', () => {
+  it('runs at most its limit at once, in the order asked, and goes on after a failure', async () => {
+    const limiter = new Limiter(2);
+    let running = 0;
+    let most = 0;
+    const order: number[] = [];
+    const task = (n: number, fail = false) => () =>
+      new Promise<number>((resolve, reject) => {
+        running += 1;
+        most = Math.max(most, running);
+        setTimeout(() => {
+          running -= 1;
+          order.push(n);
+          if (fail) reject(new Error(`task ${n}`));
+          else resolve(n);
+        }, 5);
+      });
+    const results = await Promise.allSettled([1, 2, 3, 4, 5].map((n) => limiter.run(task(n, n === 2))));
+    expect(most).toBe(2);
+    expect(order).toEqual([1, 2, 3, 4, 5]);
+    expect(results.map((result) => result.status)).toEqual(['fulfilled', 'rejected', 'fulfilled', 'fulfilled', 'fulfilled']);
   });
 });
