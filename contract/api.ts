@@ -172,6 +172,8 @@ export const API_REQUEST_SCHEMAS = {
   cancelExport: z.object({ jobId: z.string().regex(/^[0-9a-f]{32}$/) }).strict(),
   /** A video's duration, frame length, keyframes and waveform (`buckets` peaks over its whole length). */
   videoTimeline: z.object({ id: clipId, buckets: z.number().int().min(1).max(4000) }).strict(),
+  /** Opens the library's settings document (contract/settings-document.ts) for this window until it goes away. */
+  openSettingsDocument: z.object({}).strict(),
 } as const;
 
 export type ApiMethod = keyof typeof API_REQUEST_SCHEMAS;
@@ -200,6 +202,7 @@ export interface ApiResults {
   exportClip: { jobId: string };
   cancelExport: null;
   videoTimeline: VideoTimeline;
+  openSettingsDocument: { documentUrl: string };
 }
 
 /** The request/response part of the API, as every transport carries it. */

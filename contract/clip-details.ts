@@ -43,6 +43,8 @@ export interface ClipDetailDoc {
   };
   /** A text clip's text, typed together by every window and device; '' for other kinds. */
   text: string;
+  /** How a text clip is shown, when the person chose: "plain", "markdown" or "code:<language>". */
+  textFormat?: ImmutableString;
 }
 
 /** The message of a change to a clip's detail document: what was done, and to which clip. */
@@ -76,6 +78,7 @@ export interface ClipDetails {
     markers: VideoMarker[];
   };
   text: string;
+  textFormat: string | null;
   /** What could not be read (an annotation from a newer version, a malformed value), one line each; the rest is used. */
   problems: string[];
 }
@@ -125,6 +128,7 @@ export function readClipDetails(doc: unknown, clipId: string): ClipDetailsRead {
         markers,
       },
       text: typeof raw.text === 'string' ? raw.text : String(raw.text ?? ''),
+      textFormat: raw.textFormat === undefined || raw.textFormat === null ? null : String(raw.textFormat).slice(0, 60),
       problems,
     },
   };

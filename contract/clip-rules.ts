@@ -4,6 +4,8 @@
 export const MAX_TITLE_CHARS = 500;
 export const MAX_NOTES_CHARS = 100_000;
 export const MAX_TAG_CHARS = 64;
+/** A text clip's text is edited whole in the window (and kept inline in its entry) up to this size. */
+export const MAX_EDITABLE_TEXT_CHARS = 256 * 1024;
 
 export type RuleResult = { ok: true; value: string } | { ok: false; reason: string };
 
@@ -25,4 +27,10 @@ export function normalizeTitleInput(raw: string): RuleResult {
 export function normalizeNotesInput(raw: string): RuleResult {
   if (raw.length > MAX_NOTES_CHARS) return { ok: false, reason: `notes can have at most ${MAX_NOTES_CHARS} characters` };
   return { ok: true, value: raw.normalize('NFC') };
+}
+
+export function checkClipTextInput(raw: string): RuleResult {
+  if (raw.length > MAX_EDITABLE_TEXT_CHARS) return { ok: false, reason: `a text clip can have at most ${MAX_EDITABLE_TEXT_CHARS.toLocaleString('en')} characters here; export it to edit a longer one elsewhere` };
+  // Unlike notes, no normalisation: a snippet of code must stay exactly as typed.
+  return { ok: true, value: raw };
 }

@@ -46,6 +46,7 @@ const METHODS = {
   exportClip: true,
   cancelExport: true,
   videoTimeline: true,
+  openSettingsDocument: true,
 } as const satisfies Record<ApiMethod, true>;
 
 type Reply = { ok: true; value: unknown } | { ok: false; error: ApiErrorData };

@@ -2,6 +2,7 @@ import { getChangesMetaSince } from '@automerge/automerge';
 import path from 'node:path';
 import { API_REQUEST_SCHEMAS, ApiError, type ApiEvent, type ApiMethod, type ApiResults, type ClipHistoryEntry, type ExportFormat } from '../../contract/api.js';
 import type { MediaRequest } from '../../contract/media.js';
+import { DETAIL_OPERATIONS } from '../../contract/clip-details.js';
 import { CLIP_OPERATIONS } from '../../contract/shard-document.js';
 import { EXTENSION_OF_FORMAT, exportRendered } from '../library/export/export-rendered.js';
 import { importText } from '../library/importer.js';
@@ -52,6 +53,8 @@ type Handlers = { [M in ApiMethod]: (params: ReturnType<(typeof API_REQUEST_SCHE
 interface SessionState {
   /** Clip id → how many times this session opened its document. */
   openDocuments: Map<string, number>;
+  /** Whether this session has the settings document open (once is enough, however often it asks). */
+  settingsOpen: boolean;
 }
 
 export function createApiService(library: Library, options: ApiServiceOptions = {}): ApiService {
@@ -62,7 +65,7 @@ export function createApiService(library: Library, options: ApiServiceOptions = 
   const imports = new ImportJobs(library, (progress) => emit({ type: 'import-progress', progress }));
   const exports = new ExportJobs((progress) => emit({ type: 'export-progress', progress }));
   const stopChangeEvents = forwardIndexChanges(library, emit);
-  const defaultSession: SessionState = { openDocuments: new Map() };
+  const defaultSession: SessionState = { openDocuments: new Map(), settingsOpen: false };
   const sessions = new Set<SessionState>([defaultSession]);
 
   const handlers: Handlers = {
@@ -138,6 +141,14 @@ export function createApiService(library: Library, options: ApiServiceOptions = 
       return null;
     },
     videoTimeline: ({ id, buckets }) => videoTimeline(library, id, buckets),
+    openSettingsDocument: async (_params, session) => {
+      if (!session.settingsOpen) {
+        const documentId = await library.openSettingsForPeers();
+        session.settingsOpen = true;
+        return { documentUrl: `automerge:${documentId}` };
+      }
+      return { documentUrl: `automerge:${library.settings.documentId}` };
+    },
   };
 
   const run = async (method: string, params: unknown, session: SessionState): Promise<unknown> => {
@@ -156,7 +167,7 @@ export function createApiService(library: Library, options: ApiServiceOptions = 
   return {
     dispatch: (method, params) => run(method, params, defaultSession),
     openSession: () => {
-      const state: SessionState = { openDocuments: new Map() };
+      const state: SessionState = { openDocuments: new Map(), settingsOpen: false };
       sessions.add(state);
       return {
         dispatch: (method, params) => run(method, params, state),
@@ -198,6 +209,8 @@ function formatName(format: ExportFormat): string {
 function releaseDocuments(library: Library, state: SessionState): void {
   for (const [clipId, count] of state.openDocuments) for (let i = 0; i < count; i++) library.closeClipForPeers(clipId);
   state.openDocuments.clear();
+  if (state.settingsOpen) library.closeSettingsForPeers();
+  state.settingsOpen = false;
 }
 
 /** Gathers the index's change notices into one event per short interval. */
@@ -223,14 +236,19 @@ function forwardIndexChanges(library: Library, emit: (event: ApiEvent) => void):
 }
 
 const HISTORY_MESSAGE = new RegExp(`^(${CLIP_OPERATIONS.join('|')}) ([0-9a-z]{26})$`);
+const DETAIL_HISTORY_MESSAGE = new RegExp(`^(${DETAIL_OPERATIONS.join('|')}) ([0-9a-z]{26})$`);
 
+/** The clip's changes, newest first: its entry's (title, tags, trash…) and its detail document's (text, annotations, trim…). */
 async function clipHistory(library: Library, idOrPrefix: string): Promise<ClipHistoryEntry[]> {
   const clip = library.get(idOrPrefix);
-  const entries = await library.shards.read(shardOfClip(clip.id), (doc) =>
+  const changesOf = (doc: Parameters<typeof getChangesMetaSince>[0], pattern: RegExp): ClipHistoryEntry[] =>
     getChangesMetaSince(doc, [])
-      .filter((change) => HISTORY_MESSAGE.exec(change.message ?? '')?.[2] === clip.id)
-      .map((change) => ({ operation: change.message!.split(' ')[0]!, time: change.time, actor: change.actor.slice(0, 8) })),
-  );
+      .filter((change) => pattern.exec(change.message ?? '')?.[2] === clip.id)
+      .map((change) => ({ operation: change.message!.split(' ')[0]!, time: change.time, actor: change.actor.slice(0, 8) }));
+  const entryChanges = await library.shards.read(shardOfClip(clip.id), (doc) => changesOf(doc, HISTORY_MESSAGE));
+  const detailChanges = await library.details.read(clip.id, (doc) => (doc ? changesOf(doc, DETAIL_HISTORY_MESSAGE) : []));
   const imported: ClipHistoryEntry = { operation: 'import', time: Math.floor(clip.importedAt / 1000), actor: '' };
-  return [imported, ...entries].slice(-MAX_HISTORY_ENTRIES).reverse();
+  // A stable sort by time keeps each document's own order among changes of the same second.
+  const changes = [...entryChanges, ...detailChanges].sort((a, b) => a.time - b.time);
+  return [imported, ...changes].slice(-MAX_HISTORY_ENTRIES).reverse();
 }

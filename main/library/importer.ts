@@ -1,3 +1,4 @@
+import { MAX_EDITABLE_TEXT_CHARS } from '../../contract/clip-rules.js';
 import { createHash } from 'node:crypto';
 import fs from 'node:fs/promises';
 import path from 'node:path';
@@ -9,7 +10,7 @@ import { DEFAULT_IMPORT_LIMITS, ImportRejection, probeFile, walkImportPaths, typ
 import type { Library } from './library.js';
 
 /** Text up to this size lives in the clip document itself; longer files keep their original as a blob too. */
-export const INLINE_TEXT_CHARS = 256 * 1024;
+export const INLINE_TEXT_CHARS = MAX_EDITABLE_TEXT_CHARS;
 const BATCH_CLIPS = 200;
 const BATCH_MILLISECONDS = 500;
 const PROBE_CONCURRENCY = 4;

@@ -11,6 +11,7 @@ import type { SecretStore } from '../security/secret-store.js';
 import { BlobStore } from './blobs/blob-store.js';
 import { openLibraryDatabase, readMeta, writeMeta, type LibraryDatabase } from './database.js';
 import { DetailDocuments } from './documents/detail-documents.js';
+import { SettingsDocument } from './documents/settings-document.js';
 import { MAX_LOADED_SHARDS, ShardDocuments } from './documents/shard-documents.js';
 import { EDIT_DERIVERS } from './edits/derivers.js';
 import { detailSeedOf } from './edits/detail-seed.js';
@@ -65,6 +66,8 @@ export class Library {
   #peerSaveTimer: NodeJS.Timeout | null = null;
   /** Renders each clip's edits into its entry (set once the library is constructed). */
   #derivations: EditDerivations | null = null;
+  /** The library's settings (shortcuts, theme…), synced to windows and devices. */
+  readonly settings: SettingsDocument;
 
   private constructor(
     readonly paths: LibraryPaths,
@@ -78,7 +81,9 @@ export class Library {
     readonly blobs: BlobStore,
     readonly quarantine: Quarantine,
     readonly indexer: ShardIndexer,
-  ) {}
+  ) {
+    this.settings = new SettingsDocument(repo, storage, libraryId);
+  }
 
   static async exists(dir: string): Promise<boolean> {
     return fileExists(libraryPaths(dir).keyFile);
@@ -129,6 +134,7 @@ export class Library {
         access: async (_peer, documentId) => {
           const shard = shards.shardOfDocument(documentId);
           if (shard !== null) return shards.isPinned(shard);
+          if (documentId === library.settings.documentId) return library.settings.isOpenToPeers;
           const clipId = details.clipOfDocument(documentId);
           return clipId !== null && details.isPinned(clipId);
         },
@@ -209,6 +215,16 @@ export class Library {
     this.shards.unpin(shardOfClip(clipId));
     this.details.unpin(clipId);
     this.#scheduleUnload();
+  }
+
+  /** Opens the settings document for peers to sync and edit, until closeSettingsForPeers. */
+  async openSettingsForPeers(): Promise<DocumentId> {
+    await this.write(() => this.settings.openForPeers());
+    return this.settings.documentId;
+  }
+
+  closeSettingsForPeers(): void {
+    this.settings.closeForPeers();
   }
 
   /**

@@ -4,7 +4,10 @@ import { connectToCore } from './api/connect.js';
 import { API_KEY } from './api/use-api.js';
 import { CONNECTION_STATUS_KEY, FILE_IMPORTER_KEY } from './composables/services.js';
 import { CLIP_DOCUMENTS_KEY } from './documents/clip-documents.js';
+import { SETTINGS_DOCUMENTS_KEY } from './documents/settings-documents.js';
 import { describeError } from './lib/describe-error.js';
+import { applyAppearance, readSystemPreferences } from './settings/appearance.js';
+import { readAppearanceCopy } from './settings/appearance-copy.js';
 import { useUiStore } from './stores/ui.js';
 import App from './App.vue';
 import './styles/theme.css';
@@ -26,6 +29,9 @@ function showStartupFailure(root: HTMLElement, error: unknown): void {
 }
 
 async function start(): Promise<void> {
+  // The last appearance this browser showed, before anything else paints: the settings document
+  // arrives only after the connection, and a flash of the wrong colours would come first.
+  applyAppearance(readAppearanceCopy(), readSystemPreferences());
   const root = document.getElementById('app');
   if (!root) throw new Error('index.html has no #app element');
   let core;
@@ -43,6 +49,7 @@ async function start(): Promise<void> {
   app.use(pinia);
   app.provide(API_KEY, core.api);
   app.provide(CLIP_DOCUMENTS_KEY, core.documents);
+  app.provide(SETTINGS_DOCUMENTS_KEY, core.settings);
   app.provide(CONNECTION_STATUS_KEY, core.status);
   app.provide(FILE_IMPORTER_KEY, core.files);
 

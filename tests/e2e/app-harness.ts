@@ -1,7 +1,7 @@
 // One real `clipshot serve` on a temporary library, and Chromium pages opened on it.
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { launchChromium, startServe, type RunningServe } from '../helpers/browser.js';
 import { REPO_ROOT } from '../helpers/cli.js';
 import os from 'node:os';
@@ -11,6 +11,8 @@ export const ARTIFACTS = path.join(REPO_ROOT, 'test-artifacts', 'e2e');
 export interface AppHarness {
   serve: RunningServe;
   browser: Browser;
+  /** The one browser context every tab shares (cookies, granted permissions). */
+  context: BrowserContext;
   libraryDir: string;
   /** A new tab with the app loaded (the first clips, or the empty state, painted). */
   openTab(options?: { colorScheme?: 'light' | 'dark' }): Promise<Page>;
@@ -29,6 +31,7 @@ export async function startApp(env: Record<string, string | undefined> = {}): Pr
   return {
     serve,
     browser,
+    context,
     libraryDir,
     openTab: async (options = {}) => {
       const page = await context.newPage();

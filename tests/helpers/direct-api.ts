@@ -14,6 +14,7 @@ import { ObservableConnectionStatus } from '../../renderer/src/api/connection-st
 import { UploadFileImporter, type FileImporter } from '../../renderer/src/api/file-importer.js';
 import type { ClipDocuments } from '../../renderer/src/documents/clip-documents.js';
 import { RepoClipDocuments } from '../../renderer/src/documents/repo-documents.js';
+import { RepoSettingsDocuments, type SettingsDocuments } from '../../renderer/src/documents/settings-documents.js';
 import { createTestLibrary } from './library.js';
 
 type AdapterPort = ConstructorParameters<typeof MessageChannelNetworkAdapter>[0];
@@ -22,6 +23,8 @@ export interface TestCore {
   api: ClipShotApi;
   /** A window's documents; call `openWindow()` for a second window with its own Repo. */
   documents: ClipDocuments;
+  /** The first window's settings document. */
+  settings: SettingsDocuments;
   files: FileImporter;
   library: Library;
   service: ApiService;
@@ -33,6 +36,7 @@ export interface TestCore {
 export interface TestWindow {
   api: ClipShotApi;
   documents: ClipDocuments;
+  settings: SettingsDocuments;
   close(): void;
 }
 
@@ -49,9 +53,11 @@ export async function createTestCore(parent?: string): Promise<TestCore> {
     const channel = new MessageChannel();
     library.connectPeers(new MessageChannelNetworkAdapter(channel.port1 as unknown as AdapterPort));
     const repo = new Repo({ network: [new MessageChannelNetworkAdapter(channel.port2 as unknown as AdapterPort)], peerId: `window-${windows.size}-${Date.now()}` as PeerId, sharePolicy: async () => true });
+    const status = new ObservableConnectionStatus('connected');
     const window: TestWindow = {
       api,
-      documents: new RepoClipDocuments(repo, api, new ObservableConnectionStatus('connected')),
+      documents: new RepoClipDocuments(repo, api, status),
+      settings: new RepoSettingsDocuments(repo, api, status),
       close: () => {
         windows.delete(window);
         session.close();
@@ -68,6 +74,7 @@ export async function createTestCore(parent?: string): Promise<TestCore> {
   return {
     api: first.api,
     documents: first.documents,
+    settings: first.settings,
     // As under `serve`: through the upload store, then importUploads.
     files: new UploadFileImporter(first.api, async (file) => (await uploads.receive(file.name, Readable.from(Buffer.from(await file.arrayBuffer())))).uploadId),
     library,

@@ -7,6 +7,7 @@ import { ApiError, requestsThrough, type ClipShotApi, type ClipShotRequests } fr
 import { exportPath, mediaPath } from '../../../contract/media.js';
 import type { ClipDocuments } from '../documents/clip-documents.js';
 import { RepoClipDocuments } from '../documents/repo-documents.js';
+import { RepoSettingsDocuments, type SettingsDocuments } from '../documents/settings-documents.js';
 import { ObservableConnectionStatus, type ConnectionStatus } from './connection-status.js';
 import { PathFileImporter, UploadFileImporter, uploadOverHttp, type FileImporter } from './file-importer.js';
 import { WebSocketApiClient } from './websocket-api.js';
@@ -18,6 +19,7 @@ export type { FileImporter, FileImportStart } from './file-importer.js';
 export interface CoreConnection {
   api: ClipShotApi;
   documents: ClipDocuments;
+  settings: SettingsDocuments;
   status: ConnectionStatus;
   files: FileImporter;
 }
@@ -53,6 +55,7 @@ function connectThroughWebSocket(location: Location, automergeReady: Promise<voi
   return {
     api: client.api,
     documents: new RepoClipDocuments(repo, client.api, client.status, automergeReady),
+    settings: new RepoSettingsDocuments(repo, client.api, client.status, automergeReady),
     status: client.status,
     files: new UploadFileImporter(client.api, uploadOverHttp(location.origin)),
   };
@@ -72,7 +75,13 @@ async function connectThroughElectron(bridge: ElectronBridge, automergeReady: Pr
   // Main and its windows live and die together: the connection cannot be lost and come back.
   const status = new ObservableConnectionStatus('connected');
   const api = withTypedErrors(bridge);
-  return { api, documents: new RepoClipDocuments(repo, api, status, automergeReady), status, files: new PathFileImporter(api, (file) => bridge.pathForFile(file)) };
+  return {
+    api,
+    documents: new RepoClipDocuments(repo, api, status, automergeReady),
+    settings: new RepoSettingsDocuments(repo, api, status, automergeReady),
+    status,
+    files: new PathFileImporter(api, (file) => bridge.pathForFile(file)),
+  };
 }
 
 /** Errors cross contextBridge as plain objects; they become ApiErrors again here. */

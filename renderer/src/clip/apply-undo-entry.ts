@@ -1,8 +1,14 @@
 import type { UrlHeads } from '@automerge/automerge-repo/slim';
 import type { UndoDirection, UndoEntry } from './clip-undo-store.js';
 import { writeDeletedAt, writeNotesAt, writeTags, writeTitle, type ShardHandle } from './clip-writes.js';
+import { writeTextAt, type DetailHandle } from './detail-writes.js';
 import { applyVideoUndo } from './video-editor/video-undo.js';
-import type { DetailHandle } from './video-editor/video-writes.js';
+
+/** The documents a clip's undo steps write to: its shard entry and its detail document. */
+export interface ClipHandles {
+  shard: ShardHandle;
+  detail: DetailHandle;
+}
 
 /**
  * Writes an undo step as a new change (message `undo <id>`), so it syncs and merges like any
@@ -10,8 +16,9 @@ import type { DetailHandle } from './video-editor/video-writes.js';
  * characters are taken back, text typed elsewhere since then stays. Tags change only the tags
  * the step added or removed.
  */
-export function applyUndoEntry(handle: ShardHandle, entry: UndoEntry, direction: UndoDirection, detail: DetailHandle | null = null): UrlHeads {
+export function applyUndoEntry(handles: ClipHandles, entry: UndoEntry, direction: UndoDirection): UrlHeads {
   const undo = direction === 'undo';
+  const handle = handles.shard;
   switch (entry.field) {
     case 'title':
       return writeTitle(handle, entry.clipId, undo ? entry.before : entry.after, 'undo');
@@ -26,11 +33,11 @@ export function applyUndoEntry(handle: ShardHandle, entry: UndoEntry, direction:
     }
     case 'trash':
       return writeDeletedAt(handle, entry.clipId, undo ? entry.before : entry.after, 'undo');
+    case 'text':
+      return writeTextAt(handles.detail, entry.clipId, entry.heads, undo ? entry.before : entry.after, 'undo');
     case 'trim':
     case 'poster':
     case 'marker':
-      // Video edits live in the clip's detail document.
-      if (!detail) throw new Error('the clip’s edits are not open in this window');
-      return applyVideoUndo(detail, entry, direction);
+      return applyVideoUndo(handles.detail, entry, direction);
   }
 }

@@ -7,11 +7,15 @@ import type { VideoFieldEdit } from './video-editor/video-undo.js';
 export type FieldEdit =
   | { field: 'title'; before: string; after: string }
   | { field: 'notes'; before: string; after: string }
+  /** A text clip's own text (its detail document). */
+  | { field: 'text'; before: string; after: string }
   | { field: 'tags'; before: string[]; after: string[] }
   | { field: 'trash'; before: number | null; after: number | null }
   | VideoFieldEdit;
 
 export type UndoField = FieldEdit['field'];
+/** The fields typed as collaborative text: undone at the heads they were written at. */
+export type TextField = 'notes' | 'text';
 
 export type UndoEntry = FieldEdit & {
   clipId: string;

@@ -3,6 +3,17 @@ import { isMacPlatform, isTypingTarget, matchesShortcut, parseShortcut } from '.
 import { useCommandStore, type Command } from '../stores/commands.js';
 import { useUiStore } from '../stores/ui.js';
 
+/** Runs a command; a failure reaches the person as a toast saying what failed. */
+export function runCommand(command: Command, ui: ReturnType<typeof useUiStore>): void {
+  const fail = (error: unknown) => ui.showError(error, command.title.toLowerCase());
+  try {
+    const result = command.run();
+    if (result instanceof Promise) result.catch(fail);
+  } catch (error) {
+    fail(error);
+  }
+}
+
 /** Registers commands for as long as the calling component (or scope) lives. */
 export function useCommands(commands: Command[]): void {
   const registry = useCommandStore();
@@ -13,9 +24,10 @@ export function useCommands(commands: Command[]): void {
 }
 
 /**
- * The one keydown listener: finds the command whose shortcut was pressed and runs it. Keys typed
- * into a field stay text (unless the command says otherwise), and a key some element already
- * handled (preventDefault) is left alone.
+ * The one keydown listener: finds the command whose shortcut was pressed (its effective keys: the
+ * person's own, else its defaults) and runs it. Keys typed into a field stay text (unless the
+ * command says otherwise), a key some element already handled (preventDefault) is left alone, and
+ * while a dialog is open only General commands answer (the view behind it does not move).
  */
 export function useShortcutListener(target: Window = window): void {
   const registry = useCommandStore();
@@ -34,18 +46,13 @@ export function useShortcutListener(target: Window = window): void {
     const command = registry.commands.find(
       (candidate) =>
         (!typing || candidate.whileTyping === true) &&
-        candidate.keys.some((spec) => matchesShortcut(event, shortcutOf(spec), isMac)) &&
+        (!ui.modalOpen || candidate.group === 'General') &&
+        registry.keysOf(candidate).some((spec) => matchesShortcut(event, shortcutOf(spec), isMac)) &&
         (candidate.when?.() ?? true),
     );
     if (!command) return;
     event.preventDefault();
-    const fail = (error: unknown) => ui.showError(error, command.title.toLowerCase());
-    try {
-      const result = command.run();
-      if (result instanceof Promise) result.catch(fail);
-    } catch (error) {
-      fail(error);
-    }
+    runCommand(command, ui);
   }
 
   target.addEventListener('keydown', onKeyDown);

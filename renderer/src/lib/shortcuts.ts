@@ -1,28 +1,14 @@
 // Keyboard shortcuts as written in the command registry ("Mod+F", "ArrowDown", "?") and how a
 // key event matches one. "Mod" is Cmd on macOS and Ctrl elsewhere.
 
-export interface Shortcut {
-  key: string;
-  mod: boolean;
-  ctrl: boolean;
-  alt: boolean;
-  shift: boolean;
-}
+import { NAMED_CHARACTER_KEYS, formatShortcut, isSymbolKey, parseShortcut, shortcutRefusal, type Shortcut } from '../../../contract/shortcut-spec.js';
 
-export function parseShortcut(spec: string): Shortcut {
-  const parts = spec.split('+');
-  // "Mod++" would name the plus key; nothing uses it, so the last part is the key.
-  const key = parts.pop();
-  if (!key) throw new Error(`a shortcut needs a key: ${JSON.stringify(spec)}`);
-  const modifiers = new Set(parts.map((part) => part.toLowerCase()));
-  for (const modifier of modifiers) {
-    if (!['mod', 'ctrl', 'alt', 'shift'].includes(modifier)) throw new Error(`unknown modifier ${JSON.stringify(modifier)} in ${JSON.stringify(spec)}`);
-  }
-  return { key, mod: modifiers.has('mod'), ctrl: modifiers.has('ctrl'), alt: modifiers.has('alt'), shift: modifiers.has('shift') };
-}
+export { normaliseShortcut, parseShortcut, sameShortcut, type Shortcut } from '../../../contract/shortcut-spec.js';
 
 export interface KeyPress {
   key: string;
+  /** The physical key ("KeyS"), where known: with Alt held, macOS types a symbol instead of the letter. */
+  code?: string;
   ctrlKey: boolean;
   metaKey: boolean;
   altKey: boolean;
@@ -31,19 +17,67 @@ export interface KeyPress {
 
 export function matchesShortcut(event: KeyPress, shortcut: Shortcut, isMac: boolean): boolean {
   const printable = shortcut.key.length === 1;
-  const keyMatches = printable ? event.key.toLowerCase() === shortcut.key.toLowerCase() : event.key === shortcut.key;
+  const key = keyOf(event);
+  const keyMatches = printable ? key.toLowerCase() === shortcut.key.toLowerCase() : key === shortcut.key;
   if (!keyMatches) return false;
   const wantCtrl = shortcut.ctrl || (shortcut.mod && !isMac);
   const wantMeta = shortcut.mod && isMac;
   if (event.ctrlKey !== wantCtrl || event.metaKey !== wantMeta || event.altKey !== shortcut.alt) return false;
   // A symbol already says whether Shift was down ("?" is Shift+/ on many layouts); a letter does
   // not (Ctrl+Shift+Z is not Ctrl+Z), nor does a named key.
-  if (printable && !shortcut.shift && !isLetter(shortcut.key)) return true;
+  if (!shortcut.shift && isSymbolKey(shortcut.key)) return true;
   return event.shiftKey === shortcut.shift;
 }
 
-function isLetter(key: string): boolean {
-  return key.toLowerCase() !== key.toUpperCase();
+/**
+ * The key as specs name it: " " is Space, "+" is Plus, and with Alt held a letter or digit is
+ * read from the physical key (Alt+S types "ß" on a Mac).
+ */
+function keyOf(event: KeyPress): string {
+  if (event.altKey && event.code) {
+    const physical = /^(?:Key([A-Z])|Digit([0-9]))$/.exec(event.code);
+    if (physical) return physical[1] ?? physical[2]!;
+  }
+  return NAMED_CHARACTER_KEYS[event.key] ?? event.key;
+}
+
+export type CapturedShortcut = { ok: true; spec: string } | { ok: false; reason: string };
+
+/**
+ * The shortcut a key press makes, normalised, for remapping: Ctrl (Cmd on macOS) becomes Mod so
+ * the same keys work on every device the settings reach. Refused, with the reason: a modifier on
+ * its own, Tab, keys that type nothing of their own, and the Windows/Super key outside macOS.
+ */
+export function shortcutFromEvent(event: KeyPress, isMac: boolean): CapturedShortcut {
+  const key = keyOf(event);
+  const bare: Shortcut = { key, mod: false, ctrl: false, alt: false, shift: false };
+  const refusal = shortcutRefusal(bare) ?? (event.metaKey && !isMac ? 'the Windows (Super) key belongs to the system; use Ctrl or Alt' : null);
+  if (refusal) return { ok: false, reason: refusal };
+  const shortcut: Shortcut = {
+    key,
+    mod: isMac ? event.metaKey : event.ctrlKey,
+    ctrl: isMac && event.ctrlKey,
+    alt: event.altKey,
+    // Shift on a symbol is part of the symbol ("?"); on a letter, digit or named key it is a modifier.
+    shift: event.shiftKey && !isSymbolKey(key),
+  };
+  return { ok: true, spec: formatShortcut(shortcut) };
+}
+
+/** The keys as aria-keyshortcuts writes them ("Control+Shift+S"), several separated by spaces. */
+export function ariaKeyShortcuts(specs: readonly string[], isMac: boolean): string {
+  return specs
+    .map((spec) => {
+      const shortcut = parseShortcut(spec);
+      const parts: string[] = [];
+      if (shortcut.ctrl || (shortcut.mod && !isMac)) parts.push('Control');
+      if (shortcut.mod && isMac) parts.push('Meta');
+      if (shortcut.alt) parts.push('Alt');
+      if (shortcut.shift) parts.push('Shift');
+      parts.push(shortcut.key === 'Space' ? 'Space' : shortcut.key === 'Plus' ? 'Plus' : shortcut.key);
+      return parts.join('+');
+    })
+    .join(' ');
 }
 
 const KEY_NAMES: Record<string, string> = {
@@ -56,6 +90,8 @@ const KEY_NAMES: Record<string, string> = {
   PageDown: 'Page Down',
   Delete: 'Delete',
   Backspace: 'Backspace',
+  Space: 'Space',
+  Plus: '+',
 };
 
 /** How a shortcut is shown to a person, as the separate keys to press. */

@@ -1,10 +1,6 @@
 import { defineStore } from 'pinia';
-import { ref } from 'vue';
+import { computed, ref } from 'vue';
 import { describeError } from '../lib/describe-error.js';
-
-export const THEME_CHOICES = ['system', 'light', 'dark'] as const;
-export type ThemeChoice = (typeof THEME_CHOICES)[number];
-export const THEME_STORAGE_KEY = 'clipshot.theme';
 
 export interface ToastAction {
   label: string;
@@ -19,39 +15,11 @@ export interface Toast {
 }
 
 export type FocusTarget = 'search' | 'grid';
+export type SettingsSection = 'keyboard' | 'appearance';
 
 const TOAST_MS = { info: 5_000, error: 8_000 } as const;
 
-function readThemeChoice(): ThemeChoice {
-  try {
-    const stored = localStorage.getItem(THEME_STORAGE_KEY);
-    return THEME_CHOICES.find((choice) => choice === stored) ?? 'system';
-  } catch {
-    return 'system'; // storage can be disabled; the system theme is a fine answer
-  }
-}
-
-/** The theme override lives on <html data-theme>; without it the CSS follows prefers-color-scheme. */
-function applyThemeChoice(choice: ThemeChoice): void {
-  if (choice === 'system') delete document.documentElement.dataset.theme;
-  else document.documentElement.dataset.theme = choice;
-}
-
 export const useUiStore = defineStore('ui', () => {
-  const theme = ref<ThemeChoice>(readThemeChoice());
-  applyThemeChoice(theme.value);
-
-  function setTheme(choice: ThemeChoice): void {
-    theme.value = choice;
-    applyThemeChoice(choice);
-    try {
-      if (choice === 'system') localStorage.removeItem(THEME_STORAGE_KEY);
-      else localStorage.setItem(THEME_STORAGE_KEY, choice);
-    } catch {
-      // Not remembered across restarts, but applied now.
-    }
-  }
-
   const toasts = ref<Toast[]>([]);
   const timers = new Map<number, ReturnType<typeof setTimeout>>();
   let nextToastId = 1;
@@ -89,6 +57,11 @@ export const useUiStore = defineStore('ui', () => {
   }
 
   const shortcutsOpen = ref(false);
+  const paletteOpen = ref(false);
+  /** The section the settings dialog shows; null while it is closed. */
+  const settingsOpen = ref<SettingsSection | null>(null);
+  /** A dialog over the window: only General commands' keys work meanwhile (the dialog's own, the palette). */
+  const modalOpen = computed(() => shortcutsOpen.value || paletteOpen.value || settingsOpen.value !== null);
 
   // Components own their elements; they watch this to move focus when a command asks.
   const focusRequest = ref<{ target: FocusTarget; sequence: number }>({ target: 'grid', sequence: 0 });
@@ -96,5 +69,5 @@ export const useUiStore = defineStore('ui', () => {
     focusRequest.value = { target, sequence: focusRequest.value.sequence + 1 };
   }
 
-  return { theme, setTheme, toasts, showToast, showError, dismissToast, runToastAction, shortcutsOpen, focusRequest, requestFocus };
+  return { toasts, showToast, showError, dismissToast, runToastAction, shortcutsOpen, paletteOpen, settingsOpen, modalOpen, focusRequest, requestFocus };
 });

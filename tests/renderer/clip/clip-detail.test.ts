@@ -91,7 +91,8 @@ describe('showing a clip', () => {
   test('a text clip: its text, a copy button, its facts, and the dialog has the focus', async () => {
     const id = await importText('line one\n  indented line two', 'Snippet');
     await openDetail(id);
-    expect(byTestId('clip-text').element.textContent).toBe('line one\n  indented line two');
+    // Plain text opens ready to edit.
+    await eventually(() => document.querySelector<HTMLTextAreaElement>('[data-testid="clip-text-input"]')?.value).toBe('line one\n  indented line two');
     expect(byTestId<HTMLInputElement>('clip-title-input').element.value).toBe('Snippet');
     expect(mounted!.wrapper.find('button[aria-label="Copy the text"]').exists()).toBe(true);
     const facts = byTestId('clip-facts').text();

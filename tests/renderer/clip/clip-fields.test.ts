@@ -170,13 +170,13 @@ describe('the notes field', () => {
     await eventually(() => String(entryOf(repos.other).notes)).toBe('> hello world!?');
 
     const undo = useClipUndoStore(pinia);
-    undo.step(CLIP_ID, 'undo', (entry, direction) => applyUndoEntry(repos.handle, entry, direction));
+    undo.step(CLIP_ID, 'undo', (entry, direction) => applyUndoEntry({ shard: repos.handle, detail: repos.detail }, entry, direction));
     expect(String(entryOf(repos.handle).notes)).toBe('> hello world!');
-    undo.step(CLIP_ID, 'undo', (entry, direction) => applyUndoEntry(repos.handle, entry, direction));
+    undo.step(CLIP_ID, 'undo', (entry, direction) => applyUndoEntry({ shard: repos.handle, detail: repos.detail }, entry, direction));
     expect(String(entryOf(repos.handle).notes)).toBe('> hello world');
     expect(area.value).toBe('> hello world');
     expect(lastMessage(repos.handle)).toBe(`undo ${CLIP_ID}`);
-    undo.step(CLIP_ID, 'redo', (entry, direction) => applyUndoEntry(repos.handle, entry, direction));
+    undo.step(CLIP_ID, 'redo', (entry, direction) => applyUndoEntry({ shard: repos.handle, detail: repos.detail }, entry, direction));
     expect(String(entryOf(repos.handle).notes)).toBe('> hello world!');
     await eventually(() => String(entryOf(repos.other).notes)).toBe('> hello world!');
   });

@@ -8,6 +8,7 @@ import type { ConnectionStatus } from '../../../renderer/src/api/connect.js';
 import { API_KEY } from '../../../renderer/src/api/use-api.js';
 import { CONNECTION_STATUS_KEY, FILE_IMPORTER_KEY } from '../../../renderer/src/composables/services.js';
 import { CLIP_DOCUMENTS_KEY } from '../../../renderer/src/documents/clip-documents.js';
+import { SETTINGS_DOCUMENTS_KEY, type SettingsDocuments } from '../../../renderer/src/documents/settings-documents.js';
 import type { TestCore } from '../../helpers/direct-api.js';
 
 export interface Mounted {
@@ -15,11 +16,16 @@ export interface Mounted {
   pinia: Pinia;
 }
 
-export function mountWithCore(component: Component, core: TestCore, options: { status?: ConnectionStatus; api?: ClipShotApi; props?: Record<string, unknown> } = {}): Mounted {
+export function mountWithCore(
+  component: Component,
+  core: TestCore,
+  options: { status?: ConnectionStatus; api?: ClipShotApi; props?: Record<string, unknown>; settings?: SettingsDocuments } = {},
+): Mounted {
   const pinia = createPinia();
   const provide: Record<symbol, unknown> = {
     [API_KEY]: options.api ?? core.api,
     [CLIP_DOCUMENTS_KEY]: core.documents,
+    [SETTINGS_DOCUMENTS_KEY]: options.settings ?? core.settings,
     [FILE_IMPORTER_KEY]: core.files,
   };
   if (options.status) provide[CONNECTION_STATUS_KEY] = options.status;

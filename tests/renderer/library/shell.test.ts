@@ -1,12 +1,15 @@
 // The window around the grid: theme, connection banner, error toasts, the shortcuts list, search debounce.
-import { disposePinia, createPinia, setActivePinia } from 'pinia';
+import { createPinia, disposePinia } from 'pinia';
 import { afterEach, beforeEach, describe, expect, test, vi } from 'vitest';
 import { nextTick } from 'vue';
 import { ObservableConnectionStatus } from '../../../renderer/src/api/connection-status.js';
 import App from '../../../renderer/src/App.vue';
 import { SLOW_CONNECT_MS } from '../../../renderer/src/stores/connection.js';
 import { SEARCH_DEBOUNCE_MS, useLibraryStore } from '../../../renderer/src/stores/library.js';
-import { THEME_STORAGE_KEY, useUiStore } from '../../../renderer/src/stores/ui.js';
+import { readSettings } from '../../../contract/settings-document.js';
+import { applyAppearance, readSystemPreferences } from '../../../renderer/src/settings/appearance.js';
+import { APPEARANCE_STORAGE_KEY, LEGACY_THEME_STORAGE_KEY, readAppearanceCopy } from '../../../renderer/src/settings/appearance-copy.js';
+import { useSettingsStore } from '../../../renderer/src/stores/settings.js';
 import { useCommandStore } from '../../../renderer/src/stores/commands.js';
 import { createTestCore, type TestCore } from '../../helpers/direct-api.js';
 import { countingApi, giveGridViewport, mountWithCore, press, type Mounted, unmountWithCore } from './mount-library.js';
@@ -32,36 +35,38 @@ afterEach(async () => {
 const $ = (selector: string) => document.querySelector<HTMLElement>(selector);
 
 describe('theme', () => {
-  test('follows the system until overridden; the override is applied at once and remembered', async () => {
+  test('follows the system until overridden; the override is saved in the settings document, applied at once and kept for the next first paint', async () => {
     mounted = mountWithCore(App, core);
     const select = $('[data-testid="theme-select"]') as HTMLSelectElement;
     expect(select.value).toBe('system');
     expect(document.documentElement.dataset.theme).toBeUndefined();
+    await useSettingsStore(mounted.pinia).whenOpen();
 
     select.value = 'dark';
     select.dispatchEvent(new Event('change', { bubbles: true }));
-    await nextTick();
-    expect(document.documentElement.dataset.theme).toBe('dark');
-    expect(localStorage.getItem(THEME_STORAGE_KEY)).toBe('dark');
+    await expect.poll(() => document.documentElement.dataset.theme).toBe('dark');
+    expect(readAppearanceCopy().dataTheme).toBe('dark');
+    const stored = await core.library.settings.read((doc) => (doc ? readSettings(doc) : null));
+    expect(stored).toMatchObject({ ok: true, settings: { theme: 'dark' } });
 
-    // A new window starts with the remembered choice.
+    // A new window paints with the copy before its settings arrive.
     delete document.documentElement.dataset.theme;
-    const next = createPinia();
-    setActivePinia(next);
-    expect(useUiStore(next).theme).toBe('dark');
+    applyAppearance(readAppearanceCopy(), readSystemPreferences());
     expect(document.documentElement.dataset.theme).toBe('dark');
-
-    useUiStore(next).setTheme('system');
-    expect(document.documentElement.dataset.theme).toBeUndefined();
-    expect(localStorage.getItem(THEME_STORAGE_KEY)).toBeNull();
-    disposePinia(next);
   });
 
-  test('a stored value that is not a theme is ignored', () => {
-    localStorage.setItem(THEME_STORAGE_KEY, 'purple');
-    const pinia = createPinia();
-    expect(useUiStore(pinia).theme).toBe('system');
-    disposePinia(pinia);
+  test('a stored copy that is not an appearance is ignored; a theme chosen before settings were synced is carried into them', async () => {
+    localStorage.setItem(APPEARANCE_STORAGE_KEY, '{"dataTheme":"purple","tokens":{"bg":"url(https://example.com/x.png)","text":"#123456"}}');
+    expect(readAppearanceCopy()).toEqual({ dataTheme: null, tokens: { text: '#123456' }, followContrast: false, reducedMotion: 'system' });
+    localStorage.setItem(APPEARANCE_STORAGE_KEY, 'not json');
+    expect(readAppearanceCopy().dataTheme).toBeNull();
+
+    localStorage.clear();
+    localStorage.setItem(LEGACY_THEME_STORAGE_KEY, 'light');
+    mounted = mountWithCore(App, core);
+    await expect.poll(async () => (await core.library.settings.read((doc) => (doc ? readSettings(doc) : null)))?.ok && useSettingsStore(mounted!.pinia).theme).toBe('light');
+    expect(localStorage.getItem(LEGACY_THEME_STORAGE_KEY)).toBeNull();
+    expect(document.documentElement.dataset.theme).toBe('light');
   });
 });
 
@@ -126,7 +131,7 @@ describe('errors', () => {
 });
 
 describe('shortcuts list', () => {
-  test('"?" lists every registered shortcut, Esc closes it', async () => {
+  test('"?" lists every registered command that has keys, Esc closes it', async () => {
     mounted = mountWithCore(App, core);
     press('?', { shiftKey: true, target: document.body });
     await nextTick();
@@ -134,7 +139,7 @@ describe('shortcuts list', () => {
     expect(dialog?.open).toBe(true);
     const listed = [...(dialog?.querySelectorAll('dd') ?? [])].map((entry) => entry.textContent);
     const registered = useCommandStore(mounted.pinia)
-      .commands.filter((command) => !command.hidden)
+      .commands.filter((command) => !command.hidden && command.keys.length > 0)
       .map((command) => command.title);
     expect(listed.sort()).toEqual(registered.sort());
     expect(listed).toEqual(expect.arrayContaining(['Select the clip below', 'Open the selected clip', 'Search', 'Show keyboard shortcuts']));

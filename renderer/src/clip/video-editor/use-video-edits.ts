@@ -3,7 +3,8 @@ import { onScopeDispose, ref, shallowRef, type Ref, type ShallowRef } from 'vue'
 import { readClipDetails, type ClipDetailDoc, type ClipDetails } from '../../../../contract/clip-details.js';
 import { describeError } from '../../lib/describe-error.js';
 import { useClipUndoStore } from '../clip-undo-store.js';
-import { writeMarker, writePoster, writeTrim, type DetailHandle, type MarkerValue, type TrimValue } from './video-writes.js';
+import type { DetailHandle } from '../detail-writes.js';
+import { writeMarker, writePoster, writeTrim, type MarkerValue, type TrimValue } from './video-writes.js';
 
 export type VideoEdits = ClipDetails['video'];
 

@@ -1,5 +1,6 @@
 import type { UrlHeads } from '@automerge/automerge-repo/slim';
-import { writeMarker, writePoster, writeTrim, type DetailHandle, type MarkerValue, type TrimValue } from './video-writes.js';
+import type { DetailHandle } from '../detail-writes.js';
+import { writeMarker, writePoster, writeTrim, type MarkerValue, type TrimValue } from './video-writes.js';
 
 /** A video edit as the window's undo history keeps it: the value before and after. */
 export type VideoFieldEdit =

@@ -1,10 +1,9 @@
 // Every change this window makes to a video's edits: one Automerge change each on the clip's
 // detail document, with the message history and undo read ("trim <id>", "marker <id>", …).
 import { ImmutableString } from '@automerge/automerge/slim';
-import type { DocHandle, UrlHeads } from '@automerge/automerge-repo/slim';
+import type { UrlHeads } from '@automerge/automerge-repo/slim';
 import { detailChangeMessage, type ClipDetailDoc, type DetailOperation } from '../../../../contract/clip-details.js';
-
-export type DetailHandle = DocHandle<ClipDetailDoc>;
+import type { DetailHandle } from '../detail-writes.js';
 
 export interface TrimValue {
   trimStartMs: number | null;
