@@ -205,6 +205,7 @@ describe('markers and the poster frame', () => {
     await eventually(coreEdits).toMatchObject({ posterMs: 2000 });
     await eventually(async () => (await core.api.getClip({ id: video.id })).edited?.thumb ?? null).toMatch(/^[0-9a-f]{64}$/);
     expect(element('video-poster-tick')).not.toBeNull();
+    expect(element('video-poster-time').textContent).toBe('Poster frame at 0:02.00');
   });
 });
 
