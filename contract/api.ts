@@ -122,6 +122,22 @@ export interface ExportProgress {
   fileName: string | null;
 }
 
+/** How loud each equal part of a video's sound is (0..1), or why there is nothing to show. */
+export type VideoWaveform = { peaks: number[] } | { peaks: null; reason: string };
+
+/** What a video editor's timeline draws besides the frames (those are the `frames` media variant). */
+export interface VideoTimeline {
+  /** As ffmpeg reads the original; trims and the export count in these ms. */
+  durationMs: number;
+  /** One frame's duration: the step of the arrow keys. */
+  frameMs: number;
+  /** Where a cut can start without re-encoding (ms, in order); null when there are too many to list (every frame is one). */
+  keyframesMs: number[] | null;
+  /** The formats an export writes by copying the streams (fast, lossless) when the cut starts on a keyframe. */
+  streamCopyFormats: ('mp4' | 'webm')[];
+  waveform: VideoWaveform;
+}
+
 export type ApiEvent =
   /** The index changed: pages shown may be stale. `clipIds` lists the clips touched when known. */
   | { type: 'library-changed'; clipIds: string[] | null }
@@ -173,8 +189,17 @@ export const API_REQUEST_SCHEMAS = {
   importText: z.object({ text: z.string().min(1).max(16 * 1024 * 1024), title: z.string().max(500).optional() }).strict(),
   cancelImport: z.object({ importId: z.string().regex(/^[0-9a-f]{32}$/) }).strict(),
   /** Starts an export of one clip with its edits applied; progress arrives as 'export-progress' events. */
-  exportClip: z.object({ id: clipId, format: z.enum(EXPORT_FORMATS) }).strict(),
+  exportClip: z
+    .object({
+      id: clipId,
+      format: z.enum(EXPORT_FORMATS),
+      /** The window's heads of the clip's detail document: the export waits until the core has those edits. */
+      detailHeads: z.array(z.string().min(1).max(100)).max(64).optional(),
+    })
+    .strict(),
   cancelExport: z.object({ jobId: z.string().regex(/^[0-9a-f]{32}$/) }).strict(),
+  /** A video's duration, frame length, keyframes and waveform (`buckets` peaks over its whole length). */
+  videoTimeline: z.object({ id: clipId, buckets: z.number().int().min(1).max(4000) }).strict(),
   /** Opens the library's settings document (contract/settings-document.ts) for this window until it goes away. */
   openSettingsDocument: z.object({}).strict(),
   /** The capture times of the first and last clip a list query matches (what a timeline spans). */
@@ -225,6 +250,7 @@ export interface ApiResults {
   cancelImport: null;
   exportClip: { jobId: string };
   cancelExport: null;
+  videoTimeline: VideoTimeline;
   openSettingsDocument: { documentUrl: string };
   timelineSpan: { first: number; last: number } | null;
   bulkTags: LabelBulkResult;

@@ -45,6 +45,7 @@ const METHODS = {
   cancelImport: true,
   exportClip: true,
   cancelExport: true,
+  videoTimeline: true,
   openSettingsDocument: true,
   timelineSpan: true,
   bulkTags: true,

@@ -13,6 +13,8 @@ const LIBRARY_CODES: Record<string, ApiErrorCode> = {
   'bad-format': 'invalid-request',
   'bad-output': 'invalid-request',
   'bad-selection': 'invalid-request',
+  'bad-request': 'invalid-request',
+  busy: 'busy',
   unsupported: 'unsupported',
 };
 

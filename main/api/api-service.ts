@@ -10,6 +10,8 @@ import type { Library } from '../library/library.js';
 import { shardOfClip } from '../library/ids.js';
 import { changeClipTags, editClipFields, moveClipToTrash, restoreClip } from '../library/operations/clip-edits.js';
 import { undoLastChange } from '../library/operations/undo.js';
+import { videoTimeline } from '../library/video/video-timeline.js';
+import { parseDetailHeads, waitForDetailHeads } from '../library/documents/wait-for-details.js';
 import { invalidRequest, toApiError } from './api-errors.js';
 import { createBulkHandlers } from './bulk-handlers.js';
 import { BulkOperations } from './bulk-operations.js';
@@ -127,10 +129,12 @@ export function createApiService(library: Library, options: ApiServiceOptions = 
       imports.cancel(importId);
       return null;
     },
-    exportClip: ({ id, format }) => {
+    exportClip: ({ id, format, detailHeads }) => {
       const clip = library.get(id);
+      const heads = detailHeads && parseDetailHeads(detailHeads);
       const fileName = `${baseName(clip)}${format === 'original' ? path.extname(clip.sourceName) || '' : EXTENSION_OF_FORMAT[format]}`;
       return exports.start(`${clip.title || clip.id} as ${formatName(format)}`, async ({ folder, signal, report }) => {
+        if (heads) await waitForDetailHeads(library, clip.id, heads);
         await library.settleEdits();
         const target = path.join(folder, fileName);
         await exportRendered(library, clip.id, target, { format, signal, onProgress: report });
@@ -141,6 +145,7 @@ export function createApiService(library: Library, options: ApiServiceOptions = 
       exports.cancel(jobId);
       return null;
     },
+    videoTimeline: ({ id, buckets }) => videoTimeline(library, id, buckets),
     openSettingsDocument: async (_params, session) => {
       if (!session.settingsOpen) {
         const documentId = await library.openSettingsForPeers();

@@ -6,6 +6,7 @@ import type { ClipView } from '../../contract/clips.js';
 import type { MediaRequest } from '../../contract/media.js';
 import { renderedText } from '../library/export/export-text.js';
 import type { Library } from '../library/library.js';
+import { videoFrameStrip } from '../library/video/frame-strip.js';
 import type { ByteRangeRequest } from './byte-range.js';
 
 /** One of a clip's files, ready to be served whole or by range (video seeking). */
@@ -30,8 +31,11 @@ export async function openClipMedia(library: Library, clipId: string, request: M
     case 'rendered':
       if (clip.kind === 'text') return bufferMedia(Buffer.from(await renderedText(library, clip.id), 'utf8'), 'text/plain; charset=utf-8', `${baseName(clip)}.txt`);
       throw new ApiError('unsupported', `rendering a ${clip.kind} clip is not available in this build`);
+    case 'frames': {
+      const strip = await videoFrameStrip(library, clip, request.count, request.height);
+      return bufferMedia(strip.bytes, strip.mime, `${clip.id}-frames.${strip.mime === 'image/webp' ? 'webp' : 'jpg'}`);
+    }
     case 'effect':
-    case 'frames':
       throw new ApiError('unsupported', `${request.variant} media is not available in this build`);
   }
 }

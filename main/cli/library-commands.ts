@@ -55,13 +55,15 @@ export const LIBRARY_COMMANDS: Record<string, Handler> = {
     output.stdout(json(request) ? `${JSON.stringify(report)}\n` : `purged ${report.clips} clip(s), freed ${report.blobsFreed} blob(s)\n`);
     return 0;
   },
-  export: async (library, request, output) => {
+  export: async (library, request, output, signal) => {
     const out = stringOption(request, 'out');
     if (!out) throw new UsageError('export: --out FILE is required');
     const format = request.options.original === true ? 'original' : exportFormatOption(request);
     await library.settleEdits();
     const result = await exportRendered(library, positional(request, 0), path.resolve(request.cwd, out), {
       ...(format && { format }),
+      // Ctrl+C stops ffmpeg and leaves no half-written file.
+      ...(signal && { signal }),
       onProgress: (fraction, stage) => progress(output, `exporting: ${stage} ${Math.round(fraction * 100)}%`),
     });
     clearProgress(output);

@@ -40,8 +40,9 @@ export interface TestWindow {
   close(): void;
 }
 
-export async function createTestCore(): Promise<TestCore> {
-  const { library, dir } = await createTestLibrary();
+/** `parent`: a folder for the library that outlives one test (see createTestLibrary). */
+export async function createTestCore(parent?: string): Promise<TestCore> {
+  const { library, dir } = await createTestLibrary(parent);
   const uploads = new UploadStore(path.join(dir, 'uploads'));
   const service = createApiService(library, { uploads });
   const windows = new Set<TestWindow>();

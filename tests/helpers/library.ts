@@ -3,9 +3,12 @@ import { Library } from '../../main/library/library.js';
 import { MemorySecretStore } from '../../main/security/memory-secret-store.js';
 import { tempDir } from './temp.js';
 
-/** A library unlocked by an in-memory secret store: real files and SQLite, no slow KDF. */
-export async function createTestLibrary(): Promise<{ library: Library; dir: string; store: MemorySecretStore }> {
-  const dir = path.join(await tempDir(), 'library');
+/**
+ * A library unlocked by an in-memory secret store: real files and SQLite, no slow KDF. Its folder
+ * goes after the test (tests/helpers/temp.ts) unless `parent` names a folder that lasts longer.
+ */
+export async function createTestLibrary(parent?: string): Promise<{ library: Library; dir: string; store: MemorySecretStore }> {
+  const dir = path.join(parent ?? (await tempDir()), 'library');
   const store = new MemorySecretStore();
   const library = await Library.create(dir, { secretStore: store });
   return { library, dir, store };

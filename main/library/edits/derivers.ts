@@ -6,10 +6,11 @@ import type { Library } from '../library.js';
 import { INLINE_TEXT_CHARS } from '../importer.js';
 import type { DerivedEdits, EditDerivers } from './edit-derivations.js';
 import { originalTextOf } from './detail-seed.js';
+import { deriveVideo } from './video-deriver.js';
 
 export const EDIT_DERIVERS: EditDerivers = {
   image: async (_library, _clip, details) => (hasEdits(details, 'image') ? { summary: describeImageEdits(details) } : null),
-  video: async (_library, _clip, details) => (hasEdits(details, 'video') ? { summary: describeVideoEdits(details) } : null),
+  video: deriveVideo,
   text: deriveText,
 };
 
@@ -25,14 +26,5 @@ export function describeImageEdits(details: ClipDetails): string {
   if (count > 0) parts.push(`${count} annotation${count === 1 ? '' : 's'}`);
   if (details.image.crop) parts.push('cropped');
   if (details.image.rotation !== 0) parts.push(`rotated ${details.image.rotation}°`);
-  return parts.join(', ');
-}
-
-export function describeVideoEdits(details: ClipDetails): string {
-  const { trimStartMs, trimEndMs, posterMs, markers } = details.video;
-  const parts: string[] = [];
-  if (trimStartMs !== null || trimEndMs !== null) parts.push('trimmed');
-  if (markers.length > 0) parts.push(`${markers.length} marker${markers.length === 1 ? '' : 's'}`);
-  if (posterMs !== null) parts.push('poster frame chosen');
   return parts.join(', ');
 }

@@ -6,6 +6,7 @@ import { LibraryError } from '../errors.js';
 import type { Library } from '../library.js';
 import { exportOriginal } from './export-original.js';
 import { exportText } from './export-text.js';
+import { exportVideo } from './export-video.js';
 
 export interface ExportOptions {
   /** What to write; by default, what the output file's extension names, else the kind's usual format. */
@@ -78,9 +79,10 @@ async function exportEdited(library: Library, clipId: string, kind: ClipKind, fo
   switch (kind) {
     case 'text':
       return exportText(library, clipId, target);
-    case 'image':
     case 'video':
+      if (format !== 'mp4' && format !== 'webm' && format !== 'gif') throw new LibraryError(`a video clip exports as mp4, webm or gif, not ${format}`, 'bad-format');
+      return (await exportVideo(library, clipId, format, target, options)).bytes;
+    case 'image':
       throw new LibraryError(`exporting an edited ${kind} as ${format} is not available in this build`, 'unsupported');
   }
-  void options;
 }

@@ -6,11 +6,25 @@ export interface VideoStreamInfo {
   /** As displayed: swapped when the container asks for a quarter-turn rotation. */
   width: number;
   height: number;
+  /** ffmpeg's decoder name: h264, hevc, vp9, … */
+  codec: string;
+  /** Frames per second as the container states it; null when it does not. */
+  fps: number | null;
+}
+
+export interface AudioStreamInfo {
+  index: number;
+  /** aac, opus, vorbis, mp3, pcm_s16le, … */
+  codec: string;
 }
 
 export interface FfmpegInputInfo {
   durationMs: number | null;
+  /** When the first packet is presented (ms); ffmpeg's -ss and the browser's currentTime count from here. */
+  startMs: number;
   video: VideoStreamInfo | null;
+  /** The first audio stream. */
+  audio: AudioStreamInfo | null;
   hasAudio: boolean;
   creationTime: number | null;
 }
@@ -24,10 +38,12 @@ interface StreamSection {
 }
 
 const INPUT_LINE = /^Input #0, /;
-const DURATION_LINE = /^\s+Duration: (?:N\/A|(\d+):(\d{2}):(\d{2}(?:\.\d+)?))/;
+const DURATION_LINE = /^\s+Duration: (?:N\/A|(\d+):(\d{2}):(\d{2}(?:\.\d+)?))(?:, start: (-?\d+(?:\.\d+)?))?/;
 const STREAM_LINE = /^\s+Stream #0:(\d+)(?:\[0x[0-9a-f]+\])?(?:\([^)]*\))?: (\w+): (.*)$/;
 const METADATA_LINE = /^\s+([^:\s][^:]*?)\s*: (.*)$/;
 const ROTATION_LINE = /^\s+displaymatrix: rotation of (-?\d+(?:\.\d+)?) degrees/;
+const FRAME_RATE = /(?:^|, )(\d+(?:\.\d+)?)(k?) fps\b/;
+const CODEC = /^([\w-]+)/;
 const DIMENSIONS = /(?:^|[\s,])([1-9]\d{0,4})x([1-9]\d{0,4})(?=$|[\s,[])/;
 
 /**
@@ -40,6 +56,7 @@ export function parseFfmpegInfo(stderr: string, inputUrl: string): FfmpegInputIn
   if (start < 0) return null;
 
   let durationMs: number | null = null;
+  let startMs = 0;
   const formatMetadata = new Map<string, string>();
   const streams: StreamSection[] = [];
   let section: 'format' | 'stream' | 'other' = 'format';
@@ -48,6 +65,7 @@ export function parseFfmpegInfo(stderr: string, inputUrl: string): FfmpegInputIn
     const duration = DURATION_LINE.exec(line);
     if (duration) {
       durationMs = duration[1] === undefined ? null : Math.round((Number(duration[1]) * 3600 + Number(duration[2]) * 60 + Number(duration[3])) * 1000);
+      startMs = duration[4] === undefined ? 0 : Math.round(Number(duration[4]) * 1000);
       continue;
     }
     const stream = STREAM_LINE.exec(line);
@@ -74,10 +92,13 @@ export function parseFfmpegInfo(stderr: string, inputUrl: string): FfmpegInputIn
   }
 
   const videoStream = streams.find((stream) => stream.type === 'Video' && !stream.details.includes('(attached pic)') && DIMENSIONS.test(stream.details));
+  const audioStream = streams.find((stream) => stream.type === 'Audio');
   return {
     durationMs,
+    startMs,
     video: videoStream ? videoInfo(videoStream) : null,
-    hasAudio: streams.some((stream) => stream.type === 'Audio'),
+    audio: audioStream ? { index: audioStream.index, codec: codecOf(audioStream) } : null,
+    hasAudio: audioStream !== undefined,
     creationTime: creationTime(formatMetadata, videoStream?.metadata),
   };
 }
@@ -86,7 +107,20 @@ function videoInfo(stream: StreamSection): VideoStreamInfo {
   const [, width, height] = DIMENSIONS.exec(stream.details)!.map(Number) as [number, number, number];
   const rotation = Number(stream.metadata.get('rotate') ?? stream.rotation) || 0;
   const quarterTurn = Math.abs(Math.round(rotation / 90)) % 2 === 1;
-  return quarterTurn ? { index: stream.index, width: height, height: width } : { index: stream.index, width, height };
+  const common = { index: stream.index, codec: codecOf(stream), fps: frameRateOf(stream) };
+  return quarterTurn ? { ...common, width: height, height: width } : { ...common, width, height };
+}
+
+function codecOf(stream: StreamSection): string {
+  return CODEC.exec(stream.details)?.[1]?.toLowerCase() ?? 'unknown';
+}
+
+function frameRateOf(stream: StreamSection): number | null {
+  const match = FRAME_RATE.exec(stream.details);
+  if (!match) return null;
+  const fps = Number(match[1]) * (match[2] === 'k' ? 1000 : 1);
+  // Containers that do not know their rate state absurd ones (1k fps in WebM's timebase).
+  return fps > 0 && fps <= 240 ? fps : null;
 }
 
 /** Apple's creationdate carries the local offset of the capture; creation_time is UTC and often the export time. */

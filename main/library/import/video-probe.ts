@@ -57,7 +57,8 @@ async function posterFrame(url: string, video: VideoStreamInfo, durationMs: numb
   return null;
 }
 
-async function extractFramePng(url: string, streamIndex: number, seconds: number, timeoutMs: number): Promise<Buffer | null> {
+/** One frame at `seconds` as PNG, its longest side at most THUMBNAIL_MAX_SIDE; null when none decodes there. */
+export async function extractFramePng(url: string, streamIndex: number, seconds: number, timeoutMs: number): Promise<Buffer | null> {
   // ffmpeg has already applied the container's rotation when the filter runs; `sar` squares anamorphic pixels.
   const fit = `min(1,${THUMBNAIL_MAX_SIDE}/max(iw*sar,ih))`;
   const scale = `scale=w='max(1,round(iw*sar*${fit}))':h='max(1,round(ih*${fit}))',setsar=1`;

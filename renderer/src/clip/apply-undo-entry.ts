@@ -2,6 +2,7 @@ import type { UrlHeads } from '@automerge/automerge-repo/slim';
 import type { UndoDirection, UndoEntry } from './clip-undo-store.js';
 import { writeDeletedAt, writeNotesAt, writeTags, writeTitle, type ShardHandle } from './clip-writes.js';
 import { writeTextAt, type DetailHandle } from './detail-writes.js';
+import { applyVideoUndo } from './video-editor/video-undo.js';
 
 /** The documents a clip's undo steps write to: its shard entry and its detail document. */
 export interface ClipHandles {
@@ -34,5 +35,9 @@ export function applyUndoEntry(handles: ClipHandles, entry: UndoEntry, direction
       return writeDeletedAt(handle, entry.clipId, undo ? entry.before : entry.after, 'undo');
     case 'text':
       return writeTextAt(handles.detail, entry.clipId, entry.heads, undo ? entry.before : entry.after, 'undo');
+    case 'trim':
+    case 'poster':
+    case 'marker':
+      return applyVideoUndo(handles.detail, entry, direction);
   }
 }

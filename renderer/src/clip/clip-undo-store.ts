@@ -1,6 +1,7 @@
 import type { UrlHeads } from '@automerge/automerge-repo/slim';
 import { defineStore } from 'pinia';
 import { shallowReactive } from 'vue';
+import type { VideoFieldEdit } from './video-editor/video-undo.js';
 
 /** One field's value before and after an edit this window made. */
 export type FieldEdit =
@@ -9,7 +10,8 @@ export type FieldEdit =
   /** A text clip's own text (its detail document). */
   | { field: 'text'; before: string; after: string }
   | { field: 'tags'; before: string[]; after: string[] }
-  | { field: 'trash'; before: number | null; after: number | null };
+  | { field: 'trash'; before: number | null; after: number | null }
+  | VideoFieldEdit;
 
 export type UndoField = FieldEdit['field'];
 /** The fields typed as collaborative text: undone at the heads they were written at. */

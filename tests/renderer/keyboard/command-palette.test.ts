@@ -90,7 +90,7 @@ describe('the command palette', () => {
     // Shorter titles with the same match first; the settings command matches too, and looser
     // matches (the letters scattered over words, as in "the timeline") come after.
     expect(titles().slice(0, 4)).toEqual(['Theme: Dark', 'Theme: Light', 'Theme: High contrast', 'Change the theme and colours']);
-    for (const title of titles()) expect(title.toLowerCase()).toMatch(/t.*h.*e.*m.*e/);
+    for (const title of titles()) expect((title ?? '').toLowerCase()).toMatch(/t.*h.*e.*m.*e/);
     await pressInPalette('ArrowDown');
     expect(paletteInput().getAttribute('aria-activedescendant')).toBe('palette-option-1');
     await pressInPalette('ArrowUp');

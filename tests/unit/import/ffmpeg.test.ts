@@ -36,10 +36,22 @@ describe('parseFfmpegInfo', () => {
   it('takes the real video stream, turned by its display matrix, and Apple’s local creation date', () => {
     expect(parseFfmpegInfo(stderr, url)).toEqual({
       durationMs: 62_500,
-      video: { index: 1, width: 1080, height: 1920 },
+      startMs: 0,
+      video: { index: 1, width: 1080, height: 1920, codec: 'hevc', fps: 29.97 },
+      audio: { index: 2, codec: 'aac' },
       hasAudio: true,
       creationTime: Date.UTC(2023, 6, 8, 9, 10, 5),
     });
+  });
+
+  it('reads where a WebM starts, and ignores a frame rate that is only its timebase', () => {
+    const webm = [
+      `Input #0, matroska,webm, from '${url}':`,
+      '  Duration: 00:00:06.01, start: 0.007000, bitrate: 180 kb/s',
+      '    Stream #0:0: Video: vp9 (Profile 0), yuv420p(tv), 320x240, SAR 1:1 DAR 4:3, 1k fps, 1k tbr, 1k tbn, 1k tbc (default)',
+      '    Stream #0:1: Audio: opus, 48000 Hz, mono, fltp (default)',
+    ].join('\n');
+    expect(parseFfmpegInfo(webm, url)).toMatchObject({ durationMs: 6010, startMs: 7, video: { codec: 'vp9', fps: null }, audio: { codec: 'opus' } });
   });
 
   it('returns null when ffmpeg printed no input at all', () => {
@@ -48,6 +60,6 @@ describe('parseFfmpegInfo', () => {
 
   it('reports an unknown duration and no video for an audio-only input', () => {
     const audio = [`Input #0, ogg, from '${url}':`, '  Duration: N/A, start: 0.000000, bitrate: N/A', '    Stream #0:0: Audio: opus, 48000 Hz, stereo, fltp'].join('\n');
-    expect(parseFfmpegInfo(audio, url)).toEqual({ durationMs: null, video: null, hasAudio: true, creationTime: null });
+    expect(parseFfmpegInfo(audio, url)).toEqual({ durationMs: null, startMs: 0, video: null, audio: { index: 0, codec: 'opus' }, hasAudio: true, creationTime: null });
   });
 });

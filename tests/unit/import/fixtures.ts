@@ -166,3 +166,13 @@ export async function rejectionOf(promise: Promise<unknown>): Promise<ImportReje
   expect(error).toBeInstanceOf(ImportRejection);
   return error as ImportRejection;
 }
+
+/**
+ * An H.264 MP4 (with an AAC tone unless `audio` is false) at 25 fps whose keyframes fall exactly
+ * every `keyframeSeconds` (no scene-cut keyframes in between): where a stream copy can start is known.
+ */
+export async function writeKeyframedMp4(file: string, options: { seconds?: number; keyframeSeconds?: number; audio?: boolean; size?: string } = {}): Promise<string> {
+  const { seconds = 6, keyframeSeconds = 1, audio = true, size = '320x240' } = options;
+  const interval = Math.round(keyframeSeconds * 25);
+  return writeMp4(file, { seconds, audio, size, extra: ['-x264-params', `keyint=${interval}:min-keyint=${interval}:scenecut=0`] });
+}
