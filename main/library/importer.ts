@@ -6,6 +6,7 @@ import type { ClipKind, ClipView } from '../../contract/clips.js';
 import { randomInt } from 'node:crypto';
 import { SHARD_COUNT } from './documents/schema.js';
 import { newClipId } from './ids.js';
+import { probeImage } from './import/image-probe.js';
 import { DEFAULT_IMPORT_LIMITS, ImportRejection, probeFile, walkImportPaths, type ImportLimits, type ProbedFile } from './import/probe.js';
 import type { Library } from './library.js';
 
@@ -86,14 +87,19 @@ export async function importFiles(library: Library, paths: string[], options: Im
 /** Imports one text (from stdin or the app) as a text clip. */
 export async function importText(library: Library, text: string, details: { title?: string; sourceName?: string } = {}): Promise<ImportEvent> {
   if (text.trim().length === 0) throw new ImportRejection('empty', 'the text is empty');
-  const events: ImportEvent[] = [];
-  const batch = new ImportBatch(library, (event) => events.push(event));
   const now = Date.now();
-  await batch.add({
+  return importPrepared(library, {
     path: details.sourceName ?? 'stdin',
     warnings: [],
     clip: textClip(text, { title: details.title ?? firstLine(text), capturedAt: now, sourceName: details.sourceName ?? 'stdin' }),
   });
+}
+
+/** One clip made in memory, through the same batch as files (duplicate check, durable before reported). */
+async function importPrepared(library: Library, prepared: PreparedClip): Promise<ImportEvent> {
+  const events: ImportEvent[] = [];
+  const batch = new ImportBatch(library, (event) => events.push(event));
+  await batch.add(prepared);
   await batch.commit();
   return events[0]!;
 }
@@ -166,25 +172,41 @@ async function prepareFile(library: Library, filePath: string, limits: ImportLim
 
   const maxBytes = probed.kind === 'image' ? limits.maxImageBytes : limits.maxVideoBytes;
   const original = await library.blobs.putFile(filePath, { maxBytes });
+  return { path: filePath, warnings: probed.warnings, clip: await mediaClip(library, probed, original, { title, capturedAt, sourceName }) };
+}
+
+/** An image or video clip around its stored original, with the probe's facts and thumbnail. */
+async function mediaClip(
+  library: Library,
+  probed: Exclude<ProbedFile, { kind: 'text' }>,
+  original: { hash: string; size: number },
+  details: { title: string; capturedAt: number; sourceName: string },
+): Promise<ClipView> {
   const thumb = probed.thumbnail ? await library.blobs.putBytes(probed.thumbnail) : null;
-  const now = Date.now();
   return {
-    path: filePath,
-    warnings: probed.warnings,
-    clip: {
-      ...baseClip(probed.kind, { title, capturedAt, sourceName, now }),
-      contentHash: original.hash,
-      media: {
-        blob: original.hash,
-        mime: probed.mime,
-        size: original.size,
-        width: probed.width,
-        height: probed.height,
-        ...(probed.kind === 'video' && { durationMs: probed.durationMs }),
-        ...(thumb && { thumb: thumb.hash }),
-      },
+    ...baseClip(probed.kind, { ...details, now: Date.now() }),
+    contentHash: original.hash,
+    media: {
+      blob: original.hash,
+      mime: probed.mime,
+      size: original.size,
+      width: probed.width,
+      height: probed.height,
+      ...(probed.kind === 'video' && { durationMs: probed.durationMs }),
+      ...(thumb && { thumb: thumb.hash }),
     },
   };
+}
+
+/**
+ * Imports an image made in memory (images combined into one) as an image clip, checked and
+ * thumbnailed like an imported file, without its bytes ever touching the disk unencrypted.
+ */
+export async function importImageBytes(library: Library, bytes: Buffer, details: { title: string; sourceName: string; mime: string }): Promise<ImportEvent> {
+  const probed = await probeImage(bytes, details.mime, DEFAULT_IMPORT_LIMITS);
+  const original = await library.blobs.putBytes(bytes);
+  const now = Date.now();
+  return importPrepared(library, { path: details.sourceName, warnings: probed.warnings, clip: await mediaClip(library, probed, original, { title: details.title, capturedAt: now, sourceName: details.sourceName }) });
 }
 
 async function textFileClip(

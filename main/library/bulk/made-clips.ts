@@ -1,11 +1,9 @@
-import fs from 'node:fs/promises';
-import path from 'node:path';
 import sharp, { type OverlayOptions } from 'sharp';
 import { MAX_COMBINED_CLIPS, type CombineLayout, type MadeClip } from '../../../contract/bulk.js';
 import type { ClipKind, ClipView } from '../../../contract/clips.js';
 import { renderedText } from '../export/export-text.js';
 import { DEFAULT_IMPORT_LIMITS } from '../import/probe.js';
-import { importFiles, importText } from '../importer.js';
+import { importImageBytes, importText, type ImportEvent } from '../importer.js';
 import type { Library } from '../library.js';
 import { BadSelectionError } from './bulk-selection.js';
 import { loadRenderedImage, shownSize } from './rendered-image.js';
@@ -47,7 +45,8 @@ export async function combineImages(library: Library, ids: readonly string[], la
     .composite(layers)
     .png()
     .toBuffer();
-  return importMadeFile(library, `${madeTitle('Combined images', clips)}.png`, png);
+  const title = madeTitle('Combined images', clips);
+  return madeClip(await importImageBytes(library, png, { title, sourceName: `${title}.png`, mime: 'image/png' }));
 }
 
 /** Joins text clips (their text as edited), in the order given, into a new text clip. */
@@ -61,10 +60,14 @@ export async function mergeTexts(library: Library, ids: readonly string[]): Prom
     if (length > MAX_MERGED_CHARS) throw new BadSelectionError(`the merged text would be longer than ${MAX_MERGED_CHARS / 1024 / 1024} MB`);
     texts.push(text);
   }
-  const event = await importText(library, texts.join(MERGE_SEPARATOR), { title: madeTitle('Merged text', clips), sourceName: 'merge' });
+  return madeClip(await importText(library, texts.join(MERGE_SEPARATOR), { title: madeTitle('Merged text', clips), sourceName: 'merge' }));
+}
+
+/** The new clip, or the one it duplicates (a second merge of the same clips). */
+function madeClip(event: ImportEvent): MadeClip {
   if (event.type === 'imported') return { clipId: event.id, created: true };
   if (event.type === 'duplicate') return { clipId: event.existingId, created: false };
-  throw new BadSelectionError(event.reason);
+  throw new BadSelectionError(`the new clip could not be imported: ${event.reason}`);
 }
 
 function clipsOfKind(library: Library, ids: readonly string[], kind: ClipKind, doing: string): ClipView[] {
@@ -83,23 +86,3 @@ function madeTitle(what: string, clips: ClipView[]): string {
   return `${what} — ${first} and ${others} more`;
 }
 
-/**
- * Imports a file made in memory through the import pipeline. It is written, unencrypted for a
- * moment, into a private folder inside the library (not the shared temporary folder).
- */
-async function importMadeFile(library: Library, title: string, bytes: Buffer): Promise<MadeClip> {
-  const folder = await fs.mkdtemp(path.join(library.paths.dir, '.made-'));
-  try {
-    await fs.chmod(folder, 0o700);
-    const file = path.join(folder, title.replace(/[\\/:*?"<>|\p{Cc}]+/gu, '-'));
-    await fs.writeFile(file, bytes, { mode: 0o600 });
-    const report = await importFiles(library, [file]);
-    const imported = report.imported[0];
-    if (imported) return { clipId: imported.id, created: true };
-    const duplicate = report.duplicates[0];
-    if (duplicate) return { clipId: duplicate.existingId, created: false };
-    throw new BadSelectionError(`the combined image could not be imported: ${report.failed[0]?.reason ?? 'no reason given'}`);
-  } finally {
-    await fs.rm(folder, { recursive: true, force: true });
-  }
-}

@@ -1,11 +1,10 @@
 import { ImmutableString } from '@automerge/automerge';
-import fs from 'node:fs/promises';
-import path from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
 import type { ClipMedia, ClipView } from '../../../contract/clips.js';
-import { extensionForMime } from '../import/extensions.js';
 import { probeImage } from '../import/image-probe.js';
-import { DEFAULT_IMPORT_LIMITS, probeFile } from '../import/probe.js';
+import { DEFAULT_IMPORT_LIMITS } from '../import/probe.js';
+import { probeVideoAt } from '../import/video-probe.js';
+import { withBlobInput } from '../video/blob-input.js';
 import type { Library } from '../library.js';
 import type { BulkRun } from './bulk-writes.js';
 
@@ -42,7 +41,7 @@ export async function reanalyseClips(library: Library, ids: readonly string[], r
 
 /** Probes the clip's original again and records what differs (a change the person did not make: undo skips it). */
 async function refreshMediaFacts(library: Library, clip: ClipView, media: ClipMedia): Promise<void> {
-  const probed = clip.kind === 'image' ? await probeImage(await library.blobs.readAll(media.blob), media.mime, DEFAULT_IMPORT_LIMITS) : await probeStoredVideo(library, clip, media);
+  const probed = clip.kind === 'image' ? await probeImage(await library.blobs.readAll(media.blob), media.mime, DEFAULT_IMPORT_LIMITS) : await probeStoredVideo(library, media);
   const thumb = probed.thumbnail ? await library.blobs.putBytes(probed.thumbnail) : null;
   const fresh: ClipMedia = {
     ...media,
@@ -61,20 +60,7 @@ async function refreshMediaFacts(library: Library, clip: ClipView, media: ClipMe
   });
 }
 
-/**
- * ffmpeg reads files, so the original is decrypted into a private folder inside the library
- * (not the shared temp folder) for as long as the probe takes.
- */
-async function probeStoredVideo(library: Library, clip: ClipView, media: ClipMedia) {
-  const folder = await fs.mkdtemp(path.join(library.paths.dir, '.reanalyse-'));
-  try {
-    await fs.chmod(folder, 0o700);
-    const file = path.join(folder, `original${extensionForMime(media.mime) || path.extname(clip.sourceName)}`);
-    await library.blobs.exportTo(media.blob, file);
-    const probed = await probeFile(file, DEFAULT_IMPORT_LIMITS);
-    if (probed.kind !== 'video') throw new Error(`the stored file of clip ${clip.id} is no longer read as a video`);
-    return probed;
-  } finally {
-    await fs.rm(folder, { recursive: true, force: true });
-  }
+/** ffmpeg reads the encrypted original through a loopback server: no decrypted copy touches the disk. */
+async function probeStoredVideo(library: Library, media: ClipMedia) {
+  return withBlobInput(library.blobs, media.blob, (url) => probeVideoAt(url, media.mime, DEFAULT_IMPORT_LIMITS));
 }

@@ -16,12 +16,15 @@ const MAX_POSTER_PNG_BYTES = 16 * 1024 * 1024;
 
 /** Reads a video's streams, duration and creation time with ffmpeg, and grabs a poster frame. */
 export async function probeVideo(filePath: string, handle: FileHandle, size: number, mime: string, limits: ImportLimits): Promise<ProbedVideo> {
-  const what = describeContentType(mime).replace(/^an? /, '');
   const truncation = await findTruncation(handle, size, mime);
   if (truncation) throw new ImportRejection('corrupt', `${FORMAT_NAMES[mime] ?? 'video'} data is truncated or corrupt (${truncation})`);
-
   // The file: protocol keeps a name like 'concat:a|b' or 'http:…' from being read as an ffmpeg protocol.
-  const url = `file:${path.resolve(filePath)}`;
+  return probeVideoAt(`file:${path.resolve(filePath)}`, mime, limits);
+}
+
+/** The ffmpeg part of probing, for any input ffmpeg reads: a file, or a stored blob served over loopback. */
+export async function probeVideoAt(url: string, mime: string, limits: ImportLimits): Promise<ProbedVideo> {
+  const what = describeContentType(mime).replace(/^an? /, '');
   const run = await runFfmpeg(['-i', url], { timeoutMs: limits.ffmpegTimeoutMs });
   if (run.timedOut) throw new ImportRejection('corrupt', `reading the ${what} took longer than ${formatTimeout(limits.ffmpegTimeoutMs)}, so it is probably damaged`);
   const info = parseFfmpegInfo(run.stderr, url);
