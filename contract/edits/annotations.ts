@@ -161,6 +161,21 @@ export function readAnnotation(key: string, raw: unknown): AnnotationRead {
   return { ok: true, annotation: parsed.data as Annotation };
 }
 
+/**
+ * A redaction that cannot be read whole (a newer version's field, a peer's bad value) but whose
+ * region can: drawn as a black box instead, so what it was meant to hide stays hidden.
+ */
+export function salvageRedaction(key: string, raw: unknown): SolidBoxAnnotation | null {
+  if (raw === null || typeof raw !== 'object' || !/^[0-9a-z]{1,40}$/.test(key)) return null;
+  const fields = raw as Record<string, unknown>;
+  const kind = isImmutableString(fields.kind) ? fields.kind.toString() : fields.kind;
+  if (!(REDACTION_KINDS as readonly unknown[]).includes(kind)) return null;
+  const region = box.x.safeParse(fields.x).success && box.y.safeParse(fields.y).success && positive.safeParse(fields.w).success && positive.safeParse(fields.h).success;
+  if (!region) return null;
+  const z = typeof fields.z === 'number' && Number.isFinite(fields.z) ? fields.z : 0;
+  return { id: key, kind: 'box', z, createdAt: 0, color: '#000000', x: fields.x as number, y: fields.y as number, w: fields.w as number, h: fields.h as number };
+}
+
 /** The annotation as a document stores it. */
 export function toAnnotationDoc(annotation: Annotation): AnnotationDoc {
   const doc: Record<string, unknown> = {};

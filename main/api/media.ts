@@ -6,6 +6,9 @@ import type { ClipView } from '../../contract/clips.js';
 import type { MediaRequest } from '../../contract/media.js';
 import { renderedText } from '../library/export/export-text.js';
 import type { Library } from '../library/library.js';
+import { effectImage } from '../library/render/effect-images.js';
+import { renderEditedImage } from '../library/render/image-render.js';
+import { loadSourceImage } from '../library/render/source-image.js';
 import type { ByteRangeRequest } from './byte-range.js';
 
 /** One of a clip's files, ready to be served whole or by range (video seeking). */
@@ -29,8 +32,15 @@ export async function openClipMedia(library: Library, clipId: string, request: M
       return blobMedia(library, clip, clip.edited?.thumb ?? clip.media?.thumb, THUMBNAIL_MIME, `${clip.id}-thumbnail.webp`, 'thumbnail');
     case 'rendered':
       if (clip.kind === 'text') return bufferMedia(Buffer.from(await renderedText(library, clip.id), 'utf8'), 'text/plain; charset=utf-8', `${baseName(clip)}.txt`);
+      if (clip.kind === 'image') {
+        const format = request.format ?? 'png';
+        const rendered = await renderEditedImage(library, clip.id, format);
+        return bufferMedia(rendered.bytes, rendered.mime, `${baseName(clip)}-edited.${format === 'jpeg' ? 'jpg' : format}`);
+      }
       throw new ApiError('unsupported', `rendering a ${clip.kind} clip is not available in this build`);
     case 'effect':
+      if (clip.kind !== 'image' || !clip.media) throw new ApiError('invalid-request', `blur and pixelate images are made from image clips; clip ${clip.id} is a ${clip.kind} clip`);
+      return bufferMedia(await effectImage(clip.media.blob, () => loadSourceImage(library, clip), request.effect, request.strength), 'image/png', `${clip.id}-${request.effect}.png`);
     case 'frames':
       throw new ApiError('unsupported', `${request.variant} media is not available in this build`);
   }

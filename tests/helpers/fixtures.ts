@@ -23,3 +23,29 @@ export async function writeText(dir: string, name: string, text: string): Promis
   await fs.writeFile(file, text);
   return file;
 }
+
+/**
+ * A PNG that looks like a screenshot as far as redaction is concerned: fine lines and changing
+ * colours everywhere, so a blurred or pixelated region is measurably unlike the original.
+ */
+export async function writeBusyPng(dir: string, name: string, size = { width: 320, height: 200 }): Promise<string> {
+  const file = path.join(dir, name);
+  await sharp(busyPixels(size), { raw: { ...size, channels: 3 } }).png().toFile(file);
+  return file;
+}
+
+export function busyPixels(size: { width: number; height: number }): Buffer {
+  const { width, height } = size;
+  const pixels = Buffer.alloc(width * height * 3);
+  for (let y = 0; y < height; y++) {
+    for (let x = 0; x < width; x++) {
+      const at = (y * width + x) * 3;
+      // Text-like dark strokes on a light, slowly changing background.
+      const ink = y % 6 < 2 && (x >> 2) % 3 !== 0;
+      pixels[at] = ink ? 20 : 200 + ((x * 7) % 56);
+      pixels[at + 1] = ink ? 30 : 180 + ((y * 5) % 76);
+      pixels[at + 2] = ink ? 40 : 220 + (((x + y) * 3) % 36);
+    }
+  }
+  return pixels;
+}

@@ -1,17 +1,31 @@
 // What each kind of clip's edits come to. Image and video renderings (thumbnails with the edits
 // burned in, poster frames) come from their own modules; this file only picks by kind.
+import sharp from 'sharp';
 import { hasEdits, type ClipDetails } from '../../../contract/clip-details.js';
 import type { ClipView } from '../../../contract/clips.js';
 import type { Library } from '../library.js';
 import { INLINE_TEXT_CHARS } from '../importer.js';
 import type { DerivedEdits, EditDerivers } from './edit-derivations.js';
 import { originalTextOf } from './detail-seed.js';
+import { toThumbnail } from '../import/thumbnail.js';
+import { renderEditedPicture } from '../render/image-render.js';
 
 export const EDIT_DERIVERS: EditDerivers = {
-  image: async (_library, _clip, details) => (hasEdits(details, 'image') ? { summary: describeImageEdits(details) } : null),
+  image: deriveImage,
   video: async (_library, _clip, details) => (hasEdits(details, 'video') ? { summary: describeVideoEdits(details) } : null),
   text: deriveText,
 };
+
+/** The edited picture's size, and its thumbnail with every edit (every redaction above all) burned in. */
+async function deriveImage(library: Library, clip: ClipView, details: ClipDetails): Promise<DerivedEdits | null> {
+  if (!hasEdits(details, 'image')) return null;
+  const rendered = await renderEditedPicture(library, clip, details);
+  // Rasterised at full size first, then reduced: shrinking while rasterising would blend the
+  // pixels under a box into the box's edge.
+  const full = await rendered.picture.raw().toBuffer({ resolveWithObject: true });
+  const thumb = await toThumbnail(sharp(full.data, { raw: full.info, limitInputPixels: false }));
+  return { summary: describeImageEdits(details), thumb, width: rendered.width, height: rendered.height };
+}
 
 async function deriveText(library: Library, clip: ClipView, details: ClipDetails): Promise<DerivedEdits | null> {
   const original = await originalTextOf(library, clip.id);

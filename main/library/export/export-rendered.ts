@@ -6,6 +6,9 @@ import { LibraryError } from '../errors.js';
 import type { Library } from '../library.js';
 import { exportOriginal } from './export-original.js';
 import { exportText } from './export-text.js';
+import { writeFileAtomically } from './write-atomically.js';
+import { renderEditedImage } from '../render/image-render.js';
+import type { RenderFormat } from '../../../contract/media.js';
 
 export interface ExportOptions {
   /** What to write; by default, what the output file's extension names, else the kind's usual format. */
@@ -78,9 +81,13 @@ async function exportEdited(library: Library, clipId: string, kind: ClipKind, fo
   switch (kind) {
     case 'text':
       return exportText(library, clipId, target);
-    case 'image':
+    case 'image': {
+      options.onProgress?.(0.1, 'rendering');
+      const rendered = await renderEditedImage(library, clipId, format as RenderFormat);
+      if (options.signal?.aborted) throw new LibraryError('the export was cancelled', 'cancelled');
+      return writeFileAtomically(target, rendered.bytes);
+    }
     case 'video':
       throw new LibraryError(`exporting an edited ${kind} as ${format} is not available in this build`, 'unsupported');
   }
-  void options;
 }
