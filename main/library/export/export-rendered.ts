@@ -60,7 +60,7 @@ export async function exportRendered(library: Library, id: string, outPath: stri
   if (stat?.isDirectory()) throw new LibraryError(`${target} is a folder; give a file name`, 'bad-output');
   const allowed = EXPORT_FORMATS_OF[clip.kind];
   const format = options.format ?? pickFormat(clip.kind, target);
-  if (!allowed.includes(format)) throw new LibraryError(`a ${clip.kind} clip exports as ${allowed.join(', ')}, not ${format}`, 'bad-format');
+  if (!allowed.includes(format)) throw new LibraryError(`${kindArticle(clip.kind)} ${clip.kind} clip exports as ${allowed.join(', ')}, not ${format}`, 'bad-format');
   options.onProgress?.(0, 'starting');
   // Nothing to apply and already in that format: the original itself, byte for byte (no re-encoding).
   const asOriginal = format === 'original' || (clip.edited === null && (clip.kind === 'text' ? !clip.media : FORMAT_OF_MIME[clip.media?.mime ?? ''] === format));
@@ -69,11 +69,15 @@ export async function exportRendered(library: Library, id: string, outPath: stri
   return { path: target, bytes, format };
 }
 
+function kindArticle(kind: ClipKind): string {
+  return kind === 'image' ? 'an' : 'a';
+}
+
 function pickFormat(kind: ClipKind, target: string): ExportFormat {
   const byExtension = FORMAT_OF_EXTENSION[path.extname(target).toLowerCase()];
   if (byExtension && EXPORT_FORMATS_OF[kind].includes(byExtension)) return byExtension;
   // An extension of another kind (photo.mp4 for an image) is a mistake worth saying so.
-  if (byExtension) throw new LibraryError(`a ${kind} clip cannot be written as ${path.extname(target)}; use ${EXPORT_FORMATS_OF[kind].filter((f) => f !== 'original').map((f) => EXTENSION_OF_FORMAT[f as Exclude<ExportFormat, 'original'>]).join(', ')}`, 'bad-format');
+  if (byExtension) throw new LibraryError(`${kindArticle(kind)} ${kind} clip cannot be written as ${path.extname(target)}; use ${EXPORT_FORMATS_OF[kind].filter((f) => f !== 'original').map((f) => EXTENSION_OF_FORMAT[f as Exclude<ExportFormat, 'original'>]).join(', ')}`, 'bad-format');
   return EXPORT_FORMATS_OF[kind][0]!;
 }
 
