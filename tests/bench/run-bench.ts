@@ -1,4 +1,4 @@
-// `npm run bench -- library [--clips N]` (and `ui`, see ui-bench.ts): builds a library of N synthetic clips through the real
+// `npm run bench -- library [--clips N]` (and `ui`, see ui-bench.ts; `export`, see export-bench.ts): builds a library of N synthetic clips through the real
 // import pipeline and prints JSON figures (every key ends in its unit), with a bare FTS5 baseline
 // measured in the same run. The corpus is made and the baseline measured in child processes,
 // so the peak RSS reported is the library's own.
@@ -14,6 +14,7 @@ import { Library } from '../../main/library/library.js';
 import { changeClipTags } from '../../main/library/operations/clip-edits.js';
 import { reindexLibrary } from '../../main/library/operations/reindex.js';
 import { runBenchChild } from './bench-child.js';
+import { benchExport } from './export-bench.js';
 import { benchUi } from './ui-bench.js';
 import { benchQueries } from './bench-corpus.js';
 import { peakRssMb, percentile, timeMs } from './stats.js';
@@ -153,6 +154,7 @@ async function folderBytes(dir: string): Promise<number> {
 const BENCHMARKS: Record<string, (clips: number) => Promise<Record<string, number | string>>> = {
   library: benchLibrary,
   ui: benchUi,
+  export: benchExport,
 };
 
 async function main(): Promise<void> {

@@ -40,11 +40,14 @@ export function busyPixels(size: { width: number; height: number }): Buffer {
   for (let y = 0; y < height; y++) {
     for (let x = 0; x < width; x++) {
       const at = (y * width + x) * 3;
-      // Text-like dark strokes on a light, slowly changing background.
-      const ink = y % 6 < 2 && (x >> 2) % 3 !== 0;
-      pixels[at] = ink ? 20 : 200 + ((x * 7) % 56);
-      pixels[at + 1] = ink ? 30 : 180 + ((y * 5) % 76);
-      pixels[at + 2] = ink ? 40 : 220 + (((x + y) * 3) % 36);
+      // Text-like dark strokes ("words" of varying length) on a light, slowly changing background.
+      const word = Math.imul((x >> 2) + 1, 2654435761) ^ Math.imul(Math.floor(y / 6) + 1, 40503);
+      const ink = y % 6 < 2 && ((word >>> 7) & 7) < 5;
+      // Ink varies from pixel to pixel, as anti-aliased glyphs do (it is what makes screenshots large).
+      const shade = (Math.imul(x + 1, 73856093) ^ Math.imul(y + 1, 19349663)) >>> 27;
+      pixels[at] = ink ? 20 + shade * 3 : 200 + ((x * 7) % 56);
+      pixels[at + 1] = ink ? 30 + shade * 2 : 180 + ((y * 5) % 76);
+      pixels[at + 2] = ink ? 40 + shade : 220 + (((x + y) * 3) % 36);
     }
   }
   return pixels;
