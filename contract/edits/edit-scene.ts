@@ -21,6 +21,8 @@ export interface SceneElement {
   text?: string;
   /** The annotation this element draws: the editor's key for it, never written into the markup. */
   annotationId?: string;
+  /** The original picture (the editor reports its load failures), never written into the markup. */
+  part?: 'original';
 }
 
 export interface EditScene {
@@ -100,7 +102,7 @@ export function buildEditScene(details: Pick<ClipDetails, 'image'>, image: Size,
     return id;
   };
 
-  const layer: SceneElement[] = [{ tag: 'image', attrs: { x: 0, y: 0, width: image.width, height: image.height, preserveAspectRatio: 'none', href: resources.original } }];
+  const layer: SceneElement[] = [{ tag: 'image', attrs: { x: 0, y: 0, width: image.width, height: image.height, preserveAspectRatio: 'none', href: resources.original }, part: 'original' }];
   const spotlights = annotations.filter((annotation) => annotation.kind === 'spotlight');
   let drawn = 0;
   for (const annotation of annotations) {

@@ -1,14 +1,15 @@
 import type { UrlHeads } from '@automerge/automerge-repo/slim';
 import type { UndoDirection, UndoEntry } from './clip-undo-store.js';
 import { writeDeletedAt, writeNotesAt, writeTags, writeTitle, type ShardHandle } from './clip-writes.js';
+import { writeImageStep, type DetailHandle } from './image-editor/image-step.js';
 
 /**
  * Writes an undo step as a new change (message `undo <id>`), so it syncs and merges like any
  * edit. Notes are rewritten at the heads where the step's value held: only this window's own
  * characters are taken back, text typed elsewhere since then stays. Tags change only the tags
- * the step added or removed.
+ * the step added or removed. Image steps are written to the detail document.
  */
-export function applyUndoEntry(handle: ShardHandle, entry: UndoEntry, direction: UndoDirection): UrlHeads {
+export function applyUndoEntry(handle: ShardHandle, entry: UndoEntry, direction: UndoDirection, detail: DetailHandle | null = null): UrlHeads {
   const undo = direction === 'undo';
   switch (entry.field) {
     case 'title':
@@ -24,5 +25,9 @@ export function applyUndoEntry(handle: ShardHandle, entry: UndoEntry, direction:
     }
     case 'trash':
       return writeDeletedAt(handle, entry.clipId, undo ? entry.before : entry.after, 'undo');
+    case 'image':
+      // Image edits live in the clip's detail document; only the fields the step changed are written back.
+      if (!detail) throw new Error('the image edits are not open in this window');
+      return writeImageStep(detail, entry.clipId, entry.step, undo ? 'backward' : 'forward', 'undo');
   }
 }

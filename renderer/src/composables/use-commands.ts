@@ -18,6 +18,17 @@ export function useCommands(commands: Command[]): void {
  * handled (preventDefault) is left alone.
  */
 export function useShortcutListener(target: Window = window): void {
+  const handle = useShortcutHandler(() => true);
+  target.addEventListener('keydown', handle);
+  onScopeDispose(() => target.removeEventListener('keydown', handle));
+}
+
+/**
+ * A keydown handler for one part of the page that runs only the commands `owns` picks, before the
+ * key bubbles on (the image editor's Esc, arrows and Delete act on its selection, not the clip
+ * view). A key none of them takes bubbles on untouched.
+ */
+export function useShortcutHandler(owns: (command: Command) => boolean): (event: KeyboardEvent) => void {
   const registry = useCommandStore();
   const ui = useUiStore();
   const isMac = isMacPlatform();
@@ -28,11 +39,12 @@ export function useShortcutListener(target: Window = window): void {
     return shortcut;
   };
 
-  function onKeyDown(event: KeyboardEvent): void {
+  return (event: KeyboardEvent): void => {
     if (event.defaultPrevented || event.isComposing) return;
     const typing = isTypingTarget(event.target);
     const command = registry.commands.find(
       (candidate) =>
+        owns(candidate) &&
         (!typing || candidate.whileTyping === true) &&
         candidate.keys.some((spec) => matchesShortcut(event, shortcutOf(spec), isMac)) &&
         (candidate.when?.() ?? true),
@@ -46,8 +58,5 @@ export function useShortcutListener(target: Window = window): void {
     } catch (error) {
       fail(error);
     }
-  }
-
-  target.addEventListener('keydown', onKeyDown);
-  onScopeDispose(() => target.removeEventListener('keydown', onKeyDown));
+  };
 }

@@ -1,7 +1,7 @@
 import { defineStore } from 'pinia';
 import { computed, shallowReactive } from 'vue';
 
-export type CommandGroup = 'Library' | 'Clip' | 'General';
+export type CommandGroup = 'Library' | 'Clip' | 'Editor' | 'General';
 
 export interface Command {
   id: string;
