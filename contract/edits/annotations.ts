@@ -139,7 +139,7 @@ export const annotationSchema = z.discriminatedUnion('kind', [
   }),
   z.object({ ...base, kind: z.literal('text'), x: coordinate, y: coordinate, size: positive, text: scalarString.pipe(z.string().max(MAX_ANNOTATION_TEXT)), background: optionalColor }),
   z.object({ ...base, kind: z.literal('step'), x: coordinate, y: coordinate, size: positive }),
-  z.object({ ...base, ...box, kind: z.literal('spotlight'), shape: z.enum(['rect', 'ellipse']), dim: z.number().min(0).max(1) }),
+  z.object({ ...base, ...box, kind: z.literal('spotlight'), shape: scalarString.pipe(z.enum(['rect', 'ellipse'])), dim: z.number().min(0).max(1) }),
   z.object({ ...base, ...box, kind: z.enum(['blur', 'pixelate']), strength: positive }),
   z.object({ ...base, ...box, kind: z.literal('box') }),
 ]);
