@@ -41,9 +41,18 @@ export interface SceneResources {
   effect(effect: RedactionEffect, strength: number): string;
 }
 
+/**
+ * Which part of the scene to build. The picture is: the original, then the highlights multiplied
+ * onto it, then every other annotation over both. The core draws the original itself and lays the
+ * other two parts over it, which spares librsvg decoding the original from a data URI.
+ */
+export type SceneLayer = 'all' | 'highlights' | 'annotations';
+
 export interface SceneOptions {
   /** Draws the whole image, ignoring the crop: the crop tool shows what lies outside it. */
   ignoreCrop?: boolean;
+  /** Default 'all'. 'highlights': the highlighter strokes multiplied onto white (a layer to multiply the picture by). */
+  layer?: SceneLayer;
   /** Prefix of element ids, unique per scene on a page (ids are global to an HTML document). */
   idPrefix?: string;
 }
@@ -73,8 +82,11 @@ export function effectsUsed(annotations: readonly Annotation[]): { effect: Redac
 export function buildEditScene(details: Pick<ClipDetails, 'image'>, image: Size, resources: SceneResources, options: SceneOptions = {}): EditScene {
   const geometry = imageGeometry(image, options.ignoreCrop ? null : details.image.crop, details.image.rotation);
   const prefix = options.idPrefix ?? 'scene';
+  const part = options.layer ?? 'all';
   const skipped: string[] = geometry.cropProblem ? [geometry.cropProblem] : [];
-  const annotations = [...details.image.annotations].sort(compareStacking);
+  // Highlights mark the picture itself, like ink on paper: under every other annotation.
+  const stacked = [...details.image.annotations].sort(compareStacking);
+  const annotations = [...stacked.filter((annotation) => annotation.kind === 'highlighter'), ...stacked.filter((annotation) => annotation.kind !== 'highlighter')];
   const stepNumbers = numberSteps(annotations);
   const defs: SceneElement[] = [];
   const effectIds = new Map<string, string>();
@@ -102,7 +114,8 @@ export function buildEditScene(details: Pick<ClipDetails, 'image'>, image: Size,
     return id;
   };
 
-  const layer: SceneElement[] = [{ tag: 'image', attrs: { x: 0, y: 0, width: image.width, height: image.height, preserveAspectRatio: 'none', href: resources.original }, part: 'original' }];
+  const layer: SceneElement[] = [];
+  if (part === 'all') layer.push({ tag: 'image', attrs: { x: 0, y: 0, width: image.width, height: image.height, preserveAspectRatio: 'none', href: resources.original }, part: 'original' });
   const spotlights = annotations.filter((annotation) => annotation.kind === 'spotlight');
   let drawn = 0;
   for (const annotation of annotations) {
@@ -112,10 +125,12 @@ export function buildEditScene(details: Pick<ClipDetails, 'image'>, image: Size,
       skipped.push(`annotation ${annotation.id}: over the limit of ${MAX_ANNOTATIONS} annotations`);
       continue;
     }
+    drawn++;
+    const highlight = annotation.kind === 'highlighter';
+    if ((part === 'highlights' && !highlight) || (part === 'annotations' && highlight)) continue;
     if (annotation.kind === 'spotlight') {
       // Every spotlight is one hole in a single dimming layer, drawn where the lowest one stacks.
       if (annotation === spotlights[0]) layer.push(spotlightLayer(spotlights, image));
-      drawn++;
       continue;
     }
     const element = annotationElement(annotation, geometry, stepNumbers, effectId);
@@ -125,13 +140,13 @@ export function buildEditScene(details: Pick<ClipDetails, 'image'>, image: Size,
     }
     element.annotationId = annotation.id;
     layer.push(element);
-    drawn++;
   }
 
   const [a, b, c, d, e, f] = imageToOutputMatrix(geometry);
   const { width, height } = geometry.output;
   const children: SceneElement[] = [];
   if (defs.length > 0) children.push({ tag: 'defs', attrs: {}, children: defs });
+  if (part === 'highlights') children.push({ tag: 'rect', attrs: { x: 0, y: 0, width, height, fill: '#ffffff' } });
   children.push({ tag: 'g', attrs: { transform: `matrix(${a} ${b} ${c} ${d} ${e} ${f})` }, children: layer });
   return {
     width,

@@ -40,9 +40,11 @@ export async function openClipMedia(library: Library, clipId: string, request: M
         return bufferMedia(rendered.bytes, rendered.mime, `${baseName(clip)}-edited.${format === 'jpeg' ? 'jpg' : format}`);
       }
       throw new ApiError('unsupported', `rendering a ${clip.kind} clip is not available in this build`);
-    case 'effect':
+    case 'effect': {
       if (clip.kind !== 'image' || !clip.media) throw new ApiError('invalid-request', `blur and pixelate images are made from image clips; clip ${clip.id} is a ${clip.kind} clip`);
-      return bufferMedia(await effectImage(clip.media.blob, () => loadSourceImage(library, clip), request.effect, request.strength), 'image/png', `${clip.id}-${request.effect}.png`);
+      const effect = await effectImage(clip.media.blob, () => loadSourceImage(library, clip), request.effect, request.strength);
+      return bufferMedia(effect.bytes, effect.mime, `${clip.id}-${request.effect}.${effect.mime === 'image/jpeg' ? 'jpg' : 'png'}`);
+    }
     case 'frames':
       throw new ApiError('unsupported', `${request.variant} media is not available in this build`);
   }

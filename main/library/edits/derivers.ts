@@ -8,7 +8,7 @@ import { INLINE_TEXT_CHARS } from '../importer.js';
 import type { DerivedEdits, EditDerivers } from './edit-derivations.js';
 import { originalTextOf } from './detail-seed.js';
 import { toThumbnail } from '../import/thumbnail.js';
-import { renderEditedPicture } from '../render/image-render.js';
+import { renderEditedPixels } from '../render/image-render.js';
 
 export const EDIT_DERIVERS: EditDerivers = {
   image: deriveImage,
@@ -19,12 +19,11 @@ export const EDIT_DERIVERS: EditDerivers = {
 /** The edited picture's size, and its thumbnail with every edit (every redaction above all) burned in. */
 async function deriveImage(library: Library, clip: ClipView, details: ClipDetails): Promise<DerivedEdits | null> {
   if (!hasEdits(details, 'image')) return null;
-  const rendered = await renderEditedPicture(library, clip, details);
-  // Rasterised at full size first, then reduced: shrinking while rasterising would blend the
-  // pixels under a box into the box's edge.
-  const full = await rendered.picture.raw().toBuffer({ resolveWithObject: true });
-  const thumb = await toThumbnail(sharp(full.data, { raw: full.info, limitInputPixels: false }));
-  return { summary: describeImageEdits(details), thumb, width: rendered.width, height: rendered.height };
+  // Rendered at full size, then reduced: shrinking while rasterising would blend the pixels
+  // under a box into the box's edge.
+  const { pixels, info } = await renderEditedPixels(library, clip, details);
+  const thumb = await toThumbnail(sharp(pixels, { raw: info, limitInputPixels: false }));
+  return { summary: describeImageEdits(details), thumb, width: info.width, height: info.height };
 }
 
 async function deriveText(library: Library, clip: ClipView, details: ClipDetails): Promise<DerivedEdits | null> {

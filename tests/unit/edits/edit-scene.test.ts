@@ -130,6 +130,20 @@ describe('each annotation kind', () => {
   });
 });
 
+describe('layers', () => {
+  it('highlights lie on the picture under every other annotation; the core draws them as two layers', () => {
+    const arrow = annotation('arrow', { x1: 0, y1: 0, x2: 50, y2: 50, width: 2, z: 1 });
+    const highlight = annotation('highlighter', { x: 0, y: 10, w: 100, h: 0, width: 20, points: '0,0 1,0', z: 9 });
+    const details = { image: { crop: null, rotation: 0 as const, annotations: [arrow, highlight] } };
+    const order = (built: EditScene) => layer(built).children!.map((child) => child.part ?? child.annotationId);
+    expect(order(buildEditScene(details, IMAGE, RESOURCES))).toEqual(['original', highlight.id, arrow.id]);
+    const highlights = buildEditScene(details, IMAGE, RESOURCES, { layer: 'highlights' });
+    expect(order(highlights)).toEqual([highlight.id]);
+    expect(highlights.root.children!.find((child) => child.tag === 'rect')!.attrs).toMatchObject({ width: 400, height: 300, fill: '#ffffff' });
+    expect(order(buildEditScene(details, IMAGE, RESOURCES, { layer: 'annotations' }))).toEqual([arrow.id]);
+  });
+});
+
 describe('crop and rotation', () => {
   it('the output is the crop, turned: width and height swap for a quarter turn', () => {
     const crop = { x: 50, y: 40, w: 200, h: 100 };

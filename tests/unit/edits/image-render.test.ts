@@ -173,6 +173,32 @@ describe('rendering an edited image', () => {
     }
   });
 
+  it('a highlighter multiplies the picture under it, beneath every other annotation, whatever the rotation', async () => {
+    const id = await imageClip();
+    // Drawn after the arrow, yet under it: highlights mark the picture itself.
+    const arrow = annotation('arrow', { x1: 20, y1: 60, x2: 300, y2: 60, width: 4, color: '#0000ff' });
+    const highlight = annotation('highlighter', { x: 10, y: 60, w: 300, h: 0, width: 20, points: '0,0 1,0', color: '#ffe600' });
+    await annotate(id, [arrow, highlight], (doc) => {
+      doc.image.rotation = 90;
+    });
+    const pixels = await decode((await renderEditedImage(library, id)).bytes);
+    expect([pixels.width, pixels.height]).toEqual([200, 320]);
+    // Image (x, y) lands at (199 - y, x) after a clockwise quarter turn of the 320×200 picture.
+    const at = (x: number, y: number) => pixels.at(199 - y, x);
+    expect(at(150, 60)).toEqual([0, 0, 255]);
+    for (const [x, y] of [
+      [100, 66],
+      [200, 54],
+    ] as const) {
+      const [r, g] = originalAt(x, y);
+      const [R, G, B] = at(x, y);
+      expect(Math.abs(R! - r!)).toBeLessThanOrEqual(1);
+      expect(Math.abs(G! - Math.round((g! * 230) / 255))).toBeLessThanOrEqual(1);
+      expect(B!).toBeLessThanOrEqual(1);
+    }
+    expect(at(100, 100)).toEqual(originalAt(100, 100));
+  });
+
   it('renders JPEG and WebP too, and a JPEG turned by EXIF as it is shown', async () => {
     const file = path.join(work, 'turned.jpg');
     // Stored 60×40 with EXIF orientation 6: shown 40×60.
@@ -235,7 +261,7 @@ describe('bad input renders what it can', () => {
   it('asking to render a text clip as an image, or for its blur, says what is wrong', async () => {
     const event = await importText(library, 'just words');
     if (event.type !== 'imported') throw new Error('not imported');
-    await expect(renderEditedImage(library, event.id)).rejects.toThrow(/is a text clip, not an image/);
+    await expect(renderEditedImage(library, event.id)).rejects.toThrow(/is not an image clip but a text clip/);
     const failure = await openClipMedia(library, event.id, { variant: 'effect', effect: 'blur', strength: 8 }).catch((error: unknown) => error);
     expect(failure).toBeInstanceOf(ApiError);
     expect(failure).toMatchObject({ code: 'invalid-request', message: expect.stringMatching(/made from image clips/) });
