@@ -51,7 +51,7 @@ export type SceneLayer = 'all' | 'highlights' | 'annotations';
 export interface SceneOptions {
   /** Draws the whole image, ignoring the crop: the crop tool shows what lies outside it. */
   ignoreCrop?: boolean;
-  /** Default 'all'. 'highlights': the highlighter strokes multiplied onto white (a layer to multiply the picture by). */
+  /** Default 'all'. 'highlights': the highlighter strokes alone, a layer to multiply the picture by. */
   layer?: SceneLayer;
   /** Prefix of element ids, unique per scene on a page (ids are global to an HTML document). */
   idPrefix?: string;
@@ -114,8 +114,8 @@ export function buildEditScene(details: Pick<ClipDetails, 'image'>, image: Size,
     return id;
   };
 
-  const layer: SceneElement[] = [];
-  if (part === 'all') layer.push({ tag: 'image', attrs: { x: 0, y: 0, width: image.width, height: image.height, preserveAspectRatio: 'none', href: resources.original }, part: 'original' });
+  const highlights: SceneElement[] = [];
+  const others: SceneElement[] = [];
   const spotlights = annotations.filter((annotation) => annotation.kind === 'spotlight');
   let drawn = 0;
   for (const annotation of annotations) {
@@ -130,7 +130,7 @@ export function buildEditScene(details: Pick<ClipDetails, 'image'>, image: Size,
     if ((part === 'highlights' && !highlight) || (part === 'annotations' && highlight)) continue;
     if (annotation.kind === 'spotlight') {
       // Every spotlight is one hole in a single dimming layer, drawn where the lowest one stacks.
-      if (annotation === spotlights[0]) layer.push(spotlightLayer(spotlights, image));
+      if (annotation === spotlights[0]) others.push(spotlightLayer(spotlights, image));
       continue;
     }
     const element = annotationElement(annotation, geometry, stepNumbers, effectId);
@@ -139,14 +139,22 @@ export function buildEditScene(details: Pick<ClipDetails, 'image'>, image: Size,
       continue;
     }
     element.annotationId = annotation.id;
-    layer.push(element);
+    (highlight ? highlights : others).push(element);
   }
+
+  // The highlights, drawn over each other as usual, multiply the picture as one layer: the core
+  // lays the same layer over the original with sharp's multiply.
+  const layer: SceneElement[] = [];
+  if (part === 'all') {
+    layer.push({ tag: 'image', attrs: { x: 0, y: 0, width: image.width, height: image.height, preserveAspectRatio: 'none', href: resources.original }, part: 'original' });
+    if (highlights.length > 0) layer.push({ tag: 'g', attrs: { style: 'mix-blend-mode:multiply' }, children: highlights });
+    layer.push(...others);
+  } else layer.push(...(part === 'highlights' ? highlights : others));
 
   const [a, b, c, d, e, f] = imageToOutputMatrix(geometry);
   const { width, height } = geometry.output;
   const children: SceneElement[] = [];
   if (defs.length > 0) children.push({ tag: 'defs', attrs: {}, children: defs });
-  if (part === 'highlights') children.push({ tag: 'rect', attrs: { x: 0, y: 0, width, height, fill: '#ffffff' } });
   children.push({ tag: 'g', attrs: { transform: `matrix(${a} ${b} ${c} ${d} ${e} ${f})` }, children: layer });
   return {
     width,
@@ -182,10 +190,8 @@ function annotationElement(annotation: Annotation, geometry: ImageGeometry, step
     case 'highlighter': {
       const d = strokePath(annotation.points, annotation.x, annotation.y, annotation.w, annotation.h);
       if (!d) return 'a stroke without points';
-      const attrs: SceneElement['attrs'] = { d, fill: 'none', ...stroke(annotation.color, annotation.width), 'stroke-linecap': 'round', 'stroke-linejoin': 'round' };
-      // A highlighter darkens like ink on paper: text under it stays legible.
-      if (annotation.kind === 'highlighter') attrs.style = 'mix-blend-mode:multiply';
-      return { tag: 'path', attrs };
+      // A highlighter's layer multiplies the picture (see buildEditScene): text under it stays legible.
+      return { tag: 'path', attrs: { d, fill: 'none', ...stroke(annotation.color, annotation.width), 'stroke-linecap': 'round', 'stroke-linejoin': 'round' } };
     }
     case 'text':
       return textElement(annotation, geometry);

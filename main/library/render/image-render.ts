@@ -1,16 +1,17 @@
 // An image clip with its edits burned in: the exports, copies, `rendered` media and edited
 // thumbnails all come from here. The original is cropped and turned by sharp; the edit scene
-// (contract/edits/edit-scene.ts) is rasterised by librsvg in two layers laid over it: the
-// highlights multiplied onto it, then every other annotation. That is the picture the editor
-// shows (one scene, drawn there in one piece), without librsvg decoding a multi-megabyte original
-// from a data URI, which costs it more than the rest of the rendering together.
-import sharp, { type OutputInfo, type OverlayOptions, type Sharp } from 'sharp';
+// (contract/edits/edit-scene.ts) is rasterised by librsvg in two layers laid over it
+// (composite-layers.ts): the highlights multiplied onto it, then every other annotation. That is
+// the picture the editor shows (one scene, drawn there in one piece), without librsvg decoding a
+// multi-megabyte original from a data URI, which cost it more than the rest of the rendering.
+import sharp, { type Sharp } from 'sharp';
 import { readClipDetails, type ClipDetails } from '../../../contract/clip-details.js';
 import type { ClipView } from '../../../contract/clips.js';
 import { buildEditScene, effectsUsed, sceneToSvgMarkup, type SceneLayer, type SceneResources } from '../../../contract/edits/edit-scene.js';
 import { imageGeometry } from '../../../contract/edits/image-geometry.js';
 import type { RenderFormat } from '../../../contract/media.js';
 import type { Library } from '../library.js';
+import { compositeLayer, type BlendMode, type Pixels } from './composite-layers.js';
 import { effectImage } from './effect-images.js';
 import { loadSourceImage, upright, type SourceImage } from './source-image.js';
 
@@ -25,6 +26,12 @@ export interface RenderedImage {
   skipped: string[];
 }
 
+export interface RawInfo {
+  width: number;
+  height: number;
+  channels: 3 | 4;
+}
+
 /** A detail document with nothing in it: what a never-edited clip renders with. */
 const NO_EDITS: Pick<ClipDetails, 'image'> = { image: { crop: null, rotation: 0, annotations: [] } };
 
@@ -34,36 +41,32 @@ export async function currentImageEdits(library: Library, clipId: string): Promi
   return read?.ok ? read.details : NO_EDITS;
 }
 
-/** The edited picture as raw pixels, ready to be encoded or reduced; no metadata comes along. */
-export async function renderEditedPixels(library: Library, clip: ClipView, details: Pick<ClipDetails, 'image'>): Promise<{ pixels: Buffer; info: OutputInfo; skipped: string[] }> {
+/** The edited picture as raw pixels (sRGB, 8 bits, alpha only if the original has it); no metadata comes along. */
+export async function renderEditedPixels(library: Library, clip: ClipView, details: Pick<ClipDetails, 'image'>): Promise<{ pixels: Buffer; info: RawInfo; skipped: string[] }> {
   const source = await loadSourceImage(library, clip);
   const { crop, rotation, cropProblem } = imageGeometry(source, details.image.crop, details.image.rotation);
   const skipped = new Set<string>(cropProblem ? [cropProblem] : []);
-  const resources = await sceneResources(clip.media!.blob, source, details);
-  const layers: OverlayOptions[] = [];
+  // Cropped, then turned: two passes, since sharp orders a pipeline's operations its own way.
+  const cropping = upright(source.bytes).extract({ left: crop.x, top: crop.y, width: crop.w, height: crop.h }).toColourspace('srgb');
+  const cropped = await (source.hasAlpha ? cropping.ensureAlpha() : cropping.removeAlpha()).raw().toBuffer({ resolveWithObject: true });
+  const { data, info } = await sharp(cropped.data, { raw: cropped.info, limitInputPixels: false }).rotate(rotation).raw().toBuffer({ resolveWithObject: true });
+  const picture: Pixels = { data, channels: info.channels === 4 ? 4 : 3 };
+
   const kinds = new Set(details.image.annotations.map((annotation) => annotation.kind));
-  const wanted: [SceneLayer, boolean][] = [
-    ['highlights', kinds.has('highlighter')],
-    ['annotations', [...kinds].some((kind) => kind !== 'highlighter')],
+  const layers: [SceneLayer, BlendMode, boolean][] = [
+    ['highlights', 'multiply', kinds.has('highlighter')],
+    ['annotations', 'normal', [...kinds].some((kind) => kind !== 'highlighter')],
   ];
-  for (const [layer, present] of wanted) {
+  const resources = await sceneResources(clip.media!.blob, source, details);
+  for (const [layer, blend, present] of layers) {
     if (!present) continue;
     const scene = buildEditScene(details, source, resources, { layer });
     for (const reason of scene.skipped) skipped.add(reason);
     // `unlimited` lets libxml2 read long data URIs (the blur images); the markup is our own and escaped.
-    const { data, info } = await sharp(Buffer.from(sceneToSvgMarkup(scene), 'utf8'), { unlimited: true, limitInputPixels: false }).raw().toBuffer({ resolveWithObject: true });
-    layers.push({ input: data, raw: { width: info.width, height: info.height, channels: info.channels }, blend: layer === 'highlights' ? 'multiply' : 'over' });
+    const rendered = await sharp(Buffer.from(sceneToSvgMarkup(scene), 'utf8'), { unlimited: true, limitInputPixels: false }).ensureAlpha().raw().toBuffer();
+    compositeLayer(picture, rendered, blend);
   }
-  // Cropped, then turned, then covered: one pass each, since sharp orders a pipeline's operations its own way.
-  const cropped = await upright(source.bytes).extract({ left: crop.x, top: crop.y, width: crop.w, height: crop.h }).raw().toBuffer({ resolveWithObject: true });
-  let picture: Sharp = sharp(cropped.data, { raw: cropped.info, limitInputPixels: false }).rotate(rotation);
-  if (layers.length > 0) {
-    const turned = await picture.raw().toBuffer({ resolveWithObject: true });
-    picture = sharp(turned.data, { raw: turned.info, limitInputPixels: false }).composite(layers);
-  }
-  if (!source.hasAlpha) picture = picture.removeAlpha();
-  const { data, info } = await picture.raw().toBuffer({ resolveWithObject: true });
-  return { pixels: data, info, skipped: [...skipped] };
+  return { pixels: data, info: { width: info.width, height: info.height, channels: picture.channels }, skipped: [...skipped] };
 }
 
 export async function renderEditedImage(library: Library, clipId: string, format: RenderFormat = 'png', details?: Pick<ClipDetails, 'image'>): Promise<RenderedImage> {

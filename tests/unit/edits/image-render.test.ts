@@ -216,6 +216,24 @@ describe('rendering an edited image', () => {
     expect(await sharp(webp.bytes).metadata()).toMatchObject({ format: 'webp', width: 40, height: 60 });
   });
 
+  it('greyscale and 16-bit originals render as ordinary 8-bit colour pictures', async () => {
+    const grey = path.join(work, 'grey.png');
+    await sharp({ create: { width: 40, height: 30, channels: 3, background: '#808080' } }).toColourspace('b-w').png().toFile(grey);
+    const deep = path.join(work, 'deep.png');
+    await sharp({ create: { width: 40, height: 30, channels: 3, background: '#4080c0' } }).toColourspace('rgb16').png().toFile(deep);
+    for (const [file, colour] of [
+      [grey, [128, 128, 128]],
+      [deep, [0x40, 0x80, 0xc0]],
+    ] as const) {
+      const id = await imageClip(file);
+      await annotate(id, [annotation('box', { x: 0, y: 0, w: 10, h: 10, color: '#ff0000' })]);
+      const pixels = await decode((await renderEditedImage(library, id)).bytes);
+      expect([pixels.width, pixels.height, pixels.channels]).toEqual([40, 30, 3]);
+      expect(pixels.at(5, 5)).toEqual([255, 0, 0]);
+      expect(pixels.at(20, 20)).toEqual(colour);
+    }
+  });
+
   it('a redaction over a transparent image is opaque: nothing of the original shows through', async () => {
     const file = path.join(work, 'transparent.png');
     const rgba = Buffer.alloc(64 * 64 * 4);
