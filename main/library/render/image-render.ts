@@ -49,7 +49,7 @@ export async function renderEditedPixels(library: Library, clip: ClipView, detai
   // Cropped, then turned: two passes, since sharp orders a pipeline's operations its own way.
   const cropping = upright(source.bytes).extract({ left: crop.x, top: crop.y, width: crop.w, height: crop.h }).toColourspace('srgb');
   const cropped = await (source.hasAlpha ? cropping.ensureAlpha() : cropping.removeAlpha()).raw().toBuffer({ resolveWithObject: true });
-  const { data, info } = await sharp(cropped.data, { raw: cropped.info, limitInputPixels: false }).rotate(rotation).raw().toBuffer({ resolveWithObject: true });
+  const { data, info } = rotation === 0 ? cropped : await sharp(cropped.data, { raw: cropped.info, limitInputPixels: false }).rotate(rotation).raw().toBuffer({ resolveWithObject: true });
   const picture: Pixels = { data, channels: info.channels === 4 ? 4 : 3 };
 
   const kinds = new Set(details.image.annotations.map((annotation) => annotation.kind));
@@ -63,7 +63,7 @@ export async function renderEditedPixels(library: Library, clip: ClipView, detai
     const scene = buildEditScene(details, source, resources, { layer });
     for (const reason of scene.skipped) skipped.add(reason);
     // `unlimited` lets libxml2 read long data URIs (the blur images); the markup is our own and escaped.
-    const rendered = await sharp(Buffer.from(sceneToSvgMarkup(scene), 'utf8'), { unlimited: true, limitInputPixels: false }).ensureAlpha().raw().toBuffer();
+    const rendered = await sharp(Buffer.from(sceneToSvgMarkup(scene), 'utf8'), { unlimited: true, limitInputPixels: false }).raw().toBuffer();
     compositeLayer(picture, rendered, blend);
   }
   return { pixels: data, info: { width: info.width, height: info.height, channels: picture.channels }, skipped: [...skipped] };
