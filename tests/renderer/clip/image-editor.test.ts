@@ -315,6 +315,34 @@ describe('changing what is drawn', () => {
   });
 });
 
+describe('by keyboard alone', () => {
+  test('Tab reaches each annotation and selects it; arrows move it; the status says which it is', async () => {
+    const id = await newImage();
+    await core.library.changeDetails(id, `annotate ${id}`, (doc) => {
+      const arrow = annotation('arrow', { x1: 10, y1: 10, x2: 100, y2: 10, width: 4 });
+      const note = annotation('text', { x: 50, y: 100, size: 20, text: 'Click Save', background: null });
+      doc.image.annotations[arrow.id] = toAnnotationDoc(arrow);
+      doc.image.annotations[note.id] = toAnnotationDoc(note);
+    });
+    await openEditor(id);
+    await eventually(() => document.querySelectorAll('[data-testid="annotation-target"]').length).toBe(2);
+    const targets = [...document.querySelectorAll<SVGRectElement>('[data-testid="annotation-target"]')];
+    expect(targets.map((target) => [target.getAttribute('tabindex'), target.getAttribute('aria-label')])).toEqual([
+      ['0', 'Arrow (1 of 2)'],
+      ['0', 'Text “Click Save” (2 of 2)'],
+    ]);
+    targets[1]!.focus();
+    await nextTick();
+    expect(byTestId('editor-status').textContent).toMatch(/^Text “Click Save” \(2 of 2\) selected\./);
+    expect(targets[1]!.getAttribute('aria-pressed')).toBe('true');
+    await key('ArrowLeft');
+    await eventually(async () => (await coreAnnotations(id)).find((item) => item.kind === 'text')).toMatchObject({ x: 49, y: 100 });
+    // Enter on the selected text opens it for editing.
+    await key('Enter');
+    await eventually(() => document.querySelector<HTMLTextAreaElement>('[data-testid="editor-text-input"]')?.value).toBe('Click Save');
+  });
+});
+
 describe('two windows', () => {
   test('edits from a second window show up live, and this window’s reach it', async () => {
     const id = await newImage();

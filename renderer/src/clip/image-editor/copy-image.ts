@@ -10,8 +10,9 @@ export async function fetchRendered(url: string): Promise<Blob> {
 
 export async function copyImageToClipboard(url: string): Promise<void> {
   if (typeof ClipboardItem === 'undefined' || !navigator.clipboard?.write) throw new Error('this window cannot put images on the clipboard');
-  // The item takes the pending fetch: the copy stays tied to the click that asked for it.
-  await navigator.clipboard.write([new ClipboardItem({ 'image/png': fetchRendered(url) })]);
+  // Fetched first: a rendering the core refuses is reported, never a copy that did not happen.
+  const image = await fetchRendered(url);
+  await navigator.clipboard.write([new ClipboardItem({ 'image/png': image })]);
 }
 
 async function failureReason(response: Response): Promise<string> {
