@@ -270,6 +270,37 @@ describe('changing what is drawn', () => {
     expect(mounted!.wrapper.emitted('close')).toBeUndefined();
   });
 
+  test('a spotlight can be an ellipse and a text can have a background, for new ones and the selected one', async () => {
+    const id = await newImage();
+    await openEditor(id);
+    await key('s');
+    const shape = byTestId<HTMLSelectElement>('editor-spotlight-shape');
+    shape.value = 'ellipse';
+    shape.dispatchEvent(new Event('change', { bubbles: true }));
+    await drag([20, 20], [200, 120]);
+    await eventually(async () => (await coreAnnotations(id))[0]).toMatchObject({ kind: 'spotlight', shape: 'ellipse' });
+    // Back to a rectangle: the selected spotlight follows.
+    await nextTick();
+    const again = byTestId<HTMLSelectElement>('editor-spotlight-shape');
+    again.value = 'rect';
+    again.dispatchEvent(new Event('change', { bubbles: true }));
+    await eventually(async () => (await coreAnnotations(id))[0]).toMatchObject({ kind: 'spotlight', shape: 'rect' });
+
+    await key('t');
+    await click(50, 200);
+    await eventually(() => document.querySelector('[data-testid="editor-text-input"]')).not.toBeNull();
+    const input = byTestId<HTMLTextAreaElement>('editor-text-input');
+    input.value = 'Legible';
+    input.dispatchEvent(new Event('input', { bubbles: true }));
+    press('Enter', { target: input });
+    await eventually(async () => (await coreAnnotations(id)).find((item) => item.kind === 'text')).toMatchObject({ background: null });
+    await nextTick();
+    const background = byTestId<HTMLInputElement>('editor-text-background');
+    background.checked = true;
+    background.dispatchEvent(new Event('change', { bubbles: true }));
+    await eventually(async () => (await coreAnnotations(id)).find((item) => item.kind === 'text')).toMatchObject({ background: '#ffffff' });
+  });
+
   test('crop (drag, Enter), rotate and revert to the original, which undo brings back', async () => {
     const id = await newImage();
     await openEditor(id);

@@ -11,6 +11,9 @@ export const useImageEditorStore = defineStore('image-editor', () => {
   const colors = reactive<Partial<Record<DrawingTool, string>>>({});
   /** Sizes before scaling to the image (see sizeScale). */
   const sizes = reactive<Partial<Record<DrawingTool, number>>>({});
+  const spotlightShape = ref<'rect' | 'ellipse'>('rect');
+  /** Whether new text gets a background (legible over a busy picture). */
+  const textBackground = ref(false);
 
   function colorOf(kind: DrawingTool): string {
     return colors[kind] ?? defaultColor(kind);
@@ -20,5 +23,5 @@ export const useImageEditorStore = defineStore('image-editor', () => {
     return sizes[kind] ?? sizeSetting(kind).initial;
   }
 
-  return { tool, colors, sizes, colorOf, sizeOf };
+  return { tool, colors, sizes, spotlightShape, textBackground, colorOf, sizeOf };
 });

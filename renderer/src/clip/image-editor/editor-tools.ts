@@ -84,6 +84,8 @@ export interface DrawStyle {
   color: string;
   /** The tool's size setting (line width, text size, marker size or strength), in image pixels. */
   size: number;
+  /** A spotlight's shape. */
+  shape?: 'rect' | 'ellipse';
 }
 
 export interface NewAnnotationBase {
@@ -108,7 +110,7 @@ export function drawnAnnotation(tool: DrawingTool, start: Point, end: Point, sty
     case 'ellipse':
       return dragged ? { ...common, kind: tool, ...box, width: style.size, fill: null } : null;
     case 'spotlight':
-      return dragged ? { ...common, kind: 'spotlight', ...box, shape: 'rect', dim: 0.55 } : null;
+      return dragged ? { ...common, kind: 'spotlight', ...box, shape: style.shape ?? 'rect', dim: 0.55 } : null;
     case 'blur':
     case 'pixelate':
       return dragged ? { ...common, kind: tool, ...box, strength: style.size } : null;

@@ -51,8 +51,11 @@ export function useImageEditor(clipId: string, detail: Ref<DetailHandle | null>,
   });
 
   function styleOf(tool: DrawingTool): DrawStyle {
-    return { color: settings.colorOf(tool), size: settings.sizeOf(tool) * scale.value };
+    return { color: settings.colorOf(tool), size: settings.sizeOf(tool) * scale.value, shape: settings.spotlightShape };
   }
+
+  // A crop left unfinished in another clip does not carry over.
+  if (settings.tool === 'crop') settings.tool = 'select';
 
   function newBase(): NewAnnotationBase {
     const top = annotations.value.at(-1);
@@ -207,6 +210,21 @@ export function useImageEditor(clipId: string, detail: Ref<DetailHandle | null>,
     if (changes.length > 0) changeAnnotations('colour', changes);
   }
 
+  /** Sets the shape of new spotlights and of the selected ones. */
+  function setSpotlightShape(shape: 'rect' | 'ellipse'): void {
+    settings.spotlightShape = shape;
+    const changes = selected.value.flatMap((annotation) => (annotation.kind === 'spotlight' && annotation.shape !== shape ? [{ id: annotation.id, before: annotation, after: { ...annotation, shape } }] : []));
+    if (changes.length > 0) changeAnnotations('shape', changes);
+  }
+
+  /** Gives new text, and the selected text, a white background (or takes it away). */
+  function setTextBackground(on: boolean): void {
+    settings.textBackground = on;
+    const background = on ? '#ffffff' : null;
+    const changes = selected.value.flatMap((annotation) => (annotation.kind === 'text' && annotation.background !== background ? [{ id: annotation.id, before: annotation, after: { ...annotation, background } }] : []));
+    if (changes.length > 0) changeAnnotations('text background', changes);
+  }
+
   /** Sets the size (line width, text or marker size, strength) of the selection and of the current tool, before scaling to the image. */
   function setSize(size: number): void {
     const tool = settings.tool;
@@ -298,7 +316,7 @@ export function useImageEditor(clipId: string, detail: Ref<DetailHandle | null>,
     }
     if (!text.trim()) return;
     const style = styleOf('text');
-    const created: Annotation = { ...newBase(), kind: 'text', color: style.color, x: Math.round(entry.at.x), y: Math.round(entry.at.y), size: style.size, text, background: null };
+    const created: Annotation = { ...newBase(), kind: 'text', color: style.color, x: Math.round(entry.at.x), y: Math.round(entry.at.y), size: style.size, text, background: settings.textBackground ? '#ffffff' : null };
     changeAnnotations('text', [{ id: created.id, before: null, after: created }]);
     selection.value = [created.id];
   }
@@ -337,6 +355,8 @@ export function useImageEditor(clipId: string, detail: Ref<DetailHandle | null>,
     restack,
     setColor,
     setSize,
+    setSpotlightShape,
+    setTextBackground,
     rotate,
     applyCrop,
     cancelCrop,
