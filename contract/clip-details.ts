@@ -3,7 +3,7 @@
 // opened only while the clip is edited or rendered, so the catalog shards stay small.
 import type { ImmutableString } from '@automerge/automerge/slim';
 import { isImmutableString } from '@automerge/automerge/slim';
-import { compareStacking, readAnnotation, type Annotation, type AnnotationDoc } from './edits/annotations.js';
+import { compareStacking, readAnnotation, salvageRedaction, type Annotation, type AnnotationDoc } from './edits/annotations.js';
 
 /** Version written into every detail document; readers accept this and older versions. */
 export const DETAIL_SCHEMA_VERSION = 1;
@@ -102,8 +102,13 @@ export function readClipDetails(doc: unknown, clipId: string): ClipDetailsRead {
   const annotations: Annotation[] = [];
   for (const [key, value] of Object.entries(image.annotations ?? {})) {
     const read = readAnnotation(key, value);
-    if (read.ok) annotations.push(read.annotation);
-    else problems.push(`annotation ${key}: ${read.reason}`);
+    if (read.ok) {
+      annotations.push(read.annotation);
+      continue;
+    }
+    const salvaged = salvageRedaction(key, value);
+    if (salvaged) annotations.push(salvaged);
+    problems.push(`annotation ${key}: ${read.reason}${salvaged ? '; drawn as a solid box so what it hides stays hidden' : ''}`);
   }
   annotations.sort(compareStacking);
   const crop = readCrop(image.crop, problems);

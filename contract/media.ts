@@ -16,8 +16,22 @@ export const mediaRequestSchema = z.discriminatedUnion('variant', [
   z.object({ variant: z.literal('original') }).strict(),
   /** The small preview, with every edit burned in once the clip is edited. */
   z.object({ variant: z.literal('thumbnail') }).strict(),
-  /** The clip with its edits applied: an image in the given format (PNG by default), a text clip's text. */
-  z.object({ variant: z.literal('rendered'), format: z.enum(RENDER_FORMATS).optional() }).strict(),
+  /**
+   * The clip with its edits applied: an image in the given format (PNG by default), a text clip's
+   * text. `heads` (a window's detail-document heads, joined by ".") makes the core wait until it
+   * has those edits, so what a window copies or exports is what it shows.
+   */
+  z
+    .object({
+      variant: z.literal('rendered'),
+      format: z.enum(RENDER_FORMATS).optional(),
+      heads: z
+        .string()
+        .max(2000)
+        .regex(/^[1-9A-HJ-NP-Za-km-z]+(\.[1-9A-HJ-NP-Za-km-z]+)*$/, 'heads are document heads joined by "."')
+        .optional(),
+    })
+    .strict(),
   /** The whole image blurred or pixelated (strength in image pixels): what a redaction shows through its region. */
   z.object({ variant: z.literal('effect'), effect: z.enum(['blur', 'pixelate']), strength: positiveInt(512) }).strict(),
   /** `count` frames of a video side by side, each `height` pixels high: a timeline's filmstrip. */

@@ -139,7 +139,7 @@ export const annotationSchema = z.discriminatedUnion('kind', [
   }),
   z.object({ ...base, kind: z.literal('text'), x: coordinate, y: coordinate, size: positive, text: scalarString.pipe(z.string().max(MAX_ANNOTATION_TEXT)), background: optionalColor }),
   z.object({ ...base, kind: z.literal('step'), x: coordinate, y: coordinate, size: positive }),
-  z.object({ ...base, ...box, kind: z.literal('spotlight'), shape: z.enum(['rect', 'ellipse']), dim: z.number().min(0).max(1) }),
+  z.object({ ...base, ...box, kind: z.literal('spotlight'), shape: scalarString.pipe(z.enum(['rect', 'ellipse'])), dim: z.number().min(0).max(1) }),
   z.object({ ...base, ...box, kind: z.enum(['blur', 'pixelate']), strength: positive }),
   z.object({ ...base, ...box, kind: z.literal('box') }),
 ]);
@@ -159,6 +159,21 @@ export function readAnnotation(key: string, raw: unknown): AnnotationRead {
   if (!parsed.success) return { ok: false, reason: parsed.error.issues.slice(0, 2).map((issue) => `${issue.path.join('.') || 'annotation'}: ${issue.message}`).join('; ') };
   if (parsed.data.id !== key) return { ok: false, reason: `annotation key ${key} does not match its id ${parsed.data.id}` };
   return { ok: true, annotation: parsed.data as Annotation };
+}
+
+/**
+ * A redaction that cannot be read whole (a newer version's field, a peer's bad value) but whose
+ * region can: drawn as a black box instead, so what it was meant to hide stays hidden.
+ */
+export function salvageRedaction(key: string, raw: unknown): SolidBoxAnnotation | null {
+  if (raw === null || typeof raw !== 'object' || !/^[0-9a-z]{1,40}$/.test(key)) return null;
+  const fields = raw as Record<string, unknown>;
+  const kind = isImmutableString(fields.kind) ? fields.kind.toString() : fields.kind;
+  if (!(REDACTION_KINDS as readonly unknown[]).includes(kind)) return null;
+  const region = box.x.safeParse(fields.x).success && box.y.safeParse(fields.y).success && positive.safeParse(fields.w).success && positive.safeParse(fields.h).success;
+  if (!region) return null;
+  const z = typeof fields.z === 'number' && Number.isFinite(fields.z) ? fields.z : 0;
+  return { id: key, kind: 'box', z, createdAt: 0, color: '#000000', x: fields.x as number, y: fields.y as number, w: fields.w as number, h: fields.h as number };
 }
 
 /** The annotation as a document stores it. */

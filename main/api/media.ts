@@ -1,3 +1,4 @@
+import { decodeHeads, type UrlHeads } from '@automerge/automerge-repo';
 import { createReadStream } from 'node:fs';
 import path from 'node:path';
 import { Readable } from 'node:stream';
@@ -7,6 +8,9 @@ import type { MediaRequest } from '../../contract/media.js';
 import { renderedText } from '../library/export/export-text.js';
 import type { Library } from '../library/library.js';
 import { videoFrameStrip } from '../library/video/frame-strip.js';
+import { effectImage } from '../library/render/effect-images.js';
+import { renderEditedImage } from '../library/render/image-render.js';
+import { loadSourceImage } from '../library/render/source-image.js';
 import type { ByteRangeRequest } from './byte-range.js';
 
 /** One of a clip's files, ready to be served whole or by range (video seeking). */
@@ -30,14 +34,39 @@ export async function openClipMedia(library: Library, clipId: string, request: M
       return blobMedia(library, clip, clip.edited?.thumb ?? clip.media?.thumb, THUMBNAIL_MIME, `${clip.id}-thumbnail.webp`, 'thumbnail');
     case 'rendered':
       if (clip.kind === 'text') return bufferMedia(Buffer.from(await renderedText(library, clip.id), 'utf8'), 'text/plain; charset=utf-8', `${baseName(clip)}.txt`);
+      if (clip.kind === 'image') {
+        if (request.heads) await awaitEdits(library, clip.id, request.heads);
+        const format = request.format ?? 'png';
+        const rendered = await renderEditedImage(library, clip.id, format);
+        return bufferMedia(rendered.bytes, rendered.mime, `${baseName(clip)}-edited.${format === 'jpeg' ? 'jpg' : format}`);
+      }
       throw new ApiError('unsupported', `rendering a ${clip.kind} clip is not available in this build`);
     case 'frames': {
       const strip = await videoFrameStrip(library, clip, request.count, request.height);
       return bufferMedia(strip.bytes, strip.mime, `${clip.id}-frames.${strip.mime === 'image/webp' ? 'webp' : 'jpg'}`);
     }
-    case 'effect':
-      throw new ApiError('unsupported', `${request.variant} media is not available in this build`);
+    case 'effect': {
+      if (clip.kind !== 'image' || !clip.media) throw new ApiError('invalid-request', `blur and pixelate images are made from image clips; clip ${clip.id} is a ${clip.kind} clip`);
+      const effect = await effectImage(clip.media.blob, () => loadSourceImage(library, clip), request.effect, request.strength);
+      return bufferMedia(effect.bytes, effect.mime, `${clip.id}-${request.effect}.${effect.mime === 'image/jpeg' ? 'jpg' : 'png'}`);
+    }
   }
+}
+
+/** How long a rendering waits for a window's latest edits to arrive over sync. */
+const EDITS_ARRIVAL_MS = 5000;
+
+/** Waits until the core holds the edits a window rendered from: a copy must never miss a redaction just drawn. */
+async function awaitEdits(library: Library, clipId: string, heads: string): Promise<void> {
+  let decoded: string[];
+  try {
+    decoded = decodeHeads(heads.split('.') as UrlHeads);
+  } catch {
+    decoded = [];
+  }
+  if (decoded.length === 0 || !decoded.every((hash) => /^[0-9a-f]{64}$/.test(hash))) throw new ApiError('invalid-request', 'the edits to render are named by heads that cannot be read');
+  const arrived = await library.details.hasHeads(clipId, decoded, EDITS_ARRIVAL_MS).catch(() => false);
+  if (!arrived) throw new ApiError('busy', 'the latest edits of this image have not reached the library yet; try again in a moment');
 }
 
 async function blobMedia(library: Library, clip: ClipView, hash: string | undefined, mime: string, fileName: string, what: string): Promise<MediaFile> {

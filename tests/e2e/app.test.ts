@@ -88,8 +88,21 @@ describe('the library in a browser', () => {
   it('opens a clip, keeps an edited title across a reload, and tags it', async () => {
     const page = await app.openTab();
     await openClip(page, 'diagram');
+    // The picture is drawn in the image editor's SVG: its source loads as a 320-pixel-wide image.
     const image = page.getByTestId('clip-image');
-    await expect.poll(() => image.evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth)).toBe(320);
+    await expect
+      .poll(() =>
+        image.evaluate(
+          (element) =>
+            new Promise<number>((resolve) => {
+              const probe = new Image();
+              probe.onload = () => resolve(probe.naturalWidth);
+              probe.onerror = () => resolve(0);
+              probe.src = element.getAttribute('href') ?? '';
+            }),
+        ),
+      )
+      .toBe(320);
     await saveScreenshot(page, 'clip-view-image');
     const title = page.getByTestId('clip-title-input');
     await title.fill('Architecture diagram');

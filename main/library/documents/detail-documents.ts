@@ -94,6 +94,29 @@ export class DetailDocuments {
     return readStoredDocument<ClipDetailDoc, T>(this.repo, this.documentId(clipId), (doc) => read(doc));
   }
 
+  /**
+   * Resolves true once the document holds every change in `heads` (a window's edits arrive over
+   * sync, on another channel than its requests), false if they have not come within `timeoutMs`.
+   */
+  async hasHeads(clipId: string, heads: Automerge.Heads, timeoutMs: number): Promise<boolean> {
+    const loaded = this.#handles.get(clipId);
+    const handle = loaded ? await loaded.catch(() => null) : null;
+    if (!handle?.isReady()) return readStoredDocument<ClipDetailDoc, boolean>(this.repo, this.documentId(clipId), (doc) => doc !== null && Automerge.hasHeads(doc, heads));
+    if (Automerge.hasHeads(handle.doc(), heads)) return true;
+    return new Promise((resolve) => {
+      const finish = (result: boolean) => {
+        clearTimeout(timer);
+        handle.off('change', onChange);
+        resolve(result);
+      };
+      const onChange = () => {
+        if (Automerge.hasHeads(handle.doc(), heads)) finish(true);
+      };
+      const timer = setTimeout(() => finish(false), timeoutMs);
+      handle.on('change', onChange);
+    });
+  }
+
   /** A change made by the core itself (the CLI, a bulk operation). Call from the library's write queue. */
   async change(clipId: string, seed: () => Promise<DetailSeed>, message: string, edit: (doc: ClipDetailDoc) => void): Promise<void> {
     const handle = await this.handle(clipId, seed);

@@ -7,6 +7,9 @@ import type { Library } from '../library.js';
 import { exportOriginal } from './export-original.js';
 import { exportText } from './export-text.js';
 import { exportVideo } from './export-video.js';
+import { writeFileAtomically } from './write-atomically.js';
+import { renderEditedImage } from '../render/image-render.js';
+import type { RenderFormat } from '../../../contract/media.js';
 
 export interface ExportOptions {
   /** What to write; by default, what the output file's extension names, else the kind's usual format. */
@@ -58,7 +61,7 @@ export async function exportRendered(library: Library, id: string, outPath: stri
   if (stat?.isDirectory()) throw new LibraryError(`${target} is a folder; give a file name`, 'bad-output');
   const allowed = EXPORT_FORMATS_OF[clip.kind];
   const format = options.format ?? pickFormat(clip.kind, target);
-  if (!allowed.includes(format)) throw new LibraryError(`a ${clip.kind} clip exports as ${allowed.join(', ')}, not ${format}`, 'bad-format');
+  if (!allowed.includes(format)) throw new LibraryError(`${kindArticle(clip.kind)} ${clip.kind} clip exports as ${allowed.join(', ')}, not ${format}`, 'bad-format');
   options.onProgress?.(0, 'starting');
   // Nothing to apply and already in that format: the original itself, byte for byte (no re-encoding).
   const asOriginal = format === 'original' || (clip.edited === null && (clip.kind === 'text' ? !clip.media : FORMAT_OF_MIME[clip.media?.mime ?? ''] === format));
@@ -67,11 +70,15 @@ export async function exportRendered(library: Library, id: string, outPath: stri
   return { path: target, bytes, format };
 }
 
+function kindArticle(kind: ClipKind): string {
+  return kind === 'image' ? 'an' : 'a';
+}
+
 function pickFormat(kind: ClipKind, target: string): ExportFormat {
   const byExtension = FORMAT_OF_EXTENSION[path.extname(target).toLowerCase()];
   if (byExtension && EXPORT_FORMATS_OF[kind].includes(byExtension)) return byExtension;
   // An extension of another kind (photo.mp4 for an image) is a mistake worth saying so.
-  if (byExtension) throw new LibraryError(`a ${kind} clip cannot be written as ${path.extname(target)}; use ${EXPORT_FORMATS_OF[kind].filter((f) => f !== 'original').map((f) => EXTENSION_OF_FORMAT[f as Exclude<ExportFormat, 'original'>]).join(', ')}`, 'bad-format');
+  if (byExtension) throw new LibraryError(`${kindArticle(kind)} ${kind} clip cannot be written as ${path.extname(target)}; use ${EXPORT_FORMATS_OF[kind].filter((f) => f !== 'original').map((f) => EXTENSION_OF_FORMAT[f as Exclude<ExportFormat, 'original'>]).join(', ')}`, 'bad-format');
   return EXPORT_FORMATS_OF[kind][0]!;
 }
 
@@ -79,10 +86,14 @@ async function exportEdited(library: Library, clipId: string, kind: ClipKind, fo
   switch (kind) {
     case 'text':
       return exportText(library, clipId, target);
+    case 'image': {
+      options.onProgress?.(0.1, 'rendering');
+      const rendered = await renderEditedImage(library, clipId, format as RenderFormat);
+      if (options.signal?.aborted) throw new LibraryError('the export was cancelled', 'cancelled');
+      return writeFileAtomically(target, rendered.bytes);
+    }
     case 'video':
       if (format !== 'mp4' && format !== 'webm' && format !== 'gif') throw new LibraryError(`a video clip exports as mp4, webm or gif, not ${format}`, 'bad-format');
       return (await exportVideo(library, clipId, format, target, options)).bytes;
-    case 'image':
-      throw new LibraryError(`exporting an edited ${kind} as ${format} is not available in this build`, 'unsupported');
   }
 }

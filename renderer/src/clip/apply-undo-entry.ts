@@ -9,12 +9,13 @@ export interface ClipHandles {
   shard: ShardHandle;
   detail: DetailHandle;
 }
+import { writeImageStep } from './image-editor/image-step.js';
 
 /**
  * Writes an undo step as a new change (message `undo <id>`), so it syncs and merges like any
  * edit. Notes are rewritten at the heads where the step's value held: only this window's own
  * characters are taken back, text typed elsewhere since then stays. Tags change only the tags
- * the step added or removed.
+ * the step added or removed. Image steps are written to the detail document.
  */
 export function applyUndoEntry(handles: ClipHandles, entry: UndoEntry, direction: UndoDirection): UrlHeads {
   const undo = direction === 'undo';
@@ -39,5 +40,8 @@ export function applyUndoEntry(handles: ClipHandles, entry: UndoEntry, direction
     case 'poster':
     case 'marker':
       return applyVideoUndo(handles.detail, entry, direction);
+    case 'image':
+      // Image edits live in the clip's detail document; only the fields the step changed are written back.
+      return writeImageStep(handles.detail, entry.clipId, entry.step, undo ? 'backward' : 'forward', 'undo');
   }
 }

@@ -2,6 +2,7 @@ import type { UrlHeads } from '@automerge/automerge-repo/slim';
 import { defineStore } from 'pinia';
 import { shallowReactive } from 'vue';
 import type { VideoFieldEdit } from './video-editor/video-undo.js';
+import type { ImageStep } from './image-editor/image-step.js';
 
 /** One field's value before and after an edit this window made. */
 export type FieldEdit =
@@ -11,7 +12,9 @@ export type FieldEdit =
   | { field: 'text'; before: string; after: string }
   | { field: 'tags'; before: string[]; after: string[] }
   | { field: 'trash'; before: number | null; after: number | null }
-  | VideoFieldEdit;
+  | VideoFieldEdit
+  /** An edit of an image clip's picture (annotations, crop, rotation), in its detail document. */
+  | { field: 'image'; step: ImageStep };
 
 export type UndoField = FieldEdit['field'];
 /** The fields typed as collaborative text: undone at the heads they were written at. */
@@ -19,7 +22,7 @@ export type TextField = 'notes' | 'text';
 
 export type UndoEntry = FieldEdit & {
   clipId: string;
-  /** The document's heads right after this entry's value was written (notes merge relative to them). */
+  /** The heads of the entry's document (the clip's shard, or its detail document for image steps) right after its value was written. */
   heads: UrlHeads;
   /** When the entry last grew (ms); a typing burst stops coalescing after COALESCE_MS. */
   at: number;
@@ -83,7 +86,7 @@ export const useClipUndoStore = defineStore('clip-undo', () => {
     const now = options.now ?? Date.now();
     const { undo } = stacksOf(clipId);
     const top = undo.at(-1);
-    if (options.coalesce && !options.startNew && top && top.open && top.field === edit.field && now - top.at < COALESCE_MS) {
+    if (options.coalesce && !options.startNew && top && top.open && top.field === edit.field && edit.field !== 'image' && now - top.at < COALESCE_MS) {
       const merged = { ...top, after: edit.after, heads, at: now } as UndoEntry;
       stacks.set(clipId, { undo: [...undo.slice(0, -1), merged], redo: [] });
       return;

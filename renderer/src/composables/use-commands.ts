@@ -30,6 +30,17 @@ export function useCommands(commands: Command[]): void {
  * while a dialog is open only General commands answer (the view behind it does not move).
  */
 export function useShortcutListener(target: Window = window): void {
+  const handle = useShortcutHandler(() => true);
+  target.addEventListener('keydown', handle);
+  onScopeDispose(() => target.removeEventListener('keydown', handle));
+}
+
+/**
+ * A keydown handler for one part of the page that runs only the commands `owns` picks, before the
+ * key bubbles on (the image editor's Esc, arrows and Delete act on its selection, not the clip
+ * view). A key none of them takes bubbles on untouched.
+ */
+export function useShortcutHandler(owns: (command: Command) => boolean): (event: KeyboardEvent) => void {
   const registry = useCommandStore();
   const ui = useUiStore();
   const isMac = isMacPlatform();
@@ -40,11 +51,12 @@ export function useShortcutListener(target: Window = window): void {
     return shortcut;
   };
 
-  function onKeyDown(event: KeyboardEvent): void {
+  return (event: KeyboardEvent): void => {
     if (event.defaultPrevented || event.isComposing) return;
     const typing = isTypingTarget(event.target);
     const command = registry.commands.find(
       (candidate) =>
+        owns(candidate) &&
         (!typing || candidate.whileTyping === true) &&
         (!ui.modalOpen || candidate.group === 'General') &&
         registry.keysOf(candidate).some((spec) => matchesShortcut(event, shortcutOf(spec), isMac)) &&
@@ -53,8 +65,5 @@ export function useShortcutListener(target: Window = window): void {
     if (!command) return;
     event.preventDefault();
     runCommand(command, ui);
-  }
-
-  target.addEventListener('keydown', onKeyDown);
-  onScopeDispose(() => target.removeEventListener('keydown', onKeyDown));
+  };
 }

@@ -103,15 +103,17 @@ describe('showing a clip', () => {
     expect(byTestId('clip-export').element.tagName).toBe('BUTTON');
   });
 
-  test('an image clip: the image from the media URL, its dimensions, and an export link that downloads the original', async () => {
+  test('an image clip: the image from the media URL in its editor, its dimensions, and an export link that downloads it as edited', async () => {
     const image = await importImage();
     await openDetail(image.id);
-    expect(byTestId<HTMLImageElement>('clip-image').attributes('src')).toBe(core.api.mediaUrl(image.id, 'original'));
+    await eventually(() => mounted!.wrapper.find('[data-testid="clip-image"]').exists()).toBe(true);
+    expect(byTestId('clip-image').attributes('href')).toBe(core.api.mediaUrl(image.id, 'original'));
     expect(byTestId('clip-facts').text()).toContain('120 × 80');
     const exportLink = byTestId<HTMLAnchorElement>('clip-export');
     expect(exportLink.element.tagName).toBe('A');
-    expect(exportLink.attributes('href')).toBe(core.api.mediaUrl(image.id, 'original', { download: true }));
+    expect(exportLink.attributes('href')).toMatch(new RegExp(`^/media/${image.id}/rendered\\?format=png&heads=\\w+.*&download=1$`));
     expect(exportLink.attributes('download')).toBeDefined();
+    expect(byTestId<HTMLAnchorElement>('editor-export-original').attributes('href')).toBe(core.api.mediaUrl(image.id, 'original', { download: true }));
   });
 
   test('an image that fails to load says why in words, not as a broken image', async () => {
@@ -126,6 +128,7 @@ describe('showing a clip', () => {
       server.close();
     });
     await openDetail((await importImage()).id);
+    await eventually(() => mounted!.wrapper.find('[data-testid="clip-image"]').exists()).toBe(true);
     byTestId('clip-image').element.dispatchEvent(new Event('error'));
     await eventually(() => mounted!.wrapper.find('[data-testid="clip-media-error"]').exists()).toBe(true);
     expect(byTestId('clip-media-error').text()).toBe('Could not load the image: its file is missing from the library (404).');

@@ -9,7 +9,8 @@ const heads = (name: string) => [name] as unknown as UrlHeads;
 
 function applied(log: string[]) {
   return (entry: UndoEntry, direction: UndoDirection): UrlHeads => {
-    log.push(`${direction} ${entry.field} ${JSON.stringify(direction === 'undo' ? entry.before : entry.after)}`);
+    const value = entry.field === 'image' ? entry.step.name : direction === 'undo' ? entry.before : entry.after;
+    log.push(`${direction} ${entry.field} ${JSON.stringify(value)}`);
     return heads(`${direction}-${log.length}`);
   };
 }
