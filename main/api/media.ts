@@ -1,4 +1,4 @@
-import { decodeHeads, type UrlHeads } from '@automerge/automerge-repo';
+import { parseDetailHeads, waitForDetailHeads } from '../library/documents/wait-for-details.js';
 import { createReadStream } from 'node:fs';
 import path from 'node:path';
 import { Readable } from 'node:stream';
@@ -35,7 +35,7 @@ export async function openClipMedia(library: Library, clipId: string, request: M
     case 'rendered':
       if (clip.kind === 'text') return bufferMedia(Buffer.from(await renderedText(library, clip.id), 'utf8'), 'text/plain; charset=utf-8', `${baseName(clip)}.txt`);
       if (clip.kind === 'image') {
-        if (request.heads) await awaitEdits(library, clip.id, request.heads);
+        if (request.heads) await waitForDetailHeads(library, clip.id, parseDetailHeads(request.heads.split('.')));
         const format = request.format ?? 'png';
         const rendered = await renderEditedImage(library, clip.id, format);
         return bufferMedia(rendered.bytes, rendered.mime, `${baseName(clip)}-edited.${format === 'jpeg' ? 'jpg' : format}`);
@@ -51,22 +51,6 @@ export async function openClipMedia(library: Library, clipId: string, request: M
       return bufferMedia(effect.bytes, effect.mime, `${clip.id}-${request.effect}.${effect.mime === 'image/jpeg' ? 'jpg' : 'png'}`);
     }
   }
-}
-
-/** How long a rendering waits for a window's latest edits to arrive over sync. */
-const EDITS_ARRIVAL_MS = 5000;
-
-/** Waits until the core holds the edits a window rendered from: a copy must never miss a redaction just drawn. */
-async function awaitEdits(library: Library, clipId: string, heads: string): Promise<void> {
-  let decoded: string[];
-  try {
-    decoded = decodeHeads(heads.split('.') as UrlHeads);
-  } catch {
-    decoded = [];
-  }
-  if (decoded.length === 0 || !decoded.every((hash) => /^[0-9a-f]{64}$/.test(hash))) throw new ApiError('invalid-request', 'the edits to render are named by heads that cannot be read');
-  const arrived = await library.details.hasHeads(clipId, decoded, EDITS_ARRIVAL_MS).catch(() => false);
-  if (!arrived) throw new ApiError('busy', 'the latest edits of this image have not reached the library yet; try again in a moment');
 }
 
 async function blobMedia(library: Library, clip: ClipView, hash: string | undefined, mime: string, fileName: string, what: string): Promise<MediaFile> {

@@ -1,9 +1,6 @@
-import { hasHeads } from '@automerge/automerge';
 import { decodeHeads, type UrlHeads } from '@automerge/automerge-repo';
 import { LibraryError } from '../errors.js';
 import type { Library } from '../library.js';
-
-const POLL_MS = 25;
 
 /** Heads as a window sends them (automerge-repo's URL encoding) as Automerge's hashes; refuses anything else. */
 export function parseDetailHeads(urlHeads: string[]): string[] {
@@ -18,14 +15,10 @@ export function parseDetailHeads(urlHeads: string[]): string[] {
 
 /**
  * Waits until the core's copy of a clip's detail document holds a window's edits (`heads`, parsed
- * by parseDetailHeads), so an export right after an edit exports that edit. Edits travel on the
- * sync channel, requests on another, and either may arrive first.
+ * by parseDetailHeads), so an export or a copy right after an edit has that edit (a redaction just
+ * drawn above all). Edits travel on the sync channel, requests on another, and either may arrive first.
  */
 export async function waitForDetailHeads(library: Library, clipId: string, heads: string[], timeoutMs = 5000): Promise<void> {
-  const deadline = performance.now() + timeoutMs;
-  for (;;) {
-    if (await library.details.read(clipId, (doc) => doc !== null && hasHeads(doc, heads))) return;
-    if (performance.now() > deadline) throw new LibraryError('the latest edits of this clip have not reached ClipShot yet; try again in a moment', 'busy');
-    await new Promise((resolve) => setTimeout(resolve, POLL_MS));
-  }
+  const arrived = await library.details.hasHeads(clipId, heads, timeoutMs).catch(() => false);
+  if (!arrived) throw new LibraryError('the latest edits of this clip have not reached ClipShot yet; try again in a moment', 'busy');
 }

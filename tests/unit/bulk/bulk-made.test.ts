@@ -9,6 +9,7 @@ import { PROBLEMS_FILE } from '../../../main/api/bulk-export.js';
 import { createApiService } from '../../../main/api/api-service.js';
 import { importFiles } from '../../../main/library/importer.js';
 import { MERGE_SEPARATOR } from '../../../main/library/bulk/made-clips.js';
+import { toAnnotationDoc } from '../../../contract/edits/annotations.js';
 import { createTestCore, type TestCore } from '../../helpers/direct-api.js';
 import { writePng } from '../../helpers/fixtures.js';
 import { tempDir } from '../../helpers/temp.js';
@@ -142,6 +143,29 @@ describe('combining images', () => {
     expect((await core.api.getClip({ id: horizontal.clipId })).media).toMatchObject({ width: 90, height: 50 });
     // The same images the same way again make the same file: the existing clip is named, nothing new made.
     expect(await core.api.combineImages({ selection: { ids }, layout: 'horizontal' })).toEqual({ clipId: horizontal.clipId, created: false });
+  });
+
+  it('combines images as edited: turned, and with a solid box hiding what it covers', async () => {
+    core = await createTestCore();
+    const ids = await importPngs(core, [
+      { width: 60, height: 40 },
+      { width: 30, height: 50 },
+    ]);
+    await core.library.changeDetails(ids[0]!, `annotate ${ids[0]}`, (doc) => {
+      doc.image.rotation = 90;
+      doc.image.annotations.box = toAnnotationDoc({ id: 'box', kind: 'box', z: 1, createdAt: 1, color: '#000000', x: 0, y: 0, w: 60, h: 20 });
+    });
+    await core.library.settleEdits();
+    const made = await core.api.combineImages({ selection: { ids }, layout: 'vertical' });
+    const clip = await core.api.getClip({ id: made.clipId });
+    // The first image turned a quarter: 40 × 60, over the second's 30 × 50.
+    expect(clip.media).toMatchObject({ width: 40, height: 110 });
+    const pixels = await sharp(await core.library.blobs.readAll(clip.media!.blob)).raw().toBuffer({ resolveWithObject: true });
+    const at = (x: number, y: number) => [...pixels.data.subarray((y * pixels.info.width + x) * 4, (y * pixels.info.width + x) * 4 + 3)];
+    // The box covered the original's top 20 rows; turned clockwise, they are the right-hand 20 columns.
+    expect(at(30, 10)).toEqual([0, 0, 0]);
+    expect(at(30, 50)).toEqual([0, 0, 0]);
+    expect(at(5, 10)).toEqual([67, 131, 29]);
   });
 
   it('refuses fewer than two images, and clips that are not images', async () => {
