@@ -74,11 +74,16 @@ describe('a window trims and exports', () => {
         doc.video.trimStartMs = 1000;
         doc.video.trimEndMs = 2500;
       });
+      // Listening before the export starts: its first event (fraction 0) is sent at once.
+      const events: ExportProgress[] = [];
+      const stop = core.api.onEvent((event) => event.type === 'export-progress' && events.push(event.progress));
       const { jobId } = await window.api.exportClip({ id: videoId, format: 'mp4', detailHeads: opened.detail.heads() });
-      const fractions: number[] = [];
-      const last = await finished(jobId, (progress) => fractions.push(progress.fraction));
+      const last = await finished(jobId);
+      stop();
       expect(last).toMatchObject({ finished: true, cancelled: false, error: null, fileName: 'talk.mp4', fraction: 1 });
+      const fractions = events.filter((event) => event.jobId === jobId).map((event) => event.fraction);
       expect(fractions[0]).toBe(0);
+      expect(fractions).toEqual([...fractions].sort((a, b) => a - b));
       const measured = await measureVideo(await download(jobId, 'window-trim.mp4'));
       expect(Math.abs(measured.playedMs - 1500)).toBeLessThanOrEqual(2 * FRAME_MS);
     } finally {
@@ -90,7 +95,7 @@ describe('a window trims and exports', () => {
   it('refuses heads that are not heads, before starting anything', async () => {
     const error = await apiError(core.api.exportClip({ id: videoId, format: 'mp4', detailHeads: ['not-a-head'] }));
     expect(error.code).toBe('invalid-request');
-    expect(error.message).toBe('detailHeads: these are not heads of a document');
+    expect(error.message).toBe('the edits to wait for are named by heads that cannot be read');
   });
 
   it('cancels a running export: the last event says so, and there is nothing to download', async () => {

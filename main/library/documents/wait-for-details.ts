@@ -10,7 +10,7 @@ export function parseDetailHeads(urlHeads: string[]): string[] {
   } catch {
     // Said below.
   }
-  throw new LibraryError('detailHeads: these are not heads of a document', 'bad-request');
+  throw new LibraryError('the edits to wait for are named by heads that cannot be read', 'bad-request');
 }
 
 /**

@@ -74,7 +74,7 @@ describe('rendered media at a window’s heads', () => {
     });
     const unseen = stranger.heads().join('.');
     const started = Date.now();
-    await expect(core.service.openMedia(id, { variant: 'rendered', heads: unseen })).rejects.toMatchObject({ code: 'busy', message: expect.stringMatching(/not reached the library yet/) });
+    await expect(core.service.openMedia(id, { variant: 'rendered', heads: unseen })).rejects.toMatchObject({ code: 'busy', message: expect.stringMatching(/have not reached ClipShot yet/) });
     expect(Date.now() - started).toBeGreaterThanOrEqual(4000);
     opened.close();
   });
