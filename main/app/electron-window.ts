@@ -5,11 +5,36 @@ import { APP_ENTRY_URL } from './app-url.js';
 import { decideNavigation, decideWindowOpen, type NavigationDecision } from './external-url.js';
 import { mainWindowOptions } from './window-options.js';
 
+/** How long after a held-up close or reload it is tried again (the page's SEND_GRACE_MS, and a little). */
+const UNLOAD_RETRY_MS = 700;
+
 export function createMainWindow(preloadPath: string): BrowserWindow {
   const window = new BrowserWindow(mainWindowOptions(preloadPath, process.platform, nativeTheme.shouldUseDarkColors ? '#1f1f1f' : '#ffffff'));
   window.once('ready-to-show', () => window.show());
+  retryHeldUpUnloads(window);
   void window.loadURL(APP_ENTRY_URL);
   return window;
+}
+
+/**
+ * The page holds up closing or reloading while its last edits are on their way to the core
+ * (renderer/src/documents/unsent-edits.ts). Electron shows no dialog for that: the close or reload
+ * is simply done again a moment later, when the edits are out.
+ */
+function retryHeldUpUnloads(window: BrowserWindow): void {
+  let closing = false;
+  window.on('close', () => {
+    closing = true;
+  });
+  window.webContents.on('will-prevent-unload', () => {
+    const wasClosing = closing;
+    closing = false;
+    setTimeout(() => {
+      if (window.isDestroyed()) return;
+      if (wasClosing) window.close();
+      else window.webContents.reload();
+    }, UNLOAD_RETRY_MS);
+  });
 }
 
 /** For every web contents the app ever creates (app 'web-contents-created'). */

@@ -8,6 +8,7 @@ import { SETTINGS_DOCUMENTS_KEY } from './documents/settings-documents.js';
 import { describeError } from './lib/describe-error.js';
 import { applyAppearance, readSystemPreferences } from './settings/appearance.js';
 import { readAppearanceCopy } from './settings/appearance-copy.js';
+import { unsentEdits } from './documents/unsent-edits.js';
 import { useUiStore } from './stores/ui.js';
 import App from './App.vue';
 import './styles/theme.css';
@@ -64,6 +65,7 @@ async function start(): Promise<void> {
   });
 
   app.mount(root);
+  unsentEdits.guard(window);
 }
 
 void start();

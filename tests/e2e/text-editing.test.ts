@@ -62,6 +62,33 @@ describe('a text clip', () => {
     await right.close();
   });
 
+  it('keeps what was typed just before the tab was closed', async () => {
+    await importText('Typed right before closing.');
+    const page = await app.openTab();
+    await openClip(page, 'Typed right before closing');
+    const input = page.getByTestId('clip-text-input');
+    await input.focus();
+    await page.keyboard.press('Control+End');
+    await page.keyboard.type(' Still here.');
+    // Closing at once: the typing is not written yet (300 ms) nor sent (automerge-repo's 100 ms).
+    // The page holds the close up; the person says "leave" a moment later, as they would.
+    const asked = new Promise<void>((resolve) => {
+      page.once('dialog', (dialog) => {
+        expect(dialog.type()).toBe('beforeunload');
+        resolve();
+        setTimeout(() => void dialog.accept(), 700);
+      });
+    });
+    const closed = new Promise<void>((resolve) => page.once('close', () => resolve()));
+    await page.close({ runBeforeUnload: true });
+    await Promise.race([asked, closed.then(() => Promise.reject(new Error('the tab closed without holding up for the unsent typing')))]);
+    await closed;
+    const again = await app.openTab();
+    await openClip(again, 'Typed right before closing');
+    await expect.poll(() => again.getByTestId('clip-text-input').inputValue(), { timeout: 10_000 }).toBe('Typed right before closing. Still here.');
+    await again.close();
+  });
+
   it('previews Markdown and highlights code, and copies the text', async () => {
     await app.context.grantPermissions(['clipboard-read', 'clipboard-write']);
     await importText('# Shopping\n\n- **bread**\n- milk\n\n```js\nconst total = 3;\n```\n');

@@ -3,6 +3,7 @@ import { decodeHeads, type DocHandle, type UrlHeads } from '@automerge/automerge
 import { onBeforeUnmount, ref, type Ref } from 'vue';
 import type { RuleResult } from '../../../contract/clip-rules.js';
 import { describeError } from '../lib/describe-error.js';
+import { unsentEdits } from '../documents/unsent-edits.js';
 import { carrySelection } from './carry-selection.js';
 import { useClipUndoStore, type TextField } from './clip-undo-store.js';
 
@@ -144,7 +145,12 @@ export function useCollaborativeText<T>(source: CollaborativeTextSource<T>, area
   // Every change as it happens (not a watcher on the text, which would miss A → B → A in one tick).
   const onDocumentChange = (): void => followDocument();
   source.handle.on('change', onDocumentChange);
+  // Typing not yet written when the window is closed is written then.
+  const stopPending = unsentEdits.addPendingWrite(() => {
+    if (timer !== undefined) flush();
+  });
   onBeforeUnmount(() => {
+    stopPending();
     flush();
     source.handle.off('change', onDocumentChange);
   });

@@ -3,6 +3,7 @@ import type { ClipShotApi } from '../../../contract/api.js';
 import type { ClipDetailDoc } from '../../../contract/clip-details.js';
 import type { ShardDoc } from '../../../contract/shard-document.js';
 import type { ConnectionStatus } from '../api/connection-status.js';
+import { unsentEdits } from './unsent-edits.js';
 import type { ClipDocuments, OpenedClipDocument } from './clip-documents.js';
 
 /**
@@ -37,6 +38,8 @@ export class RepoClipDocuments implements ClipDocuments {
     let detail: DocHandle<ClipDetailDoc>;
     try {
       [handle, detail] = await Promise.all([this.repo.find<ShardDoc>(ref.documentUrl as AutomergeUrl), this.repo.find<ClipDetailDoc>(ref.detailUrl as AutomergeUrl)]);
+      unsentEdits.watch(handle);
+      unsentEdits.watch(detail);
     } catch (error) {
       this.#release(ref.clipId);
       throw error;
