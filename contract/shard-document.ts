@@ -61,6 +61,18 @@ export function clipChangeMessage(operation: ClipOperation, clipId: string): str
   return `${operation} ${clipId}`;
 }
 
+/** The message of one change to many clips of a shard (a bulk operation): the operation, then every clip it changed. */
+export function clipsChangeMessage(operation: ClipOperation, clipIds: readonly string[]): string {
+  return `${operation} ${clipIds.join(' ')}`;
+}
+
+/** What a change message says: the operation and the clips it changed, if it is one of `operations`; null otherwise. */
+export function readChangeMessage(message: string | null | undefined, operations: readonly string[]): { operation: string; clipIds: string[] } | null {
+  const match = /^([a-z]+) ([0-9a-z]{26}(?: [0-9a-z]{26})*)$/.exec(message ?? '');
+  if (!match || !operations.includes(match[1]!)) return null;
+  return { operation: match[1]!, clipIds: match[2]!.split(' ') };
+}
+
 export const CLIP_OPERATIONS = ['edit', 'tag', 'collections', 'trash', 'restore', 'undo'] as const;
 export type ClipOperation = (typeof CLIP_OPERATIONS)[number];
 

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { API_REQUEST_SCHEMAS, ApiError, type ApiEvent, type ApiMethod, type ApiResults, type ClipHistoryEntry, type ExportFormat } from '../../contract/api.js';
 import type { MediaRequest } from '../../contract/media.js';
 import { DETAIL_OPERATIONS } from '../../contract/clip-details.js';
-import { CLIP_OPERATIONS } from '../../contract/shard-document.js';
+import { CLIP_OPERATIONS, readChangeMessage } from '../../contract/shard-document.js';
 import { EXTENSION_OF_FORMAT, exportRendered } from '../library/export/export-rendered.js';
 import { importText } from '../library/importer.js';
 import type { Library } from '../library/library.js';
@@ -243,18 +243,17 @@ function forwardIndexChanges(library: Library, emit: (event: ApiEvent) => void):
   };
 }
 
-const HISTORY_MESSAGE = new RegExp(`^(${CLIP_OPERATIONS.join('|')}) ([0-9a-z]{26})$`);
-const DETAIL_HISTORY_MESSAGE = new RegExp(`^(${DETAIL_OPERATIONS.join('|')}) ([0-9a-z]{26})$`);
 
 /** The clip's changes, newest first: its entry's (title, tags, trash…) and its detail document's (text, annotations, trim…). */
 async function clipHistory(library: Library, idOrPrefix: string): Promise<ClipHistoryEntry[]> {
   const clip = library.get(idOrPrefix);
-  const changesOf = (doc: Parameters<typeof getChangesMetaSince>[0], pattern: RegExp): ClipHistoryEntry[] =>
-    getChangesMetaSince(doc, [])
-      .filter((change) => pattern.exec(change.message ?? '')?.[2] === clip.id)
-      .map((change) => ({ operation: change.message!.split(' ')[0]!, time: change.time, actor: change.actor.slice(0, 8) }));
-  const entryChanges = await library.shards.read(shardOfClip(clip.id), (doc) => changesOf(doc, HISTORY_MESSAGE));
-  const detailChanges = await library.details.read(clip.id, (doc) => (doc ? changesOf(doc, DETAIL_HISTORY_MESSAGE) : []));
+  const changesOf = (doc: Parameters<typeof getChangesMetaSince>[0], operations: readonly string[]): ClipHistoryEntry[] =>
+    getChangesMetaSince(doc, []).flatMap((change) => {
+      const said = readChangeMessage(change.message, operations);
+      return said?.clipIds.includes(clip.id) ? [{ operation: said.operation, time: change.time, actor: change.actor.slice(0, 8) }] : [];
+    });
+  const entryChanges = await library.shards.read(shardOfClip(clip.id), (doc) => changesOf(doc, CLIP_OPERATIONS));
+  const detailChanges = await library.details.read(clip.id, (doc) => (doc ? changesOf(doc, DETAIL_OPERATIONS) : []));
   const imported: ClipHistoryEntry = { operation: 'import', time: Math.floor(clip.importedAt / 1000), actor: '' };
   // A stable sort by time keeps each document's own order among changes of the same second.
   const changes = [...entryChanges, ...detailChanges].sort((a, b) => a.time - b.time);

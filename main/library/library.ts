@@ -4,7 +4,7 @@ import fs from 'node:fs/promises';
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import type { ClipDetailDoc } from '../../contract/clip-details.js';
 import type { ClipPage, ClipQuery, ClipView } from '../../contract/clips.js';
-import { clipChangeMessage, type ClipOperation } from '../../contract/shard-document.js';
+import { clipsChangeMessage, type ClipOperation } from '../../contract/shard-document.js';
 import { ClipIndex } from '../index/clip-index.js';
 import { createKeyFile, readKeySlots, unlockWithPassphrase, unlockWithSecretStore, type ScryptCost } from '../security/key-slots.js';
 import { deriveLibrarySubkeys } from '../security/library-subkeys.js';
@@ -33,6 +33,14 @@ const PEER_SAVE_DELAY_MS = 50;
 
 /** Called after the index took a change: the clips it touched, or null when a whole shard was re-read. */
 export type IndexChangeListener = (clipIds: string[] | null) => void;
+
+/** An edit of many clips (Library.changeClips): which entries it would change, and the change itself. */
+export interface ClipsEdit {
+  /** Reads the entry as it is (it must not change it). */
+  changes(entry: ClipEntryDoc): boolean;
+  /** Called only for entries `changes` said yes to, inside the shard's change. */
+  apply(entry: ClipEntryDoc): void;
+}
 
 /** What a window or device opens to edit a clip: the shard holding its entry, and its detail document. */
 export interface OpenedForPeers {
@@ -321,34 +329,36 @@ export class Library {
   }
 
   /**
-   * Applies an edit to each of many clips in one write: one Automerge change per clip, with the
-   * clip's change message (so its history and `clipshot undo ID` see it), the shards saved
-   * together. `edit` returns whether it changed the entry; one that returns false must have
-   * changed nothing, and the clip gets no change. Keep a call to a bounded number of shards and
-   * clips (bulk operations take a few hundred at a time): every shard it touches stays loaded
-   * until the write ends. Resolves with the ids changed and those no shard holds.
+   * Applies an edit to each of many clips in one write: one Automerge change per shard, whose
+   * message names every clip it changed (so each clip's history and `clipshot undo ID` see it),
+   * the shards saved together. Only the clips `edit.changes` says yes to get the change. Keep a call
+   * to a bounded number of shards and clips (bulk operations take a few hundred at a time): every
+   * shard it touches stays loaded until the write ends. Resolves with the ids changed and those no
+   * shard holds.
    */
-  async changeClips(ids: readonly string[], operation: ClipOperation, edit: (entry: ClipEntryDoc, doc: ShardDoc) => boolean): Promise<{ changed: string[]; missing: string[] }> {
+  async changeClips(ids: readonly string[], operation: ClipOperation, edit: ClipsEdit): Promise<{ changed: string[]; missing: string[] }> {
     const byShard = groupByShard([...ids], (id) => id);
     return this.write(async () => {
       const changed: string[] = [];
       const missing: string[] = [];
       for (const [shard, group] of byShard) {
+        const current = (await this.shards.handle(shard)).doc();
+        const changing: string[] = [];
         for (const id of group) {
-          let outcome = 'unchanged' as 'changed' | 'unchanged' | 'missing';
-          await this.#change(shard, clipChangeMessage(operation, id), (doc) => {
-            const entry = doc.clips[id];
-            if (!entry) {
-              outcome = 'missing';
-              return;
-            }
-            if (!edit(entry, doc)) return;
-            entry.updatedAt = Date.now();
-            outcome = 'changed';
-          });
-          if (outcome === 'changed') changed.push(id);
-          else if (outcome === 'missing') missing.push(id);
+          const entry = current.clips?.[id];
+          if (!entry) missing.push(id);
+          else if (edit.changes(entry)) changing.push(id);
         }
+        if (changing.length === 0) continue;
+        await this.#change(shard, clipsChangeMessage(operation, changing), (doc) => {
+          const now = Date.now();
+          for (const id of changing) {
+            const entry = doc.clips[id]!;
+            edit.apply(entry);
+            entry.updatedAt = now;
+          }
+        });
+        changed.push(...changing);
       }
       await this.#save(byShard.keys());
       return { changed, missing };

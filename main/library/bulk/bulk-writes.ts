@@ -1,8 +1,7 @@
 import type { ClipOperation } from '../../../contract/shard-document.js';
-import type { ClipEntryDoc, ShardDoc } from '../documents/schema.js';
 import { MAX_LOADED_SHARDS } from '../documents/shard-documents.js';
 import { shardOfClip } from '../ids.js';
-import type { Library } from '../library.js';
+import type { ClipsEdit, Library } from '../library.js';
 
 /**
  * Clips changed per write (one SQLite transaction, one save of the shards it touched). Small
@@ -32,18 +31,11 @@ export interface BulkWriteOutcome {
 }
 
 /**
- * Applies `edit` to every clip, one Automerge change per clip (with the clip's usual change
- * message), a shard at a time and CLIPS_PER_WRITE clips per write, so only a few shards are
- * loaded at once however many clips there are. `edit` returns whether it changed the entry
- * (see Library.changeClips). Stops between writes when the signal is aborted.
+ * Applies `edit` to every clip it changes (see Library.changeClips: one Automerge change per shard,
+ * naming the clips), CLIPS_PER_WRITE clips per write, so only a few shards are loaded at once
+ * however many clips there are. Stops between writes when the signal is aborted.
  */
-export async function changeClipsInBatches(
-  library: Library,
-  ids: readonly string[],
-  operation: ClipOperation,
-  edit: (entry: ClipEntryDoc, doc: ShardDoc) => boolean,
-  run: BulkRun = {},
-): Promise<BulkWriteOutcome> {
+export async function changeClipsInBatches(library: Library, ids: readonly string[], operation: ClipOperation, edit: ClipsEdit, run: BulkRun = {}): Promise<BulkWriteOutcome> {
   const changed: string[] = [];
   let done = 0;
   run.onProgress?.(0, ids.length);

@@ -35,28 +35,30 @@ export async function changeLabels(library: Library, ids: readonly string[], fie
     if (ids) ids.push(id);
     else changes.set(name, [id]);
   };
+  const takenFrom = (labels: Record<string, true>) => (edit.exclusive ? Object.keys(labels).filter((name) => !add.includes(name)) : remove);
   const outcome = await changeClipsInBatches(
     library,
     ids,
     field === 'tags' ? 'tag' : 'collections',
-    (entry) => {
-      const id = entry.id.toString();
-      const labels = entry[field];
-      const taken = edit.exclusive ? Object.keys(labels).filter((name) => !add.includes(name)) : remove;
-      let changed = false;
-      for (const name of add) {
-        if (labels[name] === true) continue;
-        labels[name] = true;
-        record(added, name, id);
-        changed = true;
-      }
-      for (const name of taken) {
-        if (!(name in labels)) continue;
-        delete labels[name];
-        record(removed, name, id);
-        changed = true;
-      }
-      return changed;
+    {
+      changes: (entry) => {
+        const labels = entry[field];
+        return add.some((name) => labels[name] !== true) || takenFrom(labels).some((name) => name in labels);
+      },
+      apply: (entry) => {
+        const id = entry.id.toString();
+        const labels = entry[field];
+        for (const name of takenFrom(labels)) {
+          if (!(name in labels)) continue;
+          delete labels[name];
+          record(removed, name, id);
+        }
+        for (const name of add) {
+          if (labels[name] === true) continue;
+          labels[name] = true;
+          record(added, name, id);
+        }
+      },
     },
     run,
   );

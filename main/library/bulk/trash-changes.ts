@@ -8,10 +8,11 @@ export function trashClips(library: Library, ids: readonly string[], run: BulkRu
     library,
     ids,
     'trash',
-    (entry) => {
-      if (entry.deletedAt !== null) return false;
-      entry.deletedAt = now;
-      return true;
+    {
+      changes: (entry) => entry.deletedAt === null,
+      apply: (entry) => {
+        entry.deletedAt = now;
+      },
     },
     run,
   );
@@ -23,10 +24,11 @@ export function restoreClips(library: Library, ids: readonly string[], run: Bulk
     library,
     ids,
     'restore',
-    (entry) => {
-      if (entry.deletedAt === null) return false;
-      entry.deletedAt = null;
-      return true;
+    {
+      changes: (entry) => entry.deletedAt !== null,
+      apply: (entry) => {
+        entry.deletedAt = null;
+      },
     },
     run,
   );

@@ -1,11 +1,11 @@
 import { getChangesMetaSince, ImmutableString, updateText, view } from '@automerge/automerge';
 import type { ClipView } from '../../../contract/clips.js';
+import { CLIP_OPERATIONS, readChangeMessage } from '../../../contract/shard-document.js';
 import type { ShardDoc } from '../documents/schema.js';
 import { InvalidEditError } from '../errors.js';
 import { shardOfClip } from '../ids.js';
 import type { Library } from '../library.js';
 
-const UNDOABLE = /^(edit|tag|collections|trash|restore|undo) ([0-9a-z]{26})$/;
 
 /**
  * Reverts the latest change to one clip by writing its earlier state as a new change, so the
@@ -16,13 +16,13 @@ export async function undoLastChange(library: Library, idOrPrefix: string): Prom
   const { operation, state } = await library.shards.read(shardOfClip(id), (doc) => {
     const last = getChangesMetaSince(doc, [])
       .reverse()
-      .find((change) => UNDOABLE.exec(change.message ?? '')?.[2] === id);
+      .find((change) => readChangeMessage(change.message, CLIP_OPERATIONS)?.clipIds.includes(id));
     if (!last) throw new InvalidEditError(`clip ${id} has no edit to undo`);
     const before = (view(doc, last.deps) as ShardDoc).clips[id];
     if (!before) throw new InvalidEditError(`clip ${id} has no earlier state to return to`);
     // A plain copy: the document read here may be freed once this returns.
     const state = { title: before.title.toString(), notes: before.notes.toString(), tags: { ...before.tags }, collections: { ...before.collections }, deletedAt: before.deletedAt };
-    return { operation: last.message!.split(' ')[0]!, state };
+    return { operation: readChangeMessage(last.message, CLIP_OPERATIONS)!.operation, state };
   });
   const clip = await library.changeClip(id, 'undo', (entry, current) => {
     entry.title = new ImmutableString(state.title);

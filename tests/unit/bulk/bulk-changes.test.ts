@@ -1,5 +1,6 @@
 // Bulk tag, collection and trash operations on a real library through the API: exactly the right
 // clips change, the inverse restores exactly, work is batched by shard, and bad input changes nothing.
+import * as Automerge from '@automerge/automerge';
 import { afterEach, describe, expect, it } from 'vitest';
 import { MAX_BULK_CLIPS, type BulkProgress, type LabelBulkResult } from '../../../contract/api.js';
 import { MAX_LOADED_SHARDS } from '../../../main/library/documents/shard-documents.js';
@@ -55,7 +56,7 @@ describe('bulk tags', () => {
     expect(await idsTagged(core.api, 'review')).toEqual([]);
   });
 
-  it('removes a tag only where it was, and one change per clip keeps each clip\'s history and undo', async () => {
+  it('removes a tag only where it was; each changed clip\'s history and undo see the change', async () => {
     const { core, ids } = await start(8, { tags: (i) => (i % 2 === 0 ? ['draft'] : []) });
     const result = await core.api.bulkTags({ selection: { ids }, remove: ['draft'] });
     expect(result.changed).toBe(4);
@@ -71,6 +72,20 @@ describe('bulk tags', () => {
     expect(await idsTagged(core.api, 'draft')).toEqual([ids[0]!]);
   });
 
+  it('writes one change per shard naming its clips: each clip’s history has it, and undo takes it back from that clip alone', async () => {
+    const { core, ids } = await start(260);
+    // Clips i and i + 256 share a shard.
+    const [first, second] = [ids[3]!, ids[259]!];
+    expect(shardOfClip(first)).toBe(shardOfClip(second));
+    const shard = shardOfClip(first);
+    const changesBefore = await core.library.shards.read(shard, (doc) => Automerge.getAllChanges(doc).length);
+    await core.api.bulkTags({ selection: { ids: [first, second] }, add: ['together'] });
+    expect(await core.library.shards.read(shard, (doc) => Automerge.getAllChanges(doc).length)).toBe(changesBefore + 1);
+    for (const id of [first, second]) expect((await core.api.clipHistory({ id }))[0]).toMatchObject({ operation: 'tag' });
+    await core.api.undoClip({ id: first });
+    expect(await idsTagged(core.api, 'together')).toEqual([second]);
+  });
+
   it('selects a whole query minus exclusions, across every shard, a few shards per write', async () => {
     const { core, ids } = await start(600, { tags: () => ['inbox'] });
     const except = [ids[5]!, ids[300]!];
@@ -82,9 +97,11 @@ describe('bulk tags', () => {
       core.library,
       ids.filter((id) => !except.includes(id)),
       'tag',
-      (entry) => {
-        entry.tags.sorted = true;
-        return true;
+      {
+        changes: () => true,
+        apply: (entry) => {
+          entry.tags.sorted = true;
+        },
       },
       { onProgress: () => (mostLoaded = Math.max(mostLoaded, core.library.shards.loadedCount)) },
     );
@@ -117,9 +134,11 @@ describe('bulk tags', () => {
       core.library,
       ids,
       'tag',
-      (entry) => {
-        entry.tags.halfway = true;
-        return true;
+      {
+        changes: () => true,
+        apply: (entry) => {
+          entry.tags.halfway = true;
+        },
       },
       { signal: controller.signal, onProgress: (done) => done > 0 && controller.abort() },
     );
