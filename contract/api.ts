@@ -204,7 +204,7 @@ export const API_REQUEST_SCHEMAS = {
   openSettingsDocument: z.object({}).strict(),
   /** The capture times of the first and last clip a list query matches (what a timeline spans). */
   timelineSpan: z.object({ query: clipListQuerySchema }).strict(),
-  /** Adds and removes tags on every selected clip: one change per clip, one undo step in the window. */
+  /** Adds and removes tags on every selected clip: one change per shard naming its clips, one undo step in the window. */
   bulkTags: bulkLabelParams,
   /** Adds to and removes from collections; `exclusive` also takes each clip out of every collection not added (a move). */
   bulkCollections: z
