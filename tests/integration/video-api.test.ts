@@ -21,11 +21,10 @@ let textId: string;
 beforeAll(async () => {
   work = await fs.mkdtemp(path.join(os.tmpdir(), 'clipshot-video-api-'));
   core = await createTestCore(work);
-  const report = await importFiles(core.library, [
-    await writeKeyframedMp4(path.join(work, 'talk.mp4'), { seconds: 4 }),
-    await writeMp4(path.join(work, 'long.mp4'), { seconds: 30, size: '640x480' }),
-  ]);
-  [videoId, longId] = report.imported.map((event) => event.id) as [string, string];
+  const files = [await writeKeyframedMp4(path.join(work, 'talk.mp4'), { seconds: 4 }), await writeMp4(path.join(work, 'long.mp4'), { seconds: 30, size: '640x480' })];
+  const report = await importFiles(core.library, files);
+  // Reported as each finishes, in no particular order: found by file.
+  [videoId, longId] = files.map((file) => report.imported.find((event) => event.path === file)!.id) as [string, string];
   textId = (await core.api.importText({ text: 'not a video' })).clipId;
 });
 
