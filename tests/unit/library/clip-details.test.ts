@@ -9,10 +9,11 @@ import { readClipDetails, type ClipDetailDoc } from '../../../contract/clip-deta
 import { toAnnotationDoc } from '../../../contract/edits/annotations.js';
 import { genesisDetail } from '../../../main/library/documents/detail-documents.js';
 import { exportRendered } from '../../../main/library/export/export-rendered.js';
-import { importText } from '../../../main/library/importer.js';
+import { importFiles, importText } from '../../../main/library/importer.js';
 import type { Library } from '../../../main/library/library.js';
 import { verifyLibrary } from '../../../main/library/operations/verify.js';
 import { createTestCore, type TestCore } from '../../helpers/direct-api.js';
+import { writePng } from '../../helpers/fixtures.js';
 import { tempDir } from '../../helpers/temp.js';
 
 let core: TestCore | null = null;
@@ -105,5 +106,32 @@ describe('editing a text clip from a window', () => {
     await expect.poll(() => left.doc()?.text, { timeout: 10_000 }).toBe('start middle end');
     await expect.poll(() => right.doc()?.text, { timeout: 10_000 }).toBe('start middle end');
     await expect.poll(() => core!.library.get(id).text, { timeout: 10_000 }).toBe('start middle end');
+  });
+});
+
+describe('renderings of edits as blobs', () => {
+  it('keeps one edited thumbnail per clip: a new rendering frees the old one, and verify finds nothing amiss', async () => {
+    core = await createTestCore();
+    const { library } = core;
+    const file = await writePng(await tempDir(), 'shot.png', 5, { width: 120, height: 80 });
+    const id = (await importFiles(library, [file])).imported[0]!.id;
+    const box = (x: number) => toAnnotationDoc({ id: 'box', kind: 'box', z: 1, createdAt: 1, color: '#000000', x, y: 10, w: 30, h: 20 });
+    await library.changeDetails(id, `annotate ${id}`, (doc) => {
+      doc.image.annotations.box = box(10);
+    });
+    await library.settleEdits();
+    const first = library.get(id).edited?.thumb;
+    expect(first).toMatch(/^[0-9a-f]{64}$/);
+    await library.changeDetails(id, `annotate ${id}`, (doc) => {
+      doc.image.annotations.box = box(60);
+    });
+    await library.settleEdits();
+    const second = library.get(id).edited?.thumb;
+    expect(second).toMatch(/^[0-9a-f]{64}$/);
+    expect(second).not.toBe(first);
+    expect(await library.blobs.has(first!)).toBe(false);
+    const report = await verifyLibrary(library);
+    expect(report).toMatchObject({ ok: true, unreferencedBlobs: 0 });
+    expect(report.problems).toEqual([]);
   });
 });
