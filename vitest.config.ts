@@ -2,7 +2,9 @@ import vue from '@vitejs/plugin-vue';
 import { defineConfig } from 'vitest/config';
 
 // Tests spawn real child processes, ffmpeg, scrypt and Chromium; a 2-core machine needs headroom.
-const shared = { testTimeout: 60_000, hookTimeout: 60_000 };
+// expect.poll waits for what the app does on its own time (a sync, a refresh after an event): its
+// default second is too short on a loaded CI machine, and a wait that succeeds returns at once.
+const shared = { testTimeout: 60_000, hookTimeout: 60_000, expect: { poll: { timeout: 10_000 } } };
 
 export default defineConfig({
   test: {

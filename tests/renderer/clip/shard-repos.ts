@@ -10,7 +10,7 @@ import type { ClipEntryDoc, ShardDoc } from '../../../contract/shard-document.js
 
 /** Waits for what crosses a sync channel or the core (generous: the machine is shared). */
 export function eventually<T>(read: () => T | Promise<T>) {
-  return expect.poll(read, { timeout: 5_000 });
+  return expect.poll(read, { timeout: 10_000 });
 }
 
 export const CLIP_ID = '0123456789abcdefghijklmnop';
