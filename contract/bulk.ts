@@ -1,7 +1,6 @@
 // What bulk operations (many clips at once) answer: exactly which clips each one changed, so
 // that the renderer's undo can apply the exact inverse through the same operations.
-import type { ClipSortField } from './api.js';
-import type { ClipKind } from './clips.js';
+import type { ClipQuery } from './clips.js';
 
 /** The most clips one bulk operation takes (a selection resolving to more is refused). */
 export const MAX_BULK_CLIPS = 100_000;
@@ -16,18 +15,7 @@ export const MAX_COMBINED_CLIPS = 50;
 export type ClipSelection = { ids: string[] } | { query: ClipSelectionQuery; except?: string[] };
 
 /** A list query without paging: filters, search and order. */
-export interface ClipSelectionQuery {
-  kind?: ClipKind;
-  tag?: string;
-  collection?: string;
-  from?: number;
-  to?: number;
-  hasText?: boolean;
-  text?: string;
-  trash?: boolean;
-  orderBy?: ClipSortField;
-  direction?: 'asc' | 'desc';
-}
+export type ClipSelectionQuery = Omit<ClipQuery, 'sort' | 'limit' | 'cursor' | 'offset'>;
 
 /** The clips that gained (or lost) one tag or collection. */
 export interface LabelChange {

@@ -26,3 +26,12 @@ export class ObservableConnectionStatus implements ConnectionStatus {
     return () => this.#listeners.delete(listener);
   }
 }
+
+/** Calls `reconnected` each time the window gets its connection back after losing it. */
+export function onReconnect(status: ConnectionStatus, reconnected: () => void): () => void {
+  let wasConnected = status.state === 'connected';
+  return status.subscribe((state) => {
+    if (state === 'connected' && !wasConnected) reconnected();
+    wasConnected = state === 'connected';
+  });
+}

@@ -2,7 +2,7 @@ import type { AutomergeUrl, DocHandle, Repo } from '@automerge/automerge-repo/sl
 import type { ClipShotApi } from '../../../contract/api.js';
 import type { ClipDetailDoc } from '../../../contract/clip-details.js';
 import type { ShardDoc } from '../../../contract/shard-document.js';
-import type { ConnectionStatus } from '../api/connection-status.js';
+import { onReconnect, type ConnectionStatus } from '../api/connection-status.js';
 import { unsentEdits } from './unsent-edits.js';
 import type { ClipDocuments, OpenedClipDocument } from './clip-documents.js';
 
@@ -23,11 +23,7 @@ export class RepoClipDocuments implements ClipDocuments {
     /** Resolves once Automerge's WebAssembly is loaded (already, in Node). */
     private readonly automergeReady: Promise<void> = Promise.resolve(),
   ) {
-    let wasConnected = status.state === 'connected';
-    status.subscribe((state) => {
-      if (state === 'connected' && !wasConnected) void this.#reopenAll();
-      wasConnected = state === 'connected';
-    });
+    onReconnect(status, () => void this.#reopenAll());
   }
 
   async open(clipId: string): Promise<OpenedClipDocument> {

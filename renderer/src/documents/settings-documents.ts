@@ -2,7 +2,7 @@ import type { AutomergeUrl, DocHandle, Repo } from '@automerge/automerge-repo/sl
 import { inject, type InjectionKey } from 'vue';
 import type { ClipShotApi } from '../../../contract/api.js';
 import type { SettingsDoc } from '../../../contract/settings-document.js';
-import type { ConnectionStatus } from '../api/connection-status.js';
+import { onReconnect, type ConnectionStatus } from '../api/connection-status.js';
 import { unsentEdits } from './unsent-edits.js';
 
 /** The library's settings document, opened for live reading and editing through automerge-repo. */
@@ -34,10 +34,8 @@ export class RepoSettingsDocuments implements SettingsDocuments {
     /** Resolves once Automerge's WebAssembly is loaded (already, in Node). */
     private readonly automergeReady: Promise<void> = Promise.resolve(),
   ) {
-    let wasConnected = status.state === 'connected';
-    status.subscribe((state) => {
-      if (state === 'connected' && !wasConnected && this.#opened) void this.api.openSettingsDocument({}).catch(() => undefined);
-      wasConnected = state === 'connected';
+    onReconnect(status, () => {
+      if (this.#opened) void this.api.openSettingsDocument({}).catch(() => undefined);
     });
   }
 

@@ -6,51 +6,31 @@ import { readFile } from 'node:fs/promises';
 import http from 'node:http';
 import path from 'node:path';
 import type { AddressInfo } from 'node:net';
-import { disposePinia } from 'pinia';
-import { afterAll, afterEach, beforeAll, describe, expect, test, vi } from 'vitest';
+import { describe, expect, test, vi } from 'vitest';
 import { nextTick } from 'vue';
 import type { ClipKind, ClipView } from '../../../contract/clips.js';
 import ClipDetail from '../../../renderer/src/clip/ClipDetail.vue';
-import type { OpenedClipDocument } from '../../../renderer/src/documents/clip-documents.js';
-import { createTestCore, type TestCore, type TestWindow } from '../../helpers/direct-api.js';
 import { writePng } from '../../helpers/fixtures.js';
 import { tempDir } from '../../helpers/temp.js';
 import { writeMp4 } from '../../unit/import/fixtures.js';
-import { mountWithCore, press, type Mounted } from '../library/mount-library.js';
+import { press, type Mounted } from '../library/mount-library.js';
+import { useClipViewHarness } from './clip-view-harness.js';
 import { eventually } from './shard-repos.js';
 
-let core: TestCore;
-let mounted: Mounted | null = null;
-const cleanups: (() => void)[] = [];
+const view = useClipViewHarness();
 
-beforeAll(async () => {
-  core = await createTestCore();
-});
-
-afterAll(async () => {
-  await core.close();
-});
-
-afterEach(() => {
-  if (mounted) {
-    mounted.wrapper.unmount();
-    disposePinia(mounted.pinia);
-  }
-  mounted = null;
-  for (const cleanup of cleanups.splice(0)) cleanup();
-});
 
 async function importText(text: string, title: string): Promise<string> {
-  const { clipId } = await core.api.importText({ text, title });
+  const { clipId } = await view.core.api.importText({ text, title });
   return clipId;
 }
 
 /** Imports a file the way a window uploads one, and returns the one clip of its kind. */
 async function importFile(file: string, type: string, kind: ClipKind): Promise<ClipView> {
-  const { importId } = await core.files.importFiles([new File([await readFile(file)], path.basename(file), { type })]);
+  const { importId } = await view.core.files.importFiles([new File([await readFile(file)], path.basename(file), { type })]);
   expect(importId).not.toBeNull();
-  await expect.poll(async () => (await core.api.listClips({ kind })).items.length, { timeout: 20_000 }).toBe(1);
-  return (await core.api.listClips({ kind })).items[0]!;
+  await expect.poll(async () => (await view.core.api.listClips({ kind })).items.length, { timeout: 20_000 }).toBe(1);
+  return (await view.core.api.listClips({ kind })).items[0]!;
 }
 
 let image: Promise<ClipView> | null = null;
@@ -62,29 +42,18 @@ function importImage(): Promise<ClipView> {
 
 /** Mounts the clip view and waits until the clip's document is open and shown. */
 async function openDetail(clipId: string): Promise<Mounted> {
-  mounted = mountWithCore(ClipDetail, core, { props: { clipId } });
+  view.mount(ClipDetail, { clipId });
   await eventually(() => document.querySelector('[data-testid="clip-title-input"], [data-testid="clip-error"]')).not.toBeNull();
-  return mounted;
+  return view.mounted;
 }
 
-const byTestId = <T extends Element = HTMLElement>(id: string): Omit<DOMWrapper<T>, 'exists'> => mounted!.wrapper.get<T>(`[data-testid="${id}"]`);
+const byTestId = <T extends Element = HTMLElement>(id: string): Omit<DOMWrapper<T>, 'exists'> => view.mounted.wrapper.get<T>(`[data-testid="${id}"]`);
 
 function typeInto(element: HTMLInputElement | HTMLTextAreaElement, value: string): void {
   element.focus();
   element.value = value;
   element.setSelectionRange(value.length, value.length);
   element.dispatchEvent(new Event('input', { bubbles: true }));
-}
-
-/** The same clip opened by a second window: its own Repo, synced through the core. */
-async function openInSecondWindow(clipId: string): Promise<OpenedClipDocument> {
-  const window: TestWindow = core.openWindow();
-  const opened = await window.documents.open(clipId);
-  cleanups.push(() => {
-    opened.close();
-    window.close();
-  });
-  return opened;
 }
 
 describe('showing a clip', () => {
@@ -94,7 +63,7 @@ describe('showing a clip', () => {
     // Plain text opens ready to edit.
     await eventually(() => document.querySelector<HTMLTextAreaElement>('[data-testid="clip-text-input"]')?.value).toBe('line one\n  indented line two');
     expect(byTestId<HTMLInputElement>('clip-title-input').element.value).toBe('Snippet');
-    expect(mounted!.wrapper.find('button[aria-label="Copy the text"]').exists()).toBe(true);
+    expect(view.mounted.wrapper.find('button[aria-label="Copy the text"]').exists()).toBe(true);
     const facts = byTestId('clip-facts').text();
     expect(facts).toContain('Text');
     expect(facts).toContain('28 characters');
@@ -106,14 +75,14 @@ describe('showing a clip', () => {
   test('an image clip: the image from the media URL in its editor, its dimensions, and an export link that downloads it as edited', async () => {
     const image = await importImage();
     await openDetail(image.id);
-    await eventually(() => mounted!.wrapper.find('[data-testid="clip-image"]').exists()).toBe(true);
-    expect(byTestId('clip-image').attributes('href')).toBe(core.api.mediaUrl(image.id, 'original'));
+    await eventually(() => view.mounted.wrapper.find('[data-testid="clip-image"]').exists()).toBe(true);
+    expect(byTestId('clip-image').attributes('href')).toBe(view.core.api.mediaUrl(image.id, 'original'));
     expect(byTestId('clip-facts').text()).toContain('120 × 80');
     const exportLink = byTestId<HTMLAnchorElement>('clip-export');
     expect(exportLink.element.tagName).toBe('A');
     expect(exportLink.attributes('href')).toMatch(new RegExp(`^/media/${image.id}/rendered\\?format=png&heads=\\w+.*&download=1$`));
     expect(exportLink.attributes('download')).toBeDefined();
-    expect(byTestId<HTMLAnchorElement>('editor-export-original').attributes('href')).toBe(core.api.mediaUrl(image.id, 'original', { download: true }));
+    expect(byTestId<HTMLAnchorElement>('editor-export-original').attributes('href')).toBe(view.core.api.mediaUrl(image.id, 'original', { download: true }));
   });
 
   test('an image that fails to load says why in words, not as a broken image', async () => {
@@ -123,16 +92,16 @@ describe('showing a clip', () => {
     const happyDom = (window as unknown as { happyDOM: { setURL(url: string): void } }).happyDOM;
     const originalUrl = window.location.href;
     happyDom.setURL(`http://127.0.0.1:${(server.address() as AddressInfo).port}/`);
-    cleanups.push(() => {
+    view.afterTest(() => {
       happyDom.setURL(originalUrl);
       server.close();
     });
     await openDetail((await importImage()).id);
-    await eventually(() => mounted!.wrapper.find('[data-testid="clip-image"]').exists()).toBe(true);
+    await eventually(() => view.mounted.wrapper.find('[data-testid="clip-image"]').exists()).toBe(true);
     byTestId('clip-image').element.dispatchEvent(new Event('error'));
-    await eventually(() => mounted!.wrapper.find('[data-testid="clip-media-error"]').exists()).toBe(true);
+    await eventually(() => view.mounted.wrapper.find('[data-testid="clip-media-error"]').exists()).toBe(true);
     expect(byTestId('clip-media-error').text()).toBe('Could not load the image: its file is missing from the library (404).');
-    expect(mounted!.wrapper.find('[data-testid="clip-image"]').exists()).toBe(false);
+    expect(view.mounted.wrapper.find('[data-testid="clip-image"]').exists()).toBe(false);
   });
 
   test('a video clip: a player that loads only metadata until played (the URL serves ranges), with its duration', async () => {
@@ -142,7 +111,7 @@ describe('showing a clip', () => {
     expect(player.element.tagName).toBe('VIDEO');
     expect(player.attributes('controls')).toBeDefined();
     expect(player.attributes('preload')).toBe('metadata');
-    expect(player.attributes('src')).toBe(core.api.mediaUrl(video.id, 'original'));
+    expect(player.attributes('src')).toBe(view.core.api.mediaUrl(video.id, 'original'));
     const facts = byTestId('clip-facts').text();
     expect(facts).toContain('160 × 120');
     expect(facts).toContain('0:01');
@@ -152,7 +121,7 @@ describe('showing a clip', () => {
     const id = await importText('exported words, ünïcode too', 'Export me');
     await openDetail(id);
     const created = vi.spyOn(URL, 'createObjectURL');
-    cleanups.push(() => created.mockRestore());
+    view.afterTest(() => created.mockRestore());
     await byTestId('clip-export').trigger('click');
     expect(created).toHaveBeenCalledTimes(1);
     const blob = created.mock.calls[0]![0] as Blob;
@@ -163,7 +132,7 @@ describe('showing a clip', () => {
   test('a clip that does not exist says so instead of showing an empty panel', async () => {
     await openDetail('0'.repeat(26));
     expect(byTestId('clip-error').text()).toMatch(/no longer exists/);
-    expect(mounted!.wrapper.find('[data-testid="clip-title-input"]').exists()).toBe(false);
+    expect(view.mounted.wrapper.find('[data-testid="clip-title-input"]').exists()).toBe(false);
   });
 });
 
@@ -172,8 +141,8 @@ describe('editing in place', () => {
     const id = await importText('title text', 'Before');
     await openDetail(id);
     typeInto(byTestId<HTMLInputElement>('clip-title-input').element, 'After');
-    await eventually(async () => (await core.api.getClip({ id })).title).toBe('After');
-    expect(mounted!.wrapper.findAll('button').map((button) => button.text())).not.toContain('Save');
+    await eventually(async () => (await view.core.api.getClip({ id })).title).toBe('After');
+    expect(view.mounted.wrapper.findAll('button').map((button) => button.text())).not.toContain('Save');
   });
 
   test('notes reach the core as text', async () => {
@@ -181,7 +150,7 @@ describe('editing in place', () => {
     await openDetail(id);
     typeInto(byTestId<HTMLTextAreaElement>('clip-notes-input').element, 'first line\nsecond line');
     await byTestId('clip-notes-input').trigger('blur');
-    await eventually(async () => (await core.api.getClip({ id })).notes).toBe('first line\nsecond line');
+    await eventually(async () => (await view.core.api.getClip({ id })).notes).toBe('first line\nsecond line');
   });
 
   test('tags are added and removed in the core', async () => {
@@ -192,10 +161,10 @@ describe('editing in place', () => {
     await input.trigger('keydown', { key: 'Enter' });
     typeInto(input.element, 'beta');
     await input.trigger('keydown', { key: ',' });
-    await eventually(async () => (await core.api.getClip({ id })).tags).toEqual(['alpha', 'beta']);
-    await eventually(() => mounted!.wrapper.findAll('[data-testid="clip-tag"]').map((chip) => chip.attributes('data-tag'))).toEqual(['alpha', 'beta']);
-    await mounted!.wrapper.get('[data-testid="clip-tag"][data-tag="alpha"] button').trigger('click');
-    await eventually(async () => (await core.api.getClip({ id })).tags).toEqual(['beta']);
+    await eventually(async () => (await view.core.api.getClip({ id })).tags).toEqual(['alpha', 'beta']);
+    await eventually(() => view.mounted.wrapper.findAll('[data-testid="clip-tag"]').map((chip) => chip.attributes('data-tag'))).toEqual(['alpha', 'beta']);
+    await view.mounted.wrapper.get('[data-testid="clip-tag"][data-tag="alpha"] button').trigger('click');
+    await eventually(async () => (await view.core.api.getClip({ id })).tags).toEqual(['beta']);
   });
 
   test('a title over 500 characters is refused with the reason, and the core keeps the old one', async () => {
@@ -204,10 +173,10 @@ describe('editing in place', () => {
     const input = byTestId<HTMLInputElement>('clip-title-input');
     typeInto(input.element, 'y'.repeat(501));
     await input.trigger('keydown', { key: 'Enter' });
-    expect(mounted!.wrapper.get('.title-field [role="alert"]').text()).toBe('a title can have at most 500 characters');
+    expect(view.mounted.wrapper.get('.title-field [role="alert"]').text()).toBe('a title can have at most 500 characters');
     // Longer than the write delay: nothing was written meanwhile either.
     await new Promise((resolve) => setTimeout(resolve, 600));
-    expect((await core.api.getClip({ id })).title).toBe('Kept');
+    expect((await view.core.api.getClip({ id })).title).toBe('Kept');
     expect(input.element.value).toHaveLength(501);
   });
 
@@ -216,17 +185,17 @@ describe('editing in place', () => {
     await openDetail(id);
     const notes = byTestId<HTMLTextAreaElement>('clip-notes-input').element;
     typeInto(notes, 'typing here');
-    const other = await openInSecondWindow(id);
+    const other = await view.openInSecondWindow(id);
     other.handle.change((doc) => {
       const entry = doc.clips[id]!;
       entry.title = new Automerge.ImmutableString('Renamed elsewhere');
       entry.tags['from-elsewhere'] = true;
     });
     await expect.poll(() => byTestId<HTMLInputElement>('clip-title-input').element.value, { timeout: 10_000 }).toBe('Renamed elsewhere');
-    await eventually(() => mounted!.wrapper.find('[data-tag="from-elsewhere"]').exists()).toBe(true);
+    await eventually(() => view.mounted.wrapper.find('[data-tag="from-elsewhere"]').exists()).toBe(true);
     expect(notes.value).toBe('typing here');
-    await eventually(async () => (await core.api.getClip({ id })).notes).toBe('typing here');
-    expect((await core.api.getClip({ id })).title).toBe('Renamed elsewhere');
+    await eventually(async () => (await view.core.api.getClip({ id })).notes).toBe('typing here');
+    expect((await view.core.api.getClip({ id })).title).toBe('Renamed elsewhere');
   });
 });
 
@@ -239,15 +208,15 @@ describe('undo and redo', () => {
     typeInto(input.element, 'Changed');
     await input.trigger('keydown', { key: 'Enter' });
     await input.trigger('blur');
-    await eventually(async () => (await core.api.getClip({ id })).title).toBe('Changed');
+    await eventually(async () => (await view.core.api.getClip({ id })).title).toBe('Changed');
 
     await byTestId('clip-undo-button').trigger('click');
-    await eventually(async () => (await core.api.getClip({ id })).title).toBe('Original');
+    await eventually(async () => (await view.core.api.getClip({ id })).title).toBe('Original');
     await eventually(() => input.element.value).toBe('Original');
     await byTestId('clip-redo-button').trigger('click');
-    await eventually(async () => (await core.api.getClip({ id })).title).toBe('Changed');
+    await eventually(async () => (await view.core.api.getClip({ id })).title).toBe('Changed');
     await eventually(() => input.element.value).toBe('Changed');
-    const history = await core.api.clipHistory({ id });
+    const history = await view.core.api.clipHistory({ id });
     expect(history.map((entry) => entry.operation).slice(0, 3)).toEqual(['undo', 'undo', 'edit']);
   });
 
@@ -260,14 +229,14 @@ describe('undo and redo', () => {
     const undoKey = press('z', { ctrlKey: true, target: input });
     expect(undoKey.defaultPrevented).toBe(true);
     await eventually(() => input.value).toBe('Start');
-    await eventually(async () => (await core.api.getClip({ id })).title).toBe('Start');
+    await eventually(async () => (await view.core.api.getClip({ id })).title).toBe('Start');
     press('Z', { ctrlKey: true, shiftKey: true, target: input });
     await eventually(() => input.value).toBe('Typed');
     press('z', { ctrlKey: true, target: input });
     await eventually(() => input.value).toBe('Start');
     press('y', { ctrlKey: true, target: input });
     await eventually(() => input.value).toBe('Typed');
-    await eventually(async () => (await core.api.getClip({ id })).title).toBe('Typed');
+    await eventually(async () => (await view.core.api.getClip({ id })).title).toBe('Typed');
   });
 
   test('undo of notes takes back only this window’s typing; what another window typed stays', async () => {
@@ -276,15 +245,15 @@ describe('undo and redo', () => {
     const notes = byTestId<HTMLTextAreaElement>('clip-notes-input');
     typeInto(notes.element, 'mine');
     await notes.trigger('blur');
-    await eventually(async () => (await core.api.getClip({ id })).notes).toBe('mine');
-    const other = await openInSecondWindow(id);
+    await eventually(async () => (await view.core.api.getClip({ id })).notes).toBe('mine');
+    const other = await view.openInSecondWindow(id);
     await eventually(() => String(other.handle.doc().clips[id]?.notes)).toBe('mine');
     other.handle.change((doc) => Automerge.splice(doc, ['clips', id, 'notes'], 4, 0, ' / theirs'));
     await expect.poll(() => notes.element.value, { timeout: 10_000 }).toBe('mine / theirs');
     await byTestId('clip-undo-button').trigger('click');
-    await eventually(async () => (await core.api.getClip({ id })).notes).toBe(' / theirs');
+    await eventually(async () => (await view.core.api.getClip({ id })).notes).toBe(' / theirs');
     await byTestId('clip-redo-button').trigger('click');
-    await eventually(async () => (await core.api.getClip({ id })).notes).toBe('mine / theirs');
+    await eventually(async () => (await view.core.api.getClip({ id })).notes).toBe('mine / theirs');
   });
 
   test('the history panel lists the changes, this window’s marked as such', async () => {
@@ -295,7 +264,7 @@ describe('undo and redo', () => {
     typeInto(input.element, 'History, edited');
     await input.trigger('keydown', { key: 'Enter' });
     await expect.poll(() => byTestId('clip-history').text(), { timeout: 10_000 }).toContain('Edited');
-    const newest = mounted!.wrapper.findAll('[data-testid="clip-history-entry"]')[0]!;
+    const newest = view.mounted.wrapper.findAll('[data-testid="clip-history-entry"]')[0]!;
     expect(newest.text()).toContain('this window');
   });
 });
@@ -306,25 +275,25 @@ describe('trash and restore', () => {
     await openDetail(id);
     byTestId('clip-trash-button').element.focus();
     await byTestId('clip-trash-button').trigger('click');
-    await eventually(() => mounted!.wrapper.find('[data-testid="clip-trash-state"]').exists()).toBe(true);
+    await eventually(() => view.mounted.wrapper.find('[data-testid="clip-trash-state"]').exists()).toBe(true);
     expect(byTestId('clip-trash-state').text()).toContain('In trash');
     // The pressed button is gone: the keyboard lands on the one that takes it back.
     await eventually(() => document.activeElement).toBe(byTestId('clip-restore-button').element);
-    expect((await core.api.getClip({ id })).deletedAt).not.toBeNull();
+    expect((await view.core.api.getClip({ id })).deletedAt).not.toBeNull();
     await byTestId('clip-restore-button').trigger('click');
-    await eventually(() => mounted!.wrapper.find('[data-testid="clip-trash-button"]').exists()).toBe(true);
-    expect((await core.api.getClip({ id })).deletedAt).toBeNull();
-    expect(mounted!.wrapper.find('[data-testid="clip-trash-state"]').exists()).toBe(false);
+    await eventually(() => view.mounted.wrapper.find('[data-testid="clip-trash-button"]').exists()).toBe(true);
+    expect((await view.core.api.getClip({ id })).deletedAt).toBeNull();
+    expect(view.mounted.wrapper.find('[data-testid="clip-trash-state"]').exists()).toBe(false);
   });
 
   test('undo takes a trash back', async () => {
     const id = await importText('trash undo', 'Trash undo');
     await openDetail(id);
     await byTestId('clip-trash-button').trigger('click');
-    await eventually(() => mounted!.wrapper.find('[data-testid="clip-restore-button"]').exists()).toBe(true);
+    await eventually(() => view.mounted.wrapper.find('[data-testid="clip-restore-button"]').exists()).toBe(true);
     await byTestId('clip-undo-button').trigger('click');
-    await eventually(async () => (await core.api.getClip({ id })).deletedAt).toBeNull();
-    await eventually(() => mounted!.wrapper.find('[data-testid="clip-trash-button"]').exists()).toBe(true);
+    await eventually(async () => (await view.core.api.getClip({ id })).deletedAt).toBeNull();
+    await eventually(() => view.mounted.wrapper.find('[data-testid="clip-trash-button"]').exists()).toBe(true);
   });
 });
 
@@ -338,15 +307,15 @@ describe('the keyboard', () => {
     press('ArrowLeft', { target: title });
     press('Escape', { target: title });
     expect(document.activeElement).toBe(dialog);
-    expect(mounted!.wrapper.emitted('close')).toBeUndefined();
-    expect(mounted!.wrapper.emitted('previous')).toBeUndefined();
+    expect(view.mounted.wrapper.emitted('close')).toBeUndefined();
+    expect(view.mounted.wrapper.emitted('previous')).toBeUndefined();
 
     press('ArrowLeft', { target: dialog });
     press('ArrowRight', { target: dialog });
     press('Escape', { target: dialog });
-    expect(mounted!.wrapper.emitted('previous')).toHaveLength(1);
-    expect(mounted!.wrapper.emitted('next')).toHaveLength(1);
-    expect(mounted!.wrapper.emitted('close')).toHaveLength(1);
+    expect(view.mounted.wrapper.emitted('previous')).toHaveLength(1);
+    expect(view.mounted.wrapper.emitted('next')).toHaveLength(1);
+    expect(view.mounted.wrapper.emitted('close')).toHaveLength(1);
   });
 
   test('Esc leaving a field keeps what was typed', async () => {
@@ -358,6 +327,6 @@ describe('the keyboard', () => {
     await nextTick();
     await flushPromises();
     expect(title.value).toBe('Esc, typed');
-    await eventually(async () => (await core.api.getClip({ id })).title).toBe('Esc, typed');
+    await eventually(async () => (await view.core.api.getClip({ id })).title).toBe('Esc, typed');
   });
 });

@@ -7,54 +7,35 @@ import * as Automerge from '@automerge/automerge';
 import { flushPromises } from '@vue/test-utils';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { disposePinia } from 'pinia';
-import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
+import { describe, expect, test } from 'vitest';
 import { nextTick } from 'vue';
 import { readClipDetails, type ClipDetailDoc, type ClipDetails } from '../../../contract/clip-details.js';
 import { toAnnotationDoc, type Annotation } from '../../../contract/edits/annotations.js';
 import ClipDetail from '../../../renderer/src/clip/ClipDetail.vue';
 import { TOOLS } from '../../../renderer/src/clip/image-editor/editor-tools.js';
 import { annotation } from '../../helpers/annotations.js';
-import { createTestCore, type TestCore } from '../../helpers/direct-api.js';
 import { writePng } from '../../helpers/fixtures.js';
 import { tempDir } from '../../helpers/temp.js';
-import { mountWithCore, press, type Mounted } from '../library/mount-library.js';
+import { press } from '../library/mount-library.js';
+import { useClipViewHarness } from './clip-view-harness.js';
 import { eventually } from './shard-repos.js';
 
-let core: TestCore;
-let mounted: Mounted | null = null;
-const cleanups: (() => void)[] = [];
+const view = useClipViewHarness();
 let seed = 10;
 
-beforeAll(async () => {
-  core = await createTestCore();
-});
-
-afterAll(async () => {
-  await core.close();
-});
-
-afterEach(() => {
-  if (mounted) {
-    mounted.wrapper.unmount();
-    disposePinia(mounted.pinia);
-  }
-  mounted = null;
-  for (const cleanup of cleanups.splice(0)) cleanup();
-});
 
 /** A fresh image clip (400×300) for each test. */
 async function newImage(): Promise<string> {
   seed++;
   const file = await writePng(await tempDir(), `shot-${seed}.png`, seed, { width: 400, height: 300 });
-  const { importId } = await core.files.importFiles([new File([await readFile(file)], path.basename(file), { type: 'image/png' })]);
+  const { importId } = await view.core.files.importFiles([new File([await readFile(file)], path.basename(file), { type: 'image/png' })]);
   expect(importId).not.toBeNull();
-  await expect.poll(async () => (await core.api.listClips({ kind: 'image' })).items.find((clip) => clip.sourceName === path.basename(file))?.id, { timeout: 20_000 }).toBeTruthy();
-  return (await core.api.listClips({ kind: 'image' })).items.find((clip) => clip.sourceName === path.basename(file))!.id;
+  await expect.poll(async () => (await view.core.api.listClips({ kind: 'image' })).items.find((clip) => clip.sourceName === path.basename(file))?.id, { timeout: 20_000 }).toBeTruthy();
+  return (await view.core.api.listClips({ kind: 'image' })).items.find((clip) => clip.sourceName === path.basename(file))!.id;
 }
 
 async function openEditor(clipId: string): Promise<void> {
-  mounted = mountWithCore(ClipDetail, core, { props: { clipId } });
+  view.mount(ClipDetail, { clipId });
   await eventually(() => document.querySelector('[data-testid="editor-canvas"]')).not.toBeNull();
   canvas().focus();
 }
@@ -88,7 +69,7 @@ async function key(name: string, options: KeyboardEventInit = {}): Promise<Keybo
 
 /** The clip's edits as the core has them (what exports and other devices see). */
 async function coreDetails(clipId: string): Promise<ClipDetails> {
-  const read = await core.library.details.read(clipId, (doc) => (doc ? readClipDetails(doc, clipId) : null));
+  const read = await view.core.library.details.read(clipId, (doc) => (doc ? readClipDetails(doc, clipId) : null));
   if (!read?.ok) throw new Error('no detail document');
   return read.details;
 }
@@ -196,7 +177,7 @@ describe('drawing', () => {
 });
 
 async function changeCount(clipId: string): Promise<number> {
-  return core.library.details.read(clipId, (doc) => (doc ? Automerge.getHistory(doc).length : 0));
+  return view.core.library.details.read(clipId, (doc) => (doc ? Automerge.getHistory(doc).length : 0));
 }
 
 describe('changing what is drawn', () => {
@@ -267,7 +248,7 @@ describe('changing what is drawn', () => {
     await key('Delete');
     await eventually(async () => (await coreAnnotations(id)).length).toBe(0);
     // Nothing selected: Escape and Delete are the clip view's again (Delete would trash the clip).
-    expect(mounted!.wrapper.emitted('close')).toBeUndefined();
+    expect(view.mounted.wrapper.emitted('close')).toBeUndefined();
   });
 
   test('a spotlight can be an ellipse and a text can have a background, for new ones and the selected one', async () => {
@@ -340,16 +321,16 @@ describe('changing what is drawn', () => {
     await drag([10, 10], [40, 40]);
     await key('Escape');
     expect(document.querySelectorAll('[data-testid="selection-outline"]')).toHaveLength(0);
-    expect(mounted!.wrapper.emitted('close')).toBeUndefined();
+    expect(view.mounted.wrapper.emitted('close')).toBeUndefined();
     await key('Escape');
-    expect(mounted!.wrapper.emitted('close')).toHaveLength(1);
+    expect(view.mounted.wrapper.emitted('close')).toHaveLength(1);
   });
 });
 
 describe('by keyboard alone', () => {
   test('Tab reaches each annotation and selects it; arrows move it; the status says which it is', async () => {
     const id = await newImage();
-    await core.library.changeDetails(id, `annotate ${id}`, (doc) => {
+    await view.core.library.changeDetails(id, `annotate ${id}`, (doc) => {
       const arrow = annotation('arrow', { x1: 10, y1: 10, x2: 100, y2: 10, width: 4 });
       const note = annotation('text', { x: 50, y: 100, size: 20, text: 'Click Save', background: null });
       doc.image.annotations[arrow.id] = toAnnotationDoc(arrow);
@@ -378,10 +359,10 @@ describe('two windows', () => {
   test('edits from a second window show up live, and this window’s reach it', async () => {
     const id = await newImage();
     await openEditor(id);
-    const other = core.openWindow();
+    const other = view.core.openWindow();
     const opened = await other.documents.open(id);
     await opened.detail.whenReady();
-    cleanups.push(() => {
+    view.afterTest(() => {
       opened.close();
       other.close();
     });
@@ -410,7 +391,7 @@ describe('two windows', () => {
 
   test('an annotation another device wrote badly is left out and said so; the rest is drawn', async () => {
     const id = await newImage();
-    await core.library.changeDetails(id, `annotate ${id}`, (doc) => {
+    await view.core.library.changeDetails(id, `annotate ${id}`, (doc) => {
       const good = annotation('rect', { x: 1, y: 1, w: 30, h: 30, width: 2, fill: null });
       doc.image.annotations[good.id] = toAnnotationDoc(good);
       (doc.image.annotations as Record<string, unknown>).broken = { id: 'broken', kind: 'arrow', x1: 'nowhere' };

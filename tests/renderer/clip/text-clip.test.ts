@@ -2,36 +2,19 @@
 // text (two windows at once), undone per window, previewed as Markdown or highlighted code.
 import * as Automerge from '@automerge/automerge';
 import { flushPromises } from '@vue/test-utils';
-import { disposePinia } from 'pinia';
-import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
+import { describe, expect, test } from 'vitest';
 import { defineComponent, h } from 'vue';
 import ClipDetail from '../../../renderer/src/clip/ClipDetail.vue';
 import { useShortcutListener } from '../../../renderer/src/composables/use-commands.js';
-import { createTestCore, type TestCore } from '../../helpers/direct-api.js';
-import { mountWithCore, press, type Mounted } from '../library/mount-library.js';
+import { press } from '../library/mount-library.js';
+import { useClipViewHarness } from './clip-view-harness.js';
 import { eventually } from './shard-repos.js';
 
-let core: TestCore;
-let mounted: Mounted | null = null;
-const cleanups: (() => void)[] = [];
+const view = useClipViewHarness();
 
-beforeAll(async () => {
-  core = await createTestCore();
-});
-afterAll(async () => {
-  await core.close();
-});
-afterEach(() => {
-  if (mounted) {
-    mounted.wrapper.unmount();
-    disposePinia(mounted.pinia);
-  }
-  mounted = null;
-  for (const cleanup of cleanups.splice(0)) cleanup();
-});
 
 async function importText(text: string, title: string): Promise<string> {
-  return (await core.api.importText({ text, title })).clipId;
+  return (await view.core.api.importText({ text, title })).clipId;
 }
 
 /** The clip view as the app has it: with the app's one shortcut listener. */
@@ -44,24 +27,12 @@ const ClipDetailInApp = defineComponent({
 });
 
 async function openDetail(clipId: string): Promise<void> {
-  mounted = mountWithCore(ClipDetailInApp, core, { props: { clipId } });
+  view.mount(ClipDetailInApp, { clipId });
   await eventually(() => document.querySelector('[data-testid="text-preview-tab"]')).not.toBeNull();
 }
 
 const textInput = () => document.querySelector<HTMLTextAreaElement>('[data-testid="clip-text-input"]');
 const preview = () => document.querySelector<HTMLElement>('[data-testid="clip-text"]');
-
-/** The same clip opened by a second window (its own Repo, synced through the core), detail document ready. */
-async function openInSecondWindow(clipId: string) {
-  const other = core.openWindow();
-  const opened = await other.documents.open(clipId);
-  cleanups.push(() => {
-    opened.close();
-    other.close();
-  });
-  await opened.detail.whenReady();
-  return opened;
-}
 
 function typeInto(element: HTMLTextAreaElement, value: string): void {
   element.focus();
@@ -76,9 +47,9 @@ describe('editing a text clip', () => {
     await openDetail(id);
     await eventually(() => textInput()?.value).toBe('Meeting at ten');
     typeInto(textInput()!, 'Meeting at eleven');
-    await eventually(async () => (await core.api.getClip({ id })).text).toBe('Meeting at eleven');
-    expect((await core.api.getClip({ id })).edited?.summary).toBe('text edited');
-    expect((await core.api.listClips({ text: 'eleven' })).items.map((clip) => clip.id)).toEqual([id]);
+    await eventually(async () => (await view.core.api.getClip({ id })).text).toBe('Meeting at eleven');
+    expect((await view.core.api.getClip({ id })).edited?.summary).toBe('text edited');
+    expect((await view.core.api.listClips({ text: 'eleven' })).items.map((clip) => clip.id)).toEqual([id]);
     // The history lists the text edit with the clip's other changes, as this window's own.
     await eventually(() => document.querySelector('[data-testid="clip-history"]')?.textContent ?? '').toMatch(/Text edited.*this window/);
   });
@@ -90,7 +61,7 @@ describe('editing a text clip', () => {
     typeInto(textInput()!, 'alpha beta');
     textInput()!.blur();
     await flushPromises();
-    const opened = await openInSecondWindow(id);
+    const opened = await view.openInSecondWindow(id);
     await eventually(() => opened.detail.doc()?.text).toBe('alpha beta');
     opened.detail.change((doc) => Automerge.splice(doc, ['text'], 0, 0, 'OTHER '));
     await eventually(() => textInput()?.value).toBe('OTHER alpha beta');
@@ -102,14 +73,14 @@ describe('editing a text clip', () => {
 
   test('a text too long to edit here is shown read-only, with the reason', async () => {
     const long = `${'word '.repeat(60_000)}end`;
-    await core.files.importFiles([new File([long], 'long.txt', { type: 'text/plain' })]);
-    const find = async () => (await core.api.listClips({ kind: 'text' })).items.find((clip) => clip.sourceName === 'long.txt');
+    await view.core.files.importFiles([new File([long], 'long.txt', { type: 'text/plain' })]);
+    const find = async () => (await view.core.api.listClips({ kind: 'text' })).items.find((clip) => clip.sourceName === 'long.txt');
     await eventually(find).toBeDefined();
     const id = (await find())!.id;
     await openDetail(id);
     expect(textInput()).toBeNull();
     expect(document.querySelector<HTMLButtonElement>('[data-testid="text-edit-tab"]')!.disabled).toBe(true);
-    expect(mounted!.wrapper.text()).toMatch(/too long to edit here/);
+    expect(view.mounted.wrapper.text()).toMatch(/too long to edit here/);
   });
 });
 
@@ -153,7 +124,7 @@ describe('previewing a text clip', () => {
     select.value = 'code:typescript';
     select.dispatchEvent(new Event('change'));
     await flushPromises();
-    const opened = await openInSecondWindow(id);
+    const opened = await view.openInSecondWindow(id);
     await eventually(() => String(opened.detail.doc()?.textFormat ?? '')).toBe('code:typescript');
     expect(preview()?.querySelector('code')?.className).toBe('language-typescript');
   });
