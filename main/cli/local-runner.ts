@@ -4,6 +4,8 @@ import { LibraryNotFoundError } from '../library/errors.js';
 import { Library } from '../library/library.js';
 import { libraryPaths } from '../library/library-paths.js';
 import { LIBRARY_COMMANDS } from './library-commands.js';
+import { SYNC_COMMANDS } from './sync-commands.js';
+import type { SyncService } from '../sync/sync-service.js';
 import { describeError } from './describe-error.js';
 import { UsageError } from './parse-args.js';
 import { createLibraryForCli, openLibraryForCli } from './unlock.js';
@@ -27,7 +29,18 @@ export async function runWithOwnLibrary(dir: string, request: CommandRequest, te
   }
 }
 
-export function runLibraryCommand(library: Library, request: CommandRequest, output: CommandOutput, signal?: AbortSignal): Promise<number> {
+export function runLibraryCommand(library: Library, request: CommandRequest, output: CommandOutput, signal?: AbortSignal, sync?: SyncService | null): Promise<number> {
+  const syncHandler = SYNC_COMMANDS[request.command];
+  if (syncHandler) {
+    if (!sync) {
+      output.stderr(`clipshot: ${request.command} needs sync, which is off in the running instance (it was started with --no-sync, or could not start)\n`);
+      return Promise.resolve(1);
+    }
+    return syncHandler(sync, request, output, signal).catch((error: unknown) => {
+      output.stderr(`clipshot: ${describeError(error)}\n`);
+      return error instanceof UsageError ? 2 : 1;
+    });
+  }
   const handler = LIBRARY_COMMANDS[request.command];
   if (!handler) {
     output.stderr(`clipshot: the running instance cannot run "${request.command}"\n`);

@@ -8,6 +8,8 @@ import { parseCommandLine, UsageError } from './parse-args.js';
 import { USAGE } from './usage.js';
 
 const MAX_STDIN_BYTES = 16 * 1024 * 1024;
+/** Commands about other devices: sync runs only inside a running instance, so they never open the library here. */
+const SYNC_COMMANDS = new Set(['pair', 'devices', 'unpair', 'sync']);
 
 const terminalOutput: CommandOutput = {
   interactive: process.stderr.isTTY === true,
@@ -34,6 +36,9 @@ export async function main(argv: string[]): Promise<number> {
   const paths = libraryPaths(dir);
   const forwarded = await runThroughControlSocket(paths.controlSocket, request, terminalOutput);
   if (forwarded !== null) return forwarded;
+  if (SYNC_COMMANDS.has(request.command)) {
+    throw new Error(`${request.command} works with a running ClipShot: start the app or \`clipshot serve\` for this library first`);
+  }
   return (await import('./local-runner.js')).runWithOwnLibrary(dir, request, terminalOutput);
 }
 

@@ -7,6 +7,9 @@ import { builtRendererDir } from '../server/package-root.js';
 import { isLoopbackHost } from '../server/hosts.js';
 import { startServeServer } from '../server/serve-server.js';
 import { openOrCreate, runLibraryCommand } from './local-runner.js';
+import type { Library } from '../library/library.js';
+import { SyncService, type SyncServiceOptions } from '../sync/sync-service.js';
+import { availableKeychain } from './unlock.js';
 import { UsageError } from './parse-args.js';
 
 const DEFAULT_HOST = '127.0.0.1';
@@ -17,25 +20,31 @@ export async function runServe(dir: string, request: CommandRequest, output: Com
   const host = typeof request.options.host === 'string' ? request.options.host : DEFAULT_HOST;
   if (host.trim() === '') throw new UsageError('serve: --host needs a host name or address');
 
+  const syncOptions = syncOptionsOf(request);
   const library = await openOrCreate(dir, true, output);
   const uploads = new UploadStore(path.join(library.paths.dir, 'uploads'));
   await uploads.clear();
-  const service = createApiService(library, { uploads });
+  let sync: SyncService | null = null;
+  let service;
   let control;
   let server;
   try {
-    control = await startControlServer(library.paths.controlSocket, (command, commandOutput) => runLibraryCommand(library, command, commandOutput));
+    sync = syncOptions ? await startSync(library, syncOptions, output) : null;
+    service = createApiService(library, { uploads, ...(sync ? { sync } : {}) });
+    control = await startControlServer(library.paths.controlSocket, (command, commandOutput, signal) => runLibraryCommand(library, command, commandOutput, signal, sync));
     server = await startServeServer(library, service, uploads, { host, port, rendererDir: builtRendererDir(), ...serveTokenFromEnvironment() });
     if (!isLoopbackHost(host)) output.stderr(`clipshot: listening on ${host}, not only this device: anyone who can reach it and has the URL's token can use the library\n`);
-    output.stdout(`ClipShot is serving the library at ${library.paths.dir}\ncontrol socket: ${control.socketPath}\nOpen ${server.url}\n`);
+    const syncLine = sync ? `sync: ${sync.status().listening.join(', ')} (device ${sync.status().device.fingerprint})\n` : '';
+    output.stdout(`ClipShot is serving the library at ${library.paths.dir}\ncontrol socket: ${control.socketPath}\n${syncLine}Open ${server.url}\n`);
     await new Promise<void>((resolve) => {
       process.once('SIGINT', resolve);
       process.once('SIGTERM', resolve);
     });
   } finally {
     await server?.close();
-    await service.close();
+    await service?.close();
     await control?.close();
+    await sync?.close();
     await uploads.clear();
     await library.close();
   }
@@ -54,9 +63,30 @@ function serveTokenFromEnvironment(): { token?: string } {
   return { token };
 }
 
-function parsePort(raw: string | boolean | string[] | undefined): number {
+function parsePort(raw: string | boolean | string[] | undefined, option = 'port'): number {
   if (raw === undefined) return 0;
   const port = typeof raw === 'string' && /^\d{1,5}$/.test(raw) ? Number(raw) : NaN;
-  if (!(port >= 0 && port <= 65535)) throw new UsageError(`serve: --port must be a number from 0 to 65535, not ${JSON.stringify(raw)}`);
+  if (!(port >= 0 && port <= 65535)) throw new UsageError(`serve: --${option} must be a number from 0 to 65535, not ${JSON.stringify(raw)}`);
   return port;
+}
+
+function syncOptionsOf(request: CommandRequest): SyncServiceOptions | null {
+  if (request.options['no-sync'] === true) return null;
+  const host = request.options['sync-host'];
+  if (host !== undefined && (typeof host !== 'string' || host.trim() === '')) throw new UsageError('serve: --sync-host needs a host name or address');
+  const options: SyncServiceOptions = { discovery: request.options['no-discovery'] !== true };
+  if (typeof host === 'string') options.host = host;
+  if (request.options['sync-port'] !== undefined) options.port = parsePort(request.options['sync-port'], 'sync-port');
+  if (request.options['sync-public-port'] !== undefined) options.publicPort = parsePort(request.options['sync-public-port'], 'sync-public-port') || undefined;
+  return options;
+}
+
+/** Sync is part of serving, but a library still opens when sync cannot start (it says why). */
+async function startSync(library: Library, options: SyncServiceOptions, output: CommandOutput): Promise<SyncService | null> {
+  try {
+    return await SyncService.start(library, { ...options, keychain: await availableKeychain() });
+  } catch (error) {
+    output.stderr(`clipshot: sync is off: ${error instanceof Error ? error.message : String(error)}\n`);
+    return null;
+  }
 }

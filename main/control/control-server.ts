@@ -4,7 +4,8 @@ import path from 'node:path';
 import { onJsonLines, writeJsonLine } from './line-reader.js';
 import { clientMessageSchema, MAX_MESSAGE_BYTES, type CommandOutput, type CommandRequest } from './protocol.js';
 
-export type CommandRunner = (request: CommandRequest, output: CommandOutput) => Promise<number>;
+/** `signal` aborts when the client disconnects before the command ends. */
+export type CommandRunner = (request: CommandRequest, output: CommandOutput, signal: AbortSignal) => Promise<number>;
 
 export interface ControlServer {
   readonly socketPath: string;
@@ -40,7 +41,10 @@ export async function startControlServer(socketPath: string, run: CommandRunner)
           stdout: (text) => writeJsonLine(socket, { type: 'stdout', text }),
           stderr: (text) => writeJsonLine(socket, { type: 'stderr', text }),
         };
-        const task = run(parsed.data.request, output)
+        // A client that goes away (Ctrl+C on `clipshot pair`) cancels what it was waiting for.
+        const abandoned = new AbortController();
+        socket.once('close', () => abandoned.abort());
+        const task = run(parsed.data.request, output, abandoned.signal)
           .catch((error: unknown) => {
             output.stderr(`clipshot: ${error instanceof Error ? error.message : String(error)}\n`);
             return 1;

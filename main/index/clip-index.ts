@@ -57,6 +57,9 @@ export class ClipIndex {
   readonly #deleteHeads;
   readonly #putHeads;
   readonly #getHeads;
+  readonly #allIds;
+  readonly #thumbnailRefs;
+  readonly #originalRefs;
   readonly #idsFrom;
   readonly #byContentHash;
   readonly #blobs;
@@ -80,6 +83,11 @@ export class ClipIndex {
     this.#deleteHeads = db.prepare('DELETE FROM idx_shard_heads WHERE shard = ?');
     this.#putHeads = db.prepare('INSERT INTO idx_shard_heads (shard, heads) VALUES (?, ?) ON CONFLICT (shard) DO UPDATE SET heads = excluded.heads');
     this.#getHeads = db.prepare('SELECT heads FROM idx_shard_heads WHERE shard = ?').pluck();
+    this.#allIds = db.prepare('SELECT id FROM idx_clips').pluck();
+    this.#thumbnailRefs = db
+      .prepare(`SELECT media_thumb FROM idx_clips WHERE media_thumb IS NOT NULL UNION SELECT json_extract(edited, '$.thumb') FROM idx_clips WHERE json_extract(edited, '$.thumb') IS NOT NULL`)
+      .pluck();
+    this.#originalRefs = db.prepare('SELECT DISTINCT media_blob FROM idx_clips WHERE media_blob IS NOT NULL').pluck();
     this.#idsFrom = db.prepare('SELECT id FROM idx_clips WHERE id >= ? ORDER BY id LIMIT ?').pluck();
     this.#byContentHash = db.prepare(`SELECT ${clipColumns('c')} FROM idx_clips AS c WHERE c.content_hash = ? ORDER BY c.sortkey DESC`).safeIntegers(true);
     this.#blobInUse = db.prepare(`SELECT 1 FROM idx_clips WHERE media_blob = @hash OR media_thumb = @hash OR edited ->> '$.thumb' = @hash LIMIT 1`).pluck();
@@ -133,6 +141,18 @@ export class ClipIndex {
 
   recordShardHeads(shard: number, heads: string[]): void {
     this.#putHeads.run(shard, JSON.stringify(heads));
+  }
+
+  /** The blobs the clips refer to, the trash included: thumbnails (originals' and edits') and originals. */
+  blobReferences(): { thumbnails: string[]; originals: string[] } {
+    const thumbnails = this.#thumbnailRefs.all() as string[];
+    const originals = this.#originalRefs.all() as string[];
+    return { thumbnails, originals };
+  }
+
+  /** Every clip's id, the trash included. */
+  allClipIds(): string[] {
+    return this.#allIds.all() as string[];
   }
 
   shardHeads(shard: number): string[] | null {

@@ -1,4 +1,5 @@
-import { Repo, type DocumentId, type NetworkAdapterInterface, type PeerId } from '@automerge/automerge-repo';
+import * as Automerge from '@automerge/automerge';
+import { encodeHeads, Repo, type DocumentId, type NetworkAdapterInterface, type PeerId } from '@automerge/automerge-repo';
 import { randomUUID } from 'node:crypto';
 import fs from 'node:fs/promises';
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
@@ -12,6 +13,7 @@ import type { SecretStore } from '../security/secret-store.js';
 import { BlobStore } from './blobs/blob-store.js';
 import { openLibraryDatabase, readMeta, writeMeta, type LibraryDatabase } from './database.js';
 import { DetailDocuments } from './documents/detail-documents.js';
+import { migrateDocumentNamespace } from './documents/document-namespace.js';
 import { SettingsDocument } from './documents/settings-document.js';
 import { MAX_LOADED_SHARDS, ShardDocuments } from './documents/shard-documents.js';
 import { EDIT_DERIVERS } from './edits/derivers.js';
@@ -33,6 +35,15 @@ const PEER_SAVE_DELAY_MS = 50;
 
 /** Called after the index took a change: the clips it touched, or null when a whole shard was re-read. */
 export type IndexChangeListener = (clipIds: string[] | null) => void;
+
+/** Called after any library document (shard, detail, settings) changed, here or from a peer: its id and new heads. */
+export type DocumentChangeListener = (documentId: DocumentId, heads: string[]) => void;
+
+/**
+ * Decides what another device may sync (shareConfig's announce and access both): true or false
+ * for a device's peer id, null for any other peer (the app's own windows), which keep their rules.
+ */
+export type DevicePolicy = (peerId: PeerId, documentId: DocumentId) => boolean | null;
 
 /** An edit of many clips (Library.changeClips): which entries it would change, and the change itself. */
 export interface ClipsEdit {
@@ -71,6 +82,8 @@ export class Library {
   #documentsChanged = false;
   #unloadTimer: NodeJS.Timeout | null = null;
   readonly #indexListeners = new Set<IndexChangeListener>();
+  readonly #documentListeners = new Set<DocumentChangeListener>();
+  #devicePolicy: DevicePolicy | null = null;
   readonly #peerChangedShards = new Set<number>();
   #peerSaveTimer: NodeJS.Timeout | null = null;
   /** Renders each clip's edits into its entry (set once the library is constructed). */
@@ -81,6 +94,8 @@ export class Library {
   private constructor(
     readonly paths: LibraryPaths,
     readonly libraryId: string,
+    /** What the library's document ids derive from; the same on every device it syncs with. */
+    readonly documentNamespace: string,
     readonly db: LibraryDatabase,
     readonly storage: SqliteStorageAdapter,
     readonly repo: Repo,
@@ -91,7 +106,7 @@ export class Library {
     readonly quarantine: Quarantine,
     readonly indexer: ShardIndexer,
   ) {
-    this.settings = new SettingsDocument(repo, storage, libraryId);
+    this.settings = new SettingsDocument(repo, storage, documentNamespace, (doc) => this.#emitDocumentChange(this.settings.documentId, doc));
   }
 
   static async exists(dir: string): Promise<boolean> {
@@ -122,16 +137,17 @@ export class Library {
       const storedId = readMeta(db, 'library_id');
       if (storedId === null) writeMeta(db, 'library_id', libraryId);
       else if (storedId !== libraryId) throw new LibraryError(`the key file belongs to library ${libraryId}, the database to ${storedId}`, 'mismatch');
+      const documentNamespace = migrateDocumentNamespace(db, libraryId);
       const storage = new SqliteStorageAdapter(db);
       const repo = new Repo({ storage, network: [], peerId: `clipshot-${randomUUID()}` as PeerId, sharePolicy: async () => false });
       const index = new ClipIndex(db);
       const quarantine = new Quarantine(db);
       const blobs = new BlobStore(paths.blobs, { contentKey: keys.blobContentKey, nameKey: keys.blobNameKey });
       // The listener runs only on later changes, by which time the indexer exists.
-      const shards = new ShardDocuments(repo, storage, libraryId, (shard, doc, changed, local) => library.#onShardChange(shard, doc, changed, local));
-      const details = new DetailDocuments(repo, storage, libraryId, (clipId) => library.#onDetailChange(clipId));
+      const shards = new ShardDocuments(repo, storage, documentNamespace, (shard, doc, changed, local) => library.#onShardChange(shard, doc, changed, local));
+      const details = new DetailDocuments(repo, storage, documentNamespace, (clipId, doc) => library.#onDetailChange(clipId, doc));
       const indexer = new ShardIndexer(db, index, quarantine, shards);
-      const library = new Library(paths, libraryId, db, storage, repo, shards, details, index, blobs, quarantine, indexer);
+      const library = new Library(paths, libraryId, documentNamespace, db, storage, repo, shards, details, index, blobs, quarantine, indexer);
       library.#derivations = new EditDerivations(library, EDIT_DERIVERS, (clipId, error) => {
         // The rendering stays pending and is tried again at the next open; nothing is lost.
         console.error(`ClipShot: the edits of clip ${clipId} could not be rendered: ${error instanceof Error ? error.message : String(error)}`);
@@ -139,8 +155,10 @@ export class Library {
       // Peers (the renderer's windows, later other devices) are told about nothing, and may sync
       // only the documents that the core opened for them.
       repo.shareConfig = {
-        announce: async () => false,
-        access: async (_peer, documentId) => {
+        announce: async (peer, documentId) => (documentId !== undefined && library.#devicePolicy?.(peer, documentId)) || false,
+        access: async (peer, documentId) => {
+          const deviceDecision = documentId === undefined ? null : (library.#devicePolicy?.(peer, documentId) ?? null);
+          if (deviceDecision !== null) return deviceDecision;
           const shard = shards.shardOfDocument(documentId);
           if (shard !== null) return shards.isPinned(shard);
           if (documentId === library.settings.documentId) return library.settings.isOpenToPeers;
@@ -263,7 +281,29 @@ export class Library {
     return this.#derivations?.deriveNow(clipId) ?? Promise.resolve();
   }
 
-  #onDetailChange(clipId: string): void {
+  /** Sets what other devices may sync (the sync service's policy); null stops all device access. */
+  setDevicePolicy(policy: DevicePolicy | null): void {
+    this.#devicePolicy = policy;
+  }
+
+  onDocumentChanged(listener: DocumentChangeListener): () => void {
+    this.#documentListeners.add(listener);
+    return () => this.#documentListeners.delete(listener);
+  }
+
+  #emitDocumentChange(documentId: DocumentId, doc: Automerge.Doc<unknown>): void {
+    if (this.#documentListeners.size === 0) return;
+    const heads = encodeHeads(Automerge.getHeads(doc));
+    for (const listener of this.#documentListeners) listener(documentId, heads);
+  }
+
+  /** Lets idle documents unload again after a caller released ones it held loaded. */
+  documentsReleased(): void {
+    this.#scheduleUnload();
+  }
+
+  #onDetailChange(clipId: string, doc: ClipDetailDoc): void {
+    this.#emitDocumentChange(this.details.documentId(clipId), doc);
     const kind = this.index.get(clipId)?.kind;
     if (kind) this.#derivations?.schedule(clipId, kind);
     this.#scheduleUnload();
@@ -276,6 +316,7 @@ export class Library {
 
   #onShardChange(shard: number, doc: ShardDoc, changed: ChangedEntries, local: boolean): void {
     this.indexer.onShardChange(shard, doc, changed);
+    this.#emitDocumentChange(this.shards.documentId(shard), doc);
     if (!local) this.#schedulePeerSave(shard);
     for (const listener of this.#indexListeners) listener(changed);
   }

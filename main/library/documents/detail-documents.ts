@@ -33,12 +33,12 @@ export class DetailDocuments {
   constructor(
     private readonly repo: Repo,
     private readonly storage: SqliteStorageAdapter,
-    private readonly libraryId: string,
+    private readonly namespace: string,
     private readonly onChange: DetailChangeListener,
   ) {}
 
   documentId(clipId: string): DocumentId {
-    return detailDocumentId(this.libraryId, clipId);
+    return detailDocumentId(this.namespace, clipId);
   }
 
   isStored(clipId: string): boolean {
@@ -54,12 +54,16 @@ export class DetailDocuments {
     return this.#pinned.has(clipId);
   }
 
+  isLoaded(clipId: string): boolean {
+    return this.#handles.has(clipId);
+  }
+
   get loadedCount(): number {
     return this.#handles.size;
   }
 
   /** Keeps the document loaded (and open to peers) until as many unpin calls. Call from the library's write queue. */
-  async pin(clipId: string, seed: () => Promise<DetailSeed>): Promise<DocHandle<ClipDetailDoc>> {
+  async pin(clipId: string, seed: (() => Promise<DetailSeed>) | null): Promise<DocHandle<ClipDetailDoc>> {
     const handle = await this.handle(clipId, seed);
     this.#pinned.set(clipId, (this.#pinned.get(clipId) ?? 0) + 1);
     return handle;
@@ -71,8 +75,12 @@ export class DetailDocuments {
     else this.#pinned.set(clipId, count - 1);
   }
 
-  /** The loaded document, loaded from storage or created from its seed. Call from the library's write queue. */
-  handle(clipId: string, seed: () => Promise<DetailSeed>): Promise<DocHandle<ClipDetailDoc>> {
+  /**
+   * The loaded document, loaded from storage or created from its seed; with a null seed (a
+   * document another device has and this one never had) it starts empty and sync fills it.
+   * Call from the library's write queue.
+   */
+  handle(clipId: string, seed: (() => Promise<DetailSeed>) | null): Promise<DocHandle<ClipDetailDoc>> {
     let pending = this.#handles.get(clipId);
     if (!pending) {
       pending = this.#open(clipId, seed);
@@ -153,11 +161,11 @@ export class DetailDocuments {
     }
   }
 
-  async #open(clipId: string, seed: () => Promise<DetailSeed>): Promise<DocHandle<ClipDetailDoc>> {
+  async #open(clipId: string, seed: (() => Promise<DetailSeed>) | null): Promise<DocHandle<ClipDetailDoc>> {
     const documentId = this.documentId(clipId);
     const handle = this.isStored(clipId)
       ? await findStoredDocument<ClipDetailDoc>(this.repo, documentId)
-      : this.repo.import<ClipDetailDoc>(genesisDetail(clipId, await seed()), { docId: documentId });
+      : this.repo.import<ClipDetailDoc>(seed ? genesisDetail(clipId, await seed()) : emptyDocument(), { docId: documentId });
     this.#loadedByDocument.set(documentId, clipId);
     this.#lastChangedAt.set(clipId, performance.now());
     handle.on('change', (payload: DocHandleChangePayload<ClipDetailDoc>) => {
@@ -168,9 +176,16 @@ export class DetailDocuments {
   }
 }
 
-export function detailDocumentId(libraryId: string, clipId: string): DocumentId {
-  const digest = createHash('sha256').update(`clipshot detail ${libraryId} ${clipId}`).digest();
+export function detailDocumentId(namespace: string, clipId: string): DocumentId {
+  const digest = createHash('sha256').update(`clipshot detail ${namespace} ${clipId}`).digest();
   return interpretAsDocumentId(new Uint8Array(digest.subarray(0, 16)) as BinaryDocumentId);
+}
+
+function emptyDocument(): Uint8Array {
+  const empty = Automerge.init();
+  const bytes = Automerge.save(empty);
+  Automerge.free(empty);
+  return bytes;
 }
 
 export function genesisDetail(clipId: string, seed: DetailSeed): Uint8Array {

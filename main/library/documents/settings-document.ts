@@ -24,9 +24,10 @@ export class SettingsDocument {
   constructor(
     private readonly repo: Repo,
     private readonly storage: SqliteStorageAdapter,
-    libraryId: string,
+    namespace: string,
+    private readonly onChange: (doc: SettingsDoc) => void = () => undefined,
   ) {
-    this.documentId = settingsDocumentId(libraryId);
+    this.documentId = settingsDocumentId(namespace);
   }
 
   get isOpenToPeers(): boolean {
@@ -70,14 +71,21 @@ export class SettingsDocument {
     await this.repo.flush([this.documentId]);
   }
 
+  get isLoaded(): boolean {
+    return this.#handle !== null;
+  }
+
   async #open(): Promise<DocHandle<SettingsDoc>> {
-    if (this.storage.hasDocument(this.documentId)) return findStoredDocument<SettingsDoc>(this.repo, this.documentId);
-    return this.repo.import<SettingsDoc>(genesisSettings(), { docId: this.documentId });
+    const handle = this.storage.hasDocument(this.documentId)
+      ? await findStoredDocument<SettingsDoc>(this.repo, this.documentId)
+      : this.repo.import<SettingsDoc>(genesisSettings(), { docId: this.documentId });
+    handle.on('change', ({ doc }) => this.onChange(doc));
+    return handle;
   }
 }
 
-export function settingsDocumentId(libraryId: string): DocumentId {
-  const digest = createHash('sha256').update(`clipshot settings ${libraryId}`).digest();
+export function settingsDocumentId(namespace: string): DocumentId {
+  const digest = createHash('sha256').update(`clipshot settings ${namespace}`).digest();
   return interpretAsDocumentId(new Uint8Array(digest.subarray(0, 16)) as BinaryDocumentId);
 }
 

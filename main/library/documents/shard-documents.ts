@@ -37,10 +37,10 @@ export class ShardDocuments {
   constructor(
     private readonly repo: Repo,
     private readonly storage: SqliteStorageAdapter,
-    libraryId: string,
+    namespace: string,
     private readonly onChange: ShardChangeListener,
   ) {
-    this.#documentIds = Array.from({ length: SHARD_COUNT }, (_, shard) => shardDocumentId(libraryId, shard));
+    this.#documentIds = Array.from({ length: SHARD_COUNT }, (_, shard) => shardDocumentId(namespace, shard));
   }
 
   documentId(shard: number): DocumentId {
@@ -60,6 +60,10 @@ export class ShardDocuments {
 
   get loadedCount(): number {
     return this.#handles.size;
+  }
+
+  isLoaded(shard: number): boolean {
+    return this.#handles.has(shard);
   }
 
   isPinned(shard: number): boolean {
@@ -170,8 +174,8 @@ export class ShardDocuments {
   }
 }
 
-export function shardDocumentId(libraryId: string, shard: number): DocumentId {
-  const digest = createHash('sha256').update(`clipshot shard ${libraryId} ${shard}`).digest();
+export function shardDocumentId(namespace: string, shard: number): DocumentId {
+  const digest = createHash('sha256').update(`clipshot shard ${namespace} ${shard}`).digest();
   return interpretAsDocumentId(new Uint8Array(digest.subarray(0, 16)) as BinaryDocumentId);
 }
 

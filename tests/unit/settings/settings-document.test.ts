@@ -106,7 +106,7 @@ describe('the settings document in the core', () => {
     const window = core.openWindow();
     expect(library.settings.isOpenToPeers).toBe(false);
     const { documentUrl } = await window.api.openSettingsDocument({});
-    expect(documentUrl).toBe(`automerge:${settingsDocumentId(library.libraryId)}`);
+    expect(documentUrl).toBe(`automerge:${settingsDocumentId(library.documentNamespace)}`);
     expect(library.settings.isOpenToPeers).toBe(true);
     // Asking again in the same session does not hold it open twice.
     await window.api.openSettingsDocument({});
@@ -120,7 +120,7 @@ describe('the settings document in the core', () => {
     const { library } = core;
     await library.write(() => library.settings.handle());
     const access = library.repo.shareConfig.access;
-    const documentId = settingsDocumentId(library.libraryId);
+    const documentId = settingsDocumentId(library.documentNamespace);
     expect(await access('window-x' as never, documentId)).toBe(false);
     await core.api.openSettingsDocument({});
     expect(await access('window-x' as never, documentId)).toBe(true);

@@ -1,0 +1,93 @@
+import { cbor, NetworkAdapter, type Message, type PeerId, type PeerMetadata, type StorageId } from '@automerge/automerge-repo';
+import { Channel } from './wire.js';
+import type { SecureSession } from './secure-session.js';
+
+const MESSAGE_TYPES = new Set(['sync', 'request', 'doc-unavailable', 'ephemeral', 'remote-subscription-change', 'remote-heads-changed']);
+
+/**
+ * automerge-repo's network for other devices: each peer is one authenticated SecureSession, and
+ * its peer id is the one derived from its key. A message whose sender is not the session's own
+ * device, or not addressed to this one, or not shaped like automerge-repo's, is dropped.
+ */
+export class DeviceNetworkAdapter extends NetworkAdapter {
+  readonly #sessions = new Map<PeerId, SecureSession>();
+  #ready = false;
+  #readyResolve: (() => void) | null = null;
+  readonly #readyPromise = new Promise<void>((resolve) => (this.#readyResolve = resolve));
+  /** Messages dropped as malformed or forged, for `sync status` and the tests. */
+  dropped = 0;
+  /**
+   * The peer id other devices know this one by (derived from its key). The repo has its own
+   * (windows know it); on the wire to devices it is always this one, so the peer id a device
+   * sees is bound to the key it authenticated.
+   */
+  localDeviceId: string | null = null;
+
+  isReady(): boolean {
+    return this.#ready;
+  }
+
+  whenReady(): Promise<void> {
+    return this.#readyPromise;
+  }
+
+  connect(peerId: PeerId, peerMetadata?: PeerMetadata): void {
+    this.peerId = peerId;
+    this.peerMetadata = peerMetadata;
+    this.#ready = true;
+    this.#readyResolve?.();
+  }
+
+  disconnect(): void {
+    for (const peerId of [...this.#sessions.keys()]) this.removeSession(peerId);
+  }
+
+  has(peerId: string): boolean {
+    return this.#sessions.has(peerId as PeerId);
+  }
+
+  /** Makes the session's device a peer of the repo until removeSession (or the session closes). */
+  addSession(session: SecureSession): void {
+    const peerId = session.peerId as PeerId;
+    this.#sessions.set(peerId, session);
+    const peerMetadata: PeerMetadata = { isEphemeral: false };
+    if (session.hello.storageId) peerMetadata.storageId = session.hello.storageId as StorageId;
+    this.emit('peer-candidate', { peerId, peerMetadata });
+  }
+
+  removeSession(peerId: string): void {
+    if (!this.#sessions.delete(peerId as PeerId)) return;
+    this.emit('peer-disconnected', { peerId: peerId as PeerId });
+  }
+
+  /** A channel-0 message from a session: decoded, checked, and handed to the repo. */
+  receive(session: SecureSession, body: Uint8Array): void {
+    if (this.#sessions.get(session.peerId as PeerId) !== session) return;
+    const message = this.#validate(session, body);
+    if (message) this.emit('message', message);
+    else this.dropped += 1;
+  }
+
+  #validate(session: SecureSession, body: Uint8Array): Message | null {
+    let decoded: unknown;
+    try {
+      decoded = cbor.decode(body);
+    } catch {
+      return null;
+    }
+    if (typeof decoded !== 'object' || decoded === null || Array.isArray(decoded)) return null;
+    const message = decoded as Record<string, unknown>;
+    if (typeof message.type !== 'string' || !MESSAGE_TYPES.has(message.type)) return null;
+    if (message.senderId !== session.peerId || message.targetId !== this.localDeviceId || !this.peerId) return null;
+    if ('documentId' in message && (typeof message.documentId !== 'string' || message.documentId.length > 100)) return null;
+    if ('data' in message && !(message.data instanceof Uint8Array)) return null;
+    return { ...message, targetId: this.peerId } as unknown as Message;
+  }
+
+  send(message: Message): void {
+    const session = this.#sessions.get(message.targetId);
+    if (!session || session.closed) return;
+    if (!this.localDeviceId) return;
+    session.send(Channel.repo, cbor.encode({ ...message, senderId: this.localDeviceId }));
+  }
+}

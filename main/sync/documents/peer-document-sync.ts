@@ -1,0 +1,197 @@
+import type { DocumentId } from '@automerge/automerge-repo';
+import { z } from 'zod';
+import type { DocumentState, SyncedDocument, SyncedDocuments } from './synced-documents.js';
+
+/** At most this many documents are held loaded for one peer at a time (memory stays bounded). */
+const MAX_HELD = 64;
+/** Local changes are told to the peer in batches this far apart. */
+const CHANGE_BATCH_MS = 50;
+/** A held document whose digests still differ after this long is let go and tried again later. */
+const HOLD_TIMEOUT_MS = 60_000;
+const RETRY_AFTER_MS = 5_000;
+const MAX_ENTRIES = 2_000_000;
+
+const entrySchema = z.tuple([z.string().min(1).max(64), z.enum(['s', 'd', 'c']), z.union([z.number().int().min(0).max(255), z.string().max(40)]), z.string().min(1).max(64)]);
+export const documentMessageSchema = z.discriminatedUnion('t', [
+  z.object({ t: z.literal('manifest'), docs: z.array(entrySchema).max(MAX_ENTRIES) }),
+  z.object({ t: z.literal('changed'), docs: z.array(entrySchema).max(MAX_ENTRIES) }),
+]);
+export type DocumentMessage = z.infer<typeof documentMessageSchema>;
+type Entry = z.infer<typeof entrySchema>;
+
+export interface DocumentSyncProgress {
+  /** Whether the peer's manifest arrived. */
+  started: boolean;
+  pending: number;
+  synced: number;
+  /** Entries the peer sent that named documents wrongly (dropped). */
+  rejected: number;
+}
+
+/**
+ * Keeps this device's documents and one peer's equal. Both sides send a manifest (every document's
+ * heads digest) when they connect and every change after; wherever the digests differ, each side
+ * holds the document loaded, so automerge-repo (whose share policy admits a device only to loaded
+ * documents) syncs it; once the digests agree it is let go. A device that never loaded a document
+ * learns of it here, and an offline edit reaches the other side the moment they reconnect.
+ */
+export class PeerDocumentSync {
+  readonly #theirs = new Map<DocumentId, string>();
+  readonly #pending = new Map<DocumentId, SyncedDocument>();
+  readonly #held = new Map<DocumentId, { doc: SyncedDocument; since: number }>();
+  readonly #holding = new Set<DocumentId>();
+  readonly #retryAt = new Map<DocumentId, number>();
+  readonly #outgoing = new Map<DocumentId, DocumentState>();
+  #outgoingTimer: NodeJS.Timeout | null = null;
+  readonly #sweepTimer: NodeJS.Timeout;
+  #started = false;
+  #closed = false;
+  #synced = 0;
+  #rejected = 0;
+
+  constructor(
+    private readonly documents: SyncedDocuments,
+    private readonly send: (message: DocumentMessage) => void,
+    private readonly onProgress: () => void,
+  ) {
+    this.#sweepTimer = setInterval(() => this.#sweep(), 1_000);
+    this.#sweepTimer.unref();
+  }
+
+  get progress(): DocumentSyncProgress {
+    return { started: this.#started, pending: this.#pending.size, synced: this.#synced, rejected: this.#rejected };
+  }
+
+  /** Whether both sides hold the same documents (as far as this side knows). */
+  get inSync(): boolean {
+    return this.#started && this.#pending.size === 0;
+  }
+
+  async start(): Promise<void> {
+    const states = await this.documents.states();
+    if (this.#closed) return;
+    this.send({ t: 'manifest', docs: states.map(toEntry) });
+  }
+
+  receive(message: DocumentMessage): void {
+    if (this.#closed) return;
+    const named = new Set<DocumentId>();
+    for (const entry of message.docs) {
+      const doc = fromEntry(entry);
+      const id = entry[0] as DocumentId;
+      if (!this.documents.verify(id, doc)) {
+        this.#rejected += 1;
+        continue;
+      }
+      this.#theirs.set(id, entry[3]);
+      named.add(id);
+      this.#evaluate(id, doc);
+    }
+    if (message.t === 'manifest') {
+      this.#started = true;
+      // What the peer does not have at all, it must receive.
+      void this.documents.states().then((states) => {
+        for (const state of states) if (!named.has(state.id)) this.#evaluate(state.id, state.doc);
+        this.onProgress();
+      });
+    }
+    this.onProgress();
+  }
+
+  /** A document changed here (locally or from any peer): tell this peer and see whether it now differs. */
+  localChange(state: DocumentState): void {
+    if (this.#closed) return;
+    this.#outgoing.set(state.id, state);
+    this.#outgoingTimer ??= setTimeout(() => this.#flushOutgoing(), CHANGE_BATCH_MS);
+    if (this.#started) this.#evaluate(state.id, state.doc);
+  }
+
+  close(): void {
+    this.#closed = true;
+    clearInterval(this.#sweepTimer);
+    if (this.#outgoingTimer) clearTimeout(this.#outgoingTimer);
+    for (const [, { doc }] of this.#held) this.documents.release(doc);
+    this.#held.clear();
+    this.#pending.clear();
+  }
+
+  #flushOutgoing(): void {
+    this.#outgoingTimer = null;
+    if (this.#closed || this.#outgoing.size === 0) return;
+    const docs = [...this.#outgoing.values()].map(toEntry);
+    this.#outgoing.clear();
+    this.send({ t: 'changed', docs });
+  }
+
+  #evaluate(id: DocumentId, doc: SyncedDocument): void {
+    const ours = this.documents.digestOf(id);
+    const theirs = this.#theirs.get(id) ?? null;
+    if (ours !== null && ours === theirs) {
+      if (this.#pending.delete(id)) this.#synced += 1;
+      const held = this.#held.get(id);
+      if (held) {
+        this.#held.delete(id);
+        this.documents.release(held.doc);
+      }
+      return;
+    }
+    if (ours === null && theirs === null) return;
+    this.#pending.set(id, doc);
+    this.#pump();
+  }
+
+  #pump(): void {
+    if (this.#closed) return;
+    const now = Date.now();
+    for (const [id, doc] of this.#pending) {
+      if (this.#held.size + this.#holding.size >= MAX_HELD) return;
+      if (this.#held.has(id) || this.#holding.has(id) || (this.#retryAt.get(id) ?? 0) > now) continue;
+      this.#holding.add(id);
+      this.documents
+        .hold(doc)
+        .then(async () => {
+          this.#holding.delete(id);
+          if (this.#closed || !this.#pending.has(id)) return this.documents.release(doc);
+          this.#held.set(id, { doc, since: Date.now() });
+          // A document created here to receive the peer's (or loaded unchanged) fires no change event.
+          this.documents.noteDigest(id, doc, await this.documents.currentDigest(doc));
+          this.#evaluate(id, doc);
+        })
+        .catch(() => {
+          this.#holding.delete(id);
+          this.#retryAt.set(id, Date.now() + RETRY_AFTER_MS);
+        });
+    }
+  }
+
+  /** Lets go of documents stuck apart (the peer went quiet about them) and retries later. */
+  #sweep(): void {
+    const now = Date.now();
+    for (const [id, held] of this.#held) {
+      if (now - held.since < HOLD_TIMEOUT_MS) continue;
+      this.#held.delete(id);
+      this.documents.release(held.doc);
+      this.#retryAt.set(id, now + RETRY_AFTER_MS);
+    }
+    if (this.#pending.size > 0) this.#pump();
+  }
+}
+
+function toEntry(state: DocumentState): Entry {
+  const { doc } = state;
+  switch (doc.kind) {
+    case 'shard':
+      return [state.id, 's', doc.shard, state.digest];
+    case 'detail':
+      return [state.id, 'd', doc.clipId, state.digest];
+    case 'settings':
+      return [state.id, 'c', '', state.digest];
+  }
+}
+
+function fromEntry(entry: Entry): SyncedDocument {
+  const [, kind, key] = entry;
+  if (kind === 's') return { kind: 'shard', shard: typeof key === 'number' ? key : -1 };
+  if (kind === 'd') return { kind: 'detail', clipId: String(key) };
+  return { kind: 'settings' };
+}

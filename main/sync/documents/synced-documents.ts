@@ -1,0 +1,201 @@
+import * as Automerge from '@automerge/automerge';
+import { encodeHeads, type DocumentId } from '@automerge/automerge-repo';
+import { createHash } from 'node:crypto';
+import { SHARD_COUNT } from '../../library/documents/schema.js';
+import { readStoredDocument } from '../../library/documents/loaded-documents.js';
+import type { Library } from '../../library/library.js';
+
+/** A document of the library that devices sync: one of the 256 catalog shards, a clip's details, or the settings. */
+export type SyncedDocument = { kind: 'shard'; shard: number } | { kind: 'detail'; clipId: string } | { kind: 'settings' };
+
+export interface DocumentState {
+  id: DocumentId;
+  doc: SyncedDocument;
+  /** A short digest of the document's heads: equal digests mean equal documents. */
+  digest: string;
+}
+
+const CLIP_ID = /^[0-9a-hjkmnp-tv-z]{26}$/;
+
+/** The digest two devices compare: order-free, so the same heads give the same digest everywhere. */
+export function headsDigest(heads: readonly string[]): string {
+  return createHash('sha256').update([...heads].sort().join(',')).digest('base64url').slice(0, 22);
+}
+
+/**
+ * The library's synced documents as sync sees them: their current digests (kept up to date from
+ * change events, read from storage once per run otherwise), which of them are loaded, and holding
+ * one loaded while it is exchanged with a peer.
+ */
+export class SyncedDocuments {
+  readonly #digests = new Map<DocumentId, DocumentState>();
+  readonly #held = new Map<DocumentId, number>();
+  readonly #listeners = new Set<(state: DocumentState) => void>();
+  #complete: Promise<void> | null = null;
+  readonly #stopListening: () => void;
+
+  constructor(private readonly library: Library) {
+    this.#stopListening = library.onDocumentChanged((id, heads) => {
+      const doc = this.identify(id);
+      if (!doc) return;
+      this.noteDigest(id, doc, headsDigest(heads));
+    });
+  }
+
+  close(): void {
+    this.#stopListening();
+    this.#listeners.clear();
+  }
+
+  /** Called with a document's new state whenever it changes, here or from a peer. */
+  onChanged(listener: (state: DocumentState) => void): () => void {
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
+  }
+
+  idOf(doc: SyncedDocument): DocumentId {
+    switch (doc.kind) {
+      case 'shard':
+        return this.library.shards.documentId(doc.shard);
+      case 'detail':
+        return this.library.details.documentId(doc.clipId);
+      case 'settings':
+        return this.library.settings.documentId;
+    }
+  }
+
+  /** What a document id names, when it is a shard, the settings, or a detail document this device knows of. */
+  identify(id: DocumentId): SyncedDocument | null {
+    const shard = this.library.shards.shardOfDocument(id);
+    if (shard !== null) return { kind: 'shard', shard };
+    if (id === this.library.settings.documentId) return { kind: 'settings' };
+    const clipId = this.library.details.clipOfDocument(id) ?? this.#known(id);
+    return clipId === null ? null : { kind: 'detail', clipId };
+  }
+
+  #known(id: DocumentId): string | null {
+    const state = this.#digests.get(id);
+    return state?.doc.kind === 'detail' ? state.doc.clipId : null;
+  }
+
+  /** Whether a peer's claim "this id is that document" holds (ids derive from what they name). */
+  verify(id: string, doc: SyncedDocument): boolean {
+    if (doc.kind === 'shard' && !(Number.isInteger(doc.shard) && doc.shard >= 0 && doc.shard < SHARD_COUNT)) return false;
+    if (doc.kind === 'detail' && !CLIP_ID.test(doc.clipId)) return false;
+    return this.idOf(doc) === id;
+  }
+
+  isLoaded(id: DocumentId): boolean {
+    const doc = this.identify(id);
+    if (!doc) return false;
+    switch (doc.kind) {
+      case 'shard':
+        return this.library.shards.isLoaded(doc.shard);
+      case 'detail':
+        return this.library.details.isLoaded(doc.clipId);
+      case 'settings':
+        return this.library.settings.isLoaded;
+    }
+  }
+
+  /** Records a digest read directly (a document loaded or created without a change event). */
+  noteDigest(id: DocumentId, doc: SyncedDocument, digest: string): void {
+    if (this.#digests.get(id)?.digest === digest) return;
+    const state: DocumentState = { id, doc, digest };
+    this.#digests.set(id, state);
+    for (const listener of this.#listeners) listener(state);
+  }
+
+  digestOf(id: DocumentId): string | null {
+    return this.#digests.get(id)?.digest ?? null;
+  }
+
+  /** Every stored document with its digest; the first call reads what change events have not told. */
+  async states(): Promise<DocumentState[]> {
+    this.#complete ??= this.#readAll();
+    await this.#complete;
+    return [...this.#digests.values()];
+  }
+
+  async #readAll(): Promise<void> {
+    const storage = this.library.storage;
+    for (let shard = 0; shard < SHARD_COUNT; shard++) {
+      const id = this.library.shards.documentId(shard);
+      if (this.#digests.has(id) || !storage.hasDocument(id)) continue;
+      const heads = this.library.shards.isLoaded(shard) ? null : this.library.index.shardHeads(shard);
+      this.#remember(id, { kind: 'shard', shard }, heads ?? (await this.library.shards.read(shard, (_doc, current) => [...current])));
+    }
+    const settingsId = this.library.settings.documentId;
+    if (!this.#digests.has(settingsId) && storage.hasDocument(settingsId)) {
+      this.#remember(settingsId, { kind: 'settings' }, await this.#storedHeads(settingsId));
+    }
+    for (const clipId of this.library.index.allClipIds()) {
+      const id = this.library.details.documentId(clipId);
+      if (this.#digests.has(id) || !storage.hasDocument(id)) continue;
+      const heads = await this.library.details.read(clipId, (doc) => (doc ? encodeHeads(Automerge.getHeads(doc)) : []));
+      this.#remember(id, { kind: 'detail', clipId }, heads);
+    }
+  }
+
+  async #storedHeads(id: DocumentId): Promise<string[]> {
+    return readStoredDocument<unknown, string[]>(this.library.repo, id, (_doc, heads) => heads);
+  }
+
+  #remember(id: DocumentId, doc: SyncedDocument, heads: string[]): void {
+    this.#digests.set(id, { id, doc, digest: headsDigest(heads) });
+  }
+
+  /** Loads the document (creating an empty one a peer will fill) and keeps it loaded until release. */
+  async hold(doc: SyncedDocument): Promise<void> {
+    const id = this.idOf(doc);
+    await this.library.write(async () => {
+      switch (doc.kind) {
+        case 'shard':
+          await this.library.shards.pin(doc.shard);
+          break;
+        case 'detail':
+          await this.library.details.pin(doc.clipId, null);
+          break;
+        case 'settings':
+          await this.library.settings.openForPeers();
+          break;
+      }
+    });
+    this.#held.set(id, (this.#held.get(id) ?? 0) + 1);
+  }
+
+  release(doc: SyncedDocument): void {
+    const id = this.idOf(doc);
+    const count = this.#held.get(id) ?? 0;
+    if (count === 0) return;
+    if (count === 1) this.#held.delete(id);
+    else this.#held.set(id, count - 1);
+    switch (doc.kind) {
+      case 'shard':
+        this.library.shards.unpin(doc.shard);
+        break;
+      case 'detail':
+        this.library.details.unpin(doc.clipId);
+        break;
+      case 'settings':
+        this.library.settings.closeForPeers();
+        break;
+    }
+    this.library.documentsReleased();
+  }
+
+  /** The current digest of a held (loaded) document, read from its handle. */
+  async currentDigest(doc: SyncedDocument): Promise<string> {
+    const heads = await this.library.write(async () => {
+      switch (doc.kind) {
+        case 'shard':
+          return (await this.library.shards.handle(doc.shard)).heads();
+        case 'detail':
+          return (await this.library.details.handle(doc.clipId, null)).heads();
+        case 'settings':
+          return (await this.library.settings.handle()).heads();
+      }
+    });
+    return headsDigest(heads);
+  }
+}
