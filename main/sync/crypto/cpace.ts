@@ -100,6 +100,17 @@ function scalarMultVerify(scalar: bigint, encoded: Uint8Array): Uint8Array {
   return shared.toBytes();
 }
 
+/**
+ * ISK = SHA-512(lv_cat(DSI || "_ISK", sid, K) || MSGa || MSGb), MSGx = lv_cat(Yx, ADx), A being the
+ * initiator. Exported so that tests can show what ISK depends on.
+ */
+export function cpaceIsk(
+  sid: Uint8Array, k: Uint8Array, initiatorShare: Uint8Array, responderShare: Uint8Array,
+  initiatorAd: Uint8Array = new Uint8Array(0), responderAd: Uint8Array = new Uint8Array(0),
+): Uint8Array {
+  return sha512(concatBytes(prefixFreeConcat(ISK_LABEL, sid, k), prefixFreeConcat(initiatorShare, initiatorAd), prefixFreeConcat(responderShare, responderAd)));
+}
+
 export type CpaceRole = 'initiator' | 'responder';
 
 export interface CpaceOptions {
@@ -144,10 +155,7 @@ export function cpaceStart(options: CpaceOptions): CpaceParty {
       const y = scalar;
       scalar = null;
       const k = scalarMultVerify(y, peerShare);
-      const own = prefixFreeConcat(share, ad);
-      const peer = prefixFreeConcat(peerShare, peerAd);
-      const transcript = role === 'initiator' ? concatBytes(own, peer) : concatBytes(peer, own);
-      return sha512(concatBytes(prefixFreeConcat(ISK_LABEL, sid, k), transcript));
+      return role === 'initiator' ? cpaceIsk(sid, k, share, peerShare, ad, peerAd) : cpaceIsk(sid, k, peerShare, share, peerAd, ad);
     },
   };
 }
