@@ -66,10 +66,14 @@ function refuseOwnKey(peer: PairingIdentity, self: PairingIdentity): void {
   if (bytesEqual(peer.publicKey, self.publicKey)) throw new PairingError('protocol', 'the other device presented this device’s own key');
 }
 
-/** Validates `self` before anything is sent; a bad one is the caller's mistake, so the transport is closed and the error thrown as is. */
-function checkSelf(transport: PairingTransport, self: PairingIdentity): void {
+/**
+ * Validates the caller's own arguments before anything is sent; a bad one is the caller's mistake,
+ * so the transport is closed and the error thrown as it is. Returns the conversation's timeout.
+ */
+function checkArguments(transport: PairingTransport, self: PairingIdentity, options: PairingSessionOptions): number {
   try {
     assertValidIdentity(self);
+    return positive(options.timeoutMs ?? DEFAULT_PAIRING_TIMEOUT_MS, 'timeoutMs');
   } catch (error) {
     transport.close();
     throw error;
@@ -122,9 +126,7 @@ export class PairingInvitation {
    * proved the code. Rejects with a PairingError (and tells the joiner why, then closes).
    */
   async accept(transport: PairingTransport, self: PairingIdentity, options: PairingSessionOptions = {}): Promise<PairingIdentity> {
-    const timeoutMs = positive(options.timeoutMs ?? DEFAULT_PAIRING_TIMEOUT_MS, 'timeoutMs');
-    checkSelf(transport, self);
-    const channel = new PairingChannel(transport, timeoutMs);
+    const channel = new PairingChannel(transport, checkArguments(transport, self, options));
     const refusal = this.#refusal();
     if (refusal) throw channel.fail(refusal);
 
@@ -183,7 +185,6 @@ export class PairingInvitation {
  * 'wrong-code' when the other device's proof does not match the code, or the reason the other side gave.
  */
 export async function joinPairing(transport: PairingTransport, code: string, self: PairingIdentity, options: PairingSessionOptions = {}): Promise<PairingIdentity> {
-  const timeoutMs = positive(options.timeoutMs ?? DEFAULT_PAIRING_TIMEOUT_MS, 'timeoutMs');
   let prs: Uint8Array;
   try {
     prs = passwordString(code);
@@ -191,8 +192,7 @@ export async function joinPairing(transport: PairingTransport, code: string, sel
     transport.close();
     throw error;
   }
-  checkSelf(transport, self);
-  const channel = new PairingChannel(transport, timeoutMs);
+  const channel = new PairingChannel(transport, checkArguments(transport, self, options));
   try {
     const sid = new Uint8Array(randomBytes(PAIRING_SID_BYTES));
     const cpace = cpaceStart({ role: 'initiator', prs, sid, ci: PAIRING_LABEL });

@@ -413,6 +413,9 @@ describe('malformed and hostile messages', () => {
     await expect(joinPairing(nameless.joiner, CODE, { ...laptop, name: '' })).rejects.toThrow(RangeError);
     expect(nameless.log).toEqual([]);
     await expect(new PairingInvitation().accept(link().inviter, { ...desktop, syncPort: 0 })).rejects.toThrow(RangeError);
+    const untimed = link();
+    await expect(joinPairing(untimed.joiner, CODE, laptop, { timeoutMs: 0 })).rejects.toThrow(RangeError);
+    expect(untimed.joiner.closed).toBe(true);
     expect(() => new PairingInvitation({ code: 'abcd' })).toThrow(PairingError);
     expect(() => new PairingInvitation({ maxAttempts: 0 })).toThrow(RangeError);
     expect(() => new PairingInvitation({ ttlMs: -1 })).toThrow(RangeError);
