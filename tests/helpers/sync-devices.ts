@@ -16,6 +16,8 @@ export interface Device {
   readonly dir: string;
   /** HOST:PORT of its sync listener. */
   syncAddress: string;
+  /** Its peer id as other devices know it. */
+  deviceId: string;
   origin: string;
   readonly token: string;
   child: ChildProcess;
@@ -81,6 +83,7 @@ export async function startDevice(root: string, name: string, options: { proxied
     name,
     dir,
     syncAddress: '',
+    deviceId: '',
     origin: '',
     token,
     child: undefined as unknown as ChildProcess,
@@ -130,6 +133,7 @@ export async function startDevice(root: string, name: string, options: { proxied
   };
   await launch();
   running.add(device);
+  device.deviceId = (await device.status()).device.id;
   return device;
 }
 

@@ -1,0 +1,138 @@
+import * as Automerge from '@automerge/automerge';
+import { cbor } from '@automerge/automerge-repo';
+import { randomBytes } from 'node:crypto';
+import { afterEach, describe, expect, it } from 'vitest';
+import type WebSocket from 'ws';
+import { shardDocumentId } from '../../main/library/documents/shard-documents.js';
+import { SYNCED_DOCUMENT_NAMESPACE } from '../../main/library/documents/document-namespace.js';
+import { openSocket } from '../../main/sync/connection/dialer.js';
+import { establishSession, toBytes, type SecureSession } from '../../main/sync/connection/secure-session.js';
+import { Channel, PAIR_PATH } from '../../main/sync/connection/wire.js';
+import { generateStaticKeyPair } from '../../main/sync/crypto/noise-xx.js';
+import { identityFromKeys, type DeviceIdentity } from '../../main/sync/device-identity.js';
+import { joinPairing } from '../../main/sync/pairing/pairing-session.js';
+import { collect, startCli, waitForLine } from '../helpers/cli.js';
+import { writePng } from '../helpers/fixtures.js';
+import { pairDevices, startDevice, stopAllDevices, waitForConvergence, type Device } from '../helpers/sync-devices.js';
+import { tempDir } from '../helpers/temp.js';
+
+afterEach(stopAllDevices);
+
+const hello = (name: string) => ({ v: 1 as const, name, storageId: null, syncPort: null });
+
+/** Every binary frame the socket receives from now on, and how it closed. */
+function record(socket: WebSocket): { frames: Uint8Array[]; closed: Promise<number> } {
+  const frames: Uint8Array[] = [];
+  socket.on('message', (data, isBinary) => {
+    if (isBinary) frames.push(toBytes(data));
+  });
+  return { frames, closed: new Promise((resolve) => socket.once('close', (code) => resolve(code))) };
+}
+
+/** Pairs an in-process device (this test's own key) with a running one, through the real protocol. */
+async function pairInProcess(device: Device, identity: DeviceIdentity): Promise<void> {
+  const inviter = startCli(['--library', device.dir, 'pair', '--json']);
+  const { invitation } = JSON.parse(await waitForLine(inviter, /"invitation"/)) as { invitation: { code: string } };
+  const socket = await openSocket(device.syncAddress, PAIR_PATH);
+  await joinPairing(
+    {
+      send: (message) => socket.send(message),
+      onMessage: (listener) => socket.on('message', (data) => listener(toBytes(data))),
+      onClose: (listener) => socket.on('close', () => listener()),
+      close: () => socket.close(),
+    },
+    invitation.code,
+    { publicKey: identity.keys.publicKey, name: 'in-process', syncPort: null },
+  );
+  socket.close();
+  expect((await collect(inviter)).code).toBe(0);
+}
+
+async function connect(device: Device, identity: DeviceIdentity): Promise<{ socket: WebSocket; session: SecureSession }> {
+  const socket = await openSocket(device.syncAddress);
+  const session = await establishSession(socket, { role: 'initiator', identity, hello: hello('in-process'), isTrusted: () => true });
+  return { socket, session };
+}
+
+function repoMessagesWithin(session: SecureSession, ms: number): Promise<number> {
+  let count = 0;
+  session.onMessage((channel) => {
+    if (channel === Channel.repo) count += 1;
+  });
+  return new Promise((resolve) => setTimeout(() => resolve(count), ms));
+}
+
+describe('hostile peers get nothing, and honest devices keep syncing', () => {
+  it('refuses unpaired, replaying, garbling, forging and revoked peers', async () => {
+    const root = await tempDir('sync-attack-');
+    const a = await startDevice(root, 'a');
+    const b = await startDevice(root, 'b');
+    await pairDevices(a, b);
+    expect((await a.cli(['import', await writePng(root, 'one.png', 1)])).code).toBe(0);
+    await waitForConvergence([a, b]);
+
+    // An unpaired device completes no handshake and hears nothing but the handshake's second message.
+    const strangerSocket = await openSocket(a.syncAddress);
+    const stranger = record(strangerSocket);
+    await expect(establishSession(strangerSocket, { role: 'initiator', identity: identityFromKeys(generateStaticKeyPair()), hello: hello('stranger'), isTrusted: () => true })).rejects.toThrow();
+    expect(await stranger.closed).toBe(4003);
+    expect(stranger.frames).toHaveLength(1);
+
+    // A paired device's handshake, recorded and replayed by someone else, fails at its third message.
+    const mallory = identityFromKeys(generateStaticKeyPair());
+    await pairInProcess(a, mallory);
+    const recorded: Uint8Array[] = [];
+    const honestSocket = await openSocket(a.syncAddress);
+    const send = honestSocket.send.bind(honestSocket);
+    honestSocket.send = ((data: Uint8Array) => {
+      recorded.push(new Uint8Array(data));
+      send(data);
+    }) as typeof honestSocket.send;
+    const honest = await establishSession(honestSocket, { role: 'initiator', identity: mallory, hello: hello('in-process'), isTrusted: () => true });
+    honest.close(1000, 'done');
+    const replaySocket = await openSocket(a.syncAddress);
+    const replay = record(replaySocket);
+    replaySocket.send(recorded[0]!);
+    await expect.poll(() => replay.frames.length).toBe(1);
+    replaySocket.send(recorded[1]!);
+    expect(await replay.closed).toBe(4001);
+    expect(replay.frames).toHaveLength(1);
+
+    // After a good handshake: a forged sender id is dropped; random bytes, a text frame and an
+    // oversized frame each close the connection.
+    const forging = await connect(a, mallory);
+    const request = (senderId: string) =>
+      cbor.encode({ type: 'request', senderId, targetId: a.deviceId, documentId: shardDocumentId(SYNCED_DOCUMENT_NAMESPACE, 0), data: Automerge.encodeSyncMessage(Automerge.generateSyncMessage(Automerge.init(), Automerge.initSyncState())[1]!) });
+    const forgedAnswers = repoMessagesWithin(forging.session, 1_500);
+    forging.session.send(Channel.repo, request(b.deviceId));
+    expect(await forgedAnswers).toBe(0);
+    const honestAnswers = repoMessagesWithin(forging.session, 1_500);
+    forging.session.send(Channel.repo, request(mallory.peerId));
+    expect(await honestAnswers).toBeGreaterThan(0);
+    const randomClose = record(forging.socket).closed;
+    forging.socket.send(randomBytes(200));
+    expect(await randomClose).toBe(4002);
+
+    const texting = await connect(a, mallory);
+    const textClose = record(texting.socket).closed;
+    texting.socket.send('hello');
+    expect(await textClose).toBe(4002);
+
+    const flooding = await connect(a, mallory);
+    const floodClose = record(flooding.socket).closed;
+    flooding.socket.send(Buffer.alloc(33 * 1024 * 1024));
+    expect(await floodClose).toBe(1009);
+
+    // Revoked: the next handshake is refused like a stranger's.
+    expect((await a.cli(['unpair', 'in-process'])).code).toBe(0);
+    const revokedSocket = await openSocket(a.syncAddress);
+    const revoked = record(revokedSocket);
+    await expect(establishSession(revokedSocket, { role: 'initiator', identity: mallory, hello: hello('in-process'), isTrusted: () => true })).rejects.toThrow();
+    expect(await revoked.closed).toBe(4003);
+
+    // Through all of it the honest pair kept working.
+    expect((await a.cli(['import', await writePng(root, 'two.png', 2)])).code).toBe(0);
+    const digest = await waitForConvergence([a, b]);
+    expect(digest.clips).toBe(2);
+  });
+});
