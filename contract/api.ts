@@ -5,6 +5,8 @@ import { z } from 'zod';
 import { CLIP_KINDS, type ClipKind, type ClipPage, type ClipView } from './clips.js';
 import { MAX_BULK_CLIPS, type BulkProgress, type LabelBulkResult, type MadeClip, type ReanalyseBulkResult, type TrashBulkResult } from './bulk.js';
 import type { MediaRequest, MediaUrlOptions, MediaVariant } from './media.js';
+import { checkDeviceName, checkPairingCode, checkPeerAddress, DEVICE_NAME_MAX_CHARS, PEER_ADDRESS_MAX_CHARS, type CheckedInput } from './device-inputs.js';
+import type { DeviceView, PairingInvitationView, SyncStatus } from './devices.js';
 
 export * from './bulk.js';
 
@@ -143,7 +145,9 @@ export type ApiEvent =
   | { type: 'library-changed'; clipIds: string[] | null }
   | { type: 'import-progress'; progress: ImportProgress }
   | { type: 'export-progress'; progress: ExportProgress }
-  | { type: 'bulk-progress'; progress: BulkProgress };
+  | { type: 'bulk-progress'; progress: BulkProgress }
+  /** Sync's status changed (devices, progress, this device's name…): at most a few a second, each the whole status. */
+  | { type: 'sync-changed'; status: SyncStatus };
 
 const clipIdParams = z.object({ id: clipId }).strict();
 
@@ -166,6 +170,29 @@ const bulkLabelParams = z
   .refine((params) => (params.add?.length ?? 0) + (params.remove?.length ?? 0) > 0, 'nothing to change: give a name to add or remove');
 const bulkParams = z.object({ selection: clipSelectionSchema, operationId: operationId.optional() }).strict();
 const clipIdsParams = z.object({ ids: z.array(clipId).min(1).max(10_000) }).strict();
+
+/** A string the check accepts, with the check's reason as the error; the parsed value is the check's (normalised) value. */
+function checked(maxLength: number, check: (input: string) => CheckedInput) {
+  return z
+    .string()
+    .max(maxLength)
+    .transform((input, context) => {
+      const result = check(input);
+      if (result.ok) return result.value;
+      context.addIssue({ code: 'custom', message: result.reason });
+      return z.NEVER;
+    });
+}
+const pairingCode = checked(32, checkPairingCode);
+const peerAddress = checked(PEER_ADDRESS_MAX_CHARS, checkPeerAddress);
+const deviceName = checked(DEVICE_NAME_MAX_CHARS * 4, checkDeviceName);
+/** A paired device by id, fingerprint or name. */
+const deviceReference = z
+  .string()
+  .min(1)
+  .max(DEVICE_NAME_MAX_CHARS * 4)
+  .refine((reference) => !/[\p{Cc}]/u.test(reference), 'a device is named by its id, fingerprint or name');
+const noParams = z.object({}).strict();
 
 /** Every method's request schema. A method not listed here does not exist. */
 export const API_REQUEST_SCHEMAS = {
@@ -223,6 +250,22 @@ export const API_REQUEST_SCHEMAS = {
   /** Joins text clips, in the selection's order, into a new text clip. */
   mergeTexts: z.object({ selection: clipSelectionSchema }).strict(),
   cancelBulk: z.object({ operationId }).strict(),
+  /** This device, the paired ones, and how syncing goes. */
+  syncStatus: noParams,
+  /** Shows a new pairing code (replacing one still waiting); poll pairingState while it is shown. */
+  startPairing: noParams,
+  pairingState: noParams,
+  cancelPairing: noParams,
+  /** Pairs with the device showing `code` at `peer` (HOST:PORT). */
+  joinDevice: z.object({ code: pairingCode, peer: peerAddress }).strict(),
+  /** Revokes a paired device: its connections close and it gets nothing new (what it already has stays with it). */
+  unpairDevice: z.object({ device: deviceReference }).strict(),
+  /** Renames this device (what the others show for it). */
+  renameDevice: z.object({ name: deviceName }).strict(),
+  /** Connects to a device at HOST:PORT now. */
+  connectDevice: z.object({ peer: peerAddress }).strict(),
+  /** 'on-demand' fetches an original when it is opened; 'all' keeps every original here. */
+  setOriginals: z.object({ mode: z.enum(['on-demand', 'all']) }).strict(),
 } as const;
 
 export type ApiMethod = keyof typeof API_REQUEST_SCHEMAS;
@@ -263,6 +306,16 @@ export interface ApiResults {
   combineImages: MadeClip;
   mergeTexts: MadeClip;
   cancelBulk: null;
+  syncStatus: SyncStatus;
+  startPairing: PairingInvitationView;
+  /** null when no invitation was started (or it was cancelled and replaced by none). */
+  pairingState: PairingInvitationView | null;
+  cancelPairing: null;
+  joinDevice: DeviceView;
+  unpairDevice: DeviceView;
+  renameDevice: DeviceView;
+  connectDevice: null;
+  setOriginals: null;
 }
 
 /** The request/response part of the API, as every transport carries it. */
@@ -297,6 +350,7 @@ export const API_ERROR_CODES = [
   'unauthorized',
   'storage-failure', // the library must be reopened
   'disconnected', // the connection to the core was lost before the answer came
+  'unreachable', // another device (pairing, connecting) could not be reached or did not answer in time
   'internal',
 ] as const;
 export type ApiErrorCode = (typeof API_ERROR_CODES)[number];

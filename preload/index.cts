@@ -57,6 +57,15 @@ const METHODS = {
   combineImages: true,
   mergeTexts: true,
   cancelBulk: true,
+  syncStatus: true,
+  startPairing: true,
+  pairingState: true,
+  cancelPairing: true,
+  joinDevice: true,
+  unpairDevice: true,
+  renameDevice: true,
+  connectDevice: true,
+  setOriginals: true,
 } as const satisfies Record<ApiMethod, true>;
 
 type Reply = { ok: true; value: unknown } | { ok: false; error: ApiErrorData };

@@ -1,6 +1,7 @@
 import { getChangesMetaSince } from '@automerge/automerge';
 import path from 'node:path';
 import { API_REQUEST_SCHEMAS, ApiError, type ApiEvent, type ApiMethod, type ApiResults, type ClipHistoryEntry, type ExportFormat } from '../../contract/api.js';
+import type { SyncControl } from '../../contract/devices.js';
 import type { MediaRequest } from '../../contract/media.js';
 import { DETAIL_OPERATIONS } from '../../contract/clip-details.js';
 import { CLIP_OPERATIONS, readChangeMessage } from '../../contract/shard-document.js';
@@ -14,6 +15,7 @@ import { videoTimeline } from '../library/video/video-timeline.js';
 import { parseDetailHeads, waitForDetailHeads } from '../library/documents/wait-for-details.js';
 import { invalidRequest, toApiError } from './api-errors.js';
 import { createBulkHandlers } from './bulk-handlers.js';
+import { createDeviceHandlers, forwardSyncChanges } from './device-handlers.js';
 import { BulkOperations } from './bulk-operations.js';
 import { ExportJobs } from './export-jobs.js';
 import { ImportJobs } from './import-jobs.js';
@@ -50,6 +52,8 @@ export interface ApiServiceOptions {
   allowPaths?: boolean;
   /** Asks the person for a folder (the desktop app's dialog); without it, bulk exports are zips to download. */
   chooseFolder?: (title: string) => Promise<string | null>;
+  /** The running sync subsystem; without it the device methods answer 'unsupported'. */
+  sync?: SyncControl;
 }
 
 type Handlers = { [M in ApiMethod]: (params: ReturnType<(typeof API_REQUEST_SCHEMAS)[M]['parse']>, session: SessionState) => Promise<ApiResults[M]> | ApiResults[M] };
@@ -70,6 +74,7 @@ export function createApiService(library: Library, options: ApiServiceOptions = 
   const exports = new ExportJobs((progress) => emit({ type: 'export-progress', progress }));
   const operations = new BulkOperations((progress) => emit({ type: 'bulk-progress', progress }));
   const stopChangeEvents = forwardIndexChanges(library, emit);
+  const stopSyncEvents = forwardSyncChanges(options.sync, emit);
   const defaultSession: SessionState = { openDocuments: new Map(), settingsOpen: false };
   const sessions = new Set<SessionState>([defaultSession]);
 
@@ -156,6 +161,7 @@ export function createApiService(library: Library, options: ApiServiceOptions = 
     },
     timelineSpan: ({ query }) => library.timelineSpan(query),
     ...createBulkHandlers(library, { operations, exports, ...(options.chooseFolder && { chooseFolder: options.chooseFolder }) }),
+    ...createDeviceHandlers(options.sync),
   };
 
   const run = async (method: string, params: unknown, session: SessionState): Promise<unknown> => {
@@ -198,6 +204,7 @@ export function createApiService(library: Library, options: ApiServiceOptions = 
     openExport: (jobId) => exports.open(jobId),
     close: async () => {
       stopChangeEvents();
+      stopSyncEvents();
       operations.stopAll();
       await imports.stopAll();
       await exports.stopAll();

@@ -7,7 +7,7 @@ import { Readable } from 'node:stream';
 import { MessageChannel } from 'node:worker_threads';
 import { ApiError, requestsThrough, type ApiEvent, type ClipShotApi } from '../../contract/api.js';
 import { exportPath, mediaPath } from '../../contract/media.js';
-import { createApiService, type ApiService } from '../../main/api/api-service.js';
+import { createApiService, type ApiService, type ApiServiceOptions } from '../../main/api/api-service.js';
 import { UploadStore } from '../../main/api/upload-store.js';
 import type { Library } from '../../main/library/library.js';
 import { ObservableConnectionStatus } from '../../renderer/src/api/connection-status.js';
@@ -40,11 +40,11 @@ export interface TestWindow {
   close(): void;
 }
 
-/** `parent`: a folder for the library that outlives one test (see createTestLibrary). */
-export async function createTestCore(parent?: string): Promise<TestCore> {
+/** `parent`: a folder for the library that outlives one test (see createTestLibrary); `options.sync`: the sync subsystem the API's device methods use. */
+export async function createTestCore(parent?: string, options: Pick<ApiServiceOptions, 'sync'> = {}): Promise<TestCore> {
   const { library, dir } = await createTestLibrary(parent);
   const uploads = new UploadStore(path.join(dir, 'uploads'));
-  const service = createApiService(library, { uploads });
+  const service = createApiService(library, { ...options, uploads });
   const windows = new Set<TestWindow>();
 
   const openWindow = (): TestWindow => {

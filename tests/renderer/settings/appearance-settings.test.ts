@@ -69,7 +69,7 @@ describe('the Appearance section', () => {
     await expect.poll(() => root().dataset.motion).toBeUndefined();
     expect(settings().reducedMotion).toBe('never');
 
-    $('[data-testid="settings-tab-appearance"]')!.dispatchEvent(new KeyboardEvent('keydown', { key: 'ArrowRight', bubbles: true }));
+    $('[data-testid="settings-tab-appearance"]')!.dispatchEvent(new KeyboardEvent('keydown', { key: 'ArrowLeft', bubbles: true }));
     await nextTick();
     await nextTick();
     expect($('[data-testid="keyboard-settings"]')).not.toBeNull();
