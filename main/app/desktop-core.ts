@@ -8,9 +8,13 @@ import type { Library } from '../library/library.js';
 import { libraryPaths } from '../library/library-paths.js';
 import { AppLibraryError, openAppLibrary, type AppUnlockOptions } from './app-library.js';
 import { WindowConnections } from './window-connections.js';
+import type { SecretStore } from '../security/secret-store.js';
+import { SyncService } from '../sync/sync-service.js';
 
 export interface DesktopCore {
   library: Library;
+  /** Null when sync could not start (the reason went to the log); the library works regardless. */
+  sync: SyncService | null;
   api: ApiService;
   windows: WindowConnections;
   controlSocket: string;
@@ -20,16 +24,21 @@ export interface DesktopCore {
 export interface DesktopShell {
   /** Asks the person for a folder (bulk exports write into it); null when they cancel. */
   chooseFolder?: (title: string) => Promise<string | null>;
+  /** The OS keychain, where this device's sync key is kept when it is reachable. */
+  keychain?: SecretStore | null;
+  /** Turns multi-device sync off (tests of other parts). */
+  sync?: false;
 }
 
 export async function startDesktopCore(dir: string, unlock: AppUnlockOptions, shell: DesktopShell = {}): Promise<DesktopCore> {
   // The control socket comes first: when another ClipShot (the app or `serve`) has this library
   // open it answers there, and the library must not be opened twice.
   let library: Library | null = null;
+  let sync: SyncService | null = null;
   let control: ControlServer;
   try {
-    control = await startControlServer(libraryPaths(dir).controlSocket, (request, output) => {
-      if (library) return runLibraryCommand(library, request, output);
+    control = await startControlServer(libraryPaths(dir).controlSocket, (request, output, signal) => {
+      if (library) return runLibraryCommand(library, request, output, signal, sync);
       output.stderr('clipshot: the app is still opening the library; try again in a moment\n');
       return Promise.resolve(1);
     });
@@ -43,11 +52,18 @@ export async function startDesktopCore(dir: string, unlock: AppUnlockOptions, sh
     throw error;
   }
   const opened = library;
-  const api = createApiService(opened, { allowPaths: true, ...(shell.chooseFolder && { chooseFolder: shell.chooseFolder }) });
+  if (shell.sync !== false) {
+    sync = await SyncService.start(opened, { keychain: shell.keychain ?? null, discovery: true }).catch((error: unknown) => {
+      console.error(`ClipShot: sync is off: ${error instanceof Error ? error.message : String(error)}`);
+      return null;
+    });
+  }
+  const api = createApiService(opened, { allowPaths: true, ...(shell.chooseFolder && { chooseFolder: shell.chooseFolder }), ...(sync && { sync }) });
   const windows = new WindowConnections(api, opened.repo.networkSubsystem);
   let closing: Promise<void> | null = null;
   return {
     library: opened,
+    sync,
     api,
     windows,
     controlSocket: control.socketPath,
@@ -56,6 +72,7 @@ export async function startDesktopCore(dir: string, unlock: AppUnlockOptions, sh
         windows.releaseAll();
         await api.close();
         await control.close();
+        await sync?.close();
         await opened.close();
       })()),
   };

@@ -50,7 +50,7 @@ async function start(): Promise<void> {
   denyPermissions();
   const stores = [new SafeStorageSecretStore(safeStorage, path.join(app.getPath('userData'), 'secrets.json')), new KeyringSecretStore()];
   const dir = process.env.CLIPSHOT_LIBRARY ?? defaultLibraryDir();
-  const started = await startDesktopCore(dir, { passphrase: process.env[PASSPHRASE_ENV], stores }, { chooseFolder });
+  const started = await startDesktopCore(dir, { passphrase: process.env[PASSPHRASE_ENV], stores }, { chooseFolder, keychain: stores[0] ?? null });
   core = started;
   protocol.handle(APP_SCHEME, createAppProtocolHandler({ rendererDir: builtRendererDir(), openMedia: (clipId, request) => started.api.openMedia(clipId, request), openExport: (jobId) => started.api.openExport(jobId) }));
   registerIpc(started);
