@@ -161,7 +161,8 @@ describe('MdnsDiscovery between processes', () => {
 
 /** Publishes a raw announcement with bonjour-service itself: what another program on the LAN could send. */
 function announce(config: { name: string; port: number; txt: Record<string, string> }): void {
-  const bonjour = new Bonjour({ interface: LOOPBACK, bind: '0.0.0.0' }, () => undefined);
+  const socketOptions: Record<string, unknown> = { interface: LOOPBACK, bind: '0.0.0.0' }; // multicast-dns's options
+  const bonjour = new Bonjour(socketOptions as ConstructorParameters<typeof Bonjour>[0], () => undefined);
   bonjour.publish({ ...config, type: 'clipshot-sync', probe: false });
   cleanups.push(() => new Promise<void>((resolve) => bonjour.unpublishAll(() => bonjour.destroy(() => resolve()))));
 }
@@ -172,7 +173,7 @@ describe('MdnsDiscovery reading what others announce', () => {
     const seen = record(self);
     await self.ready;
 
-    const malformed = [
+    const malformed: Array<{ why: string; name?: string; peerId?: string; txt: Record<string, string> }> = [
       { why: 'bad peer id', name: 'device-xyz', txt: { v: '1', peer: 'device-xyz', name: 'A' } },
       { why: 'upper-case hex', name: `device-${'AB'.repeat(16)}`, txt: { v: '1', peer: `device-${'AB'.repeat(16)}`, name: 'A' } },
       { why: 'unknown version', peerId: newPeerId(), txt: { v: '2', name: 'A' } },
@@ -227,7 +228,19 @@ describe('MdnsDiscovery reading what others announce', () => {
         datagram = Buffer.from(packet);
         for (let flips = 1 + Math.floor(random() * 4); flips > 0; flips--) datagram[Math.floor(random() * datagram.length)] = Math.floor(random() * 256);
       }
-      await new Promise<void>((resolve) => capture.send(datagram, 5353, MDNS_GROUP, () => resolve()));
+      // One at a time: the capture hears its own datagram when every socket in the group has it, so
+      // none is dropped from a full receive buffer before the discovery has read it.
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(done, 1_000);
+        function done() {
+          clearTimeout(timer);
+          capture.off('message', echo);
+          resolve();
+        }
+        const echo = (message: Buffer) => message.equals(datagram) && done();
+        capture.on('message', echo);
+        capture.send(datagram, 5353, MDNS_GROUP);
+      });
     }
 
     // Still alive and still discovering: a device that appears now is found.

@@ -184,12 +184,11 @@ export class MdnsDiscovery {
 
   private begin(): void {
     const { interface: address, mdnsPort } = this.options;
+    // bonjour-service hands these to multicast-dns, whose options its types do not describe.
+    const socketOptions: Record<string, unknown> = { ...(address !== undefined ? { interface: address, bind: '0.0.0.0' } : {}), ...(mdnsPort !== undefined ? { port: mdnsPort } : {}) };
     try {
-      this.bonjour = new Bonjour(
-        { ...(address !== undefined ? { interface: address, bind: '0.0.0.0' } : {}), ...(mdnsPort !== undefined ? { port: mdnsPort } : {}) },
-        // Sending fails while the network is down; the next refresh tries again.
-        () => undefined,
-      );
+      // Sending fails while the network is down; the next refresh tries again.
+      this.bonjour = new Bonjour(socketOptions as ConstructorParameters<typeof Bonjour>[0], () => undefined);
     } catch (error) {
       this.markUnavailable(`mDNS could not start: ${describe(error)}`);
       return;
