@@ -140,7 +140,12 @@ describe('startFaultProxy', () => {
     const total = Buffer.concat(parts);
     expect((await client.receivedAtLeast(before + total.length)).subarray(before).equals(total)).toBe(true);
 
+    // Bytes sent after the delay is lowered wait for those sent before it: never reordered.
+    const start = client.receivedLength();
+    client.socket.write('slow,');
     proxy.setDelay(0);
+    client.socket.write('fast');
+    expect((await client.receivedAtLeast(start + 9)).subarray(start).toString()).toBe('slow,fast');
     expect(await roundTrip(client, Buffer.from('fast again'))).toBeLessThan(150);
   });
 
