@@ -1,4 +1,6 @@
+import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
+import { deviceFingerprint, devicePeerId } from '../../../main/sync/device-identity.js';
 import { advertisedName, connectableAddress, fingerprintHint, parseAnnouncement, stripControlCharacters, type Announcement } from '../../../main/sync/discovery/discovery-record.js';
 
 const PEER = `device-${'3f'.repeat(16)}`;
@@ -29,6 +31,13 @@ describe('fingerprintHint', () => {
     }
     // Only the first 80 bits count.
     expect(fingerprintHint(`device-${'a'.repeat(20)}${'0'.repeat(12)}`)).toBe(fingerprintHint(`device-${'a'.repeat(20)}${'f'.repeat(12)}`));
+  });
+
+  it("is the device's own fingerprint, read from its peer id", () => {
+    for (let i = 0; i < 20; i++) {
+      const publicKey = randomBytes(32);
+      expect(fingerprintHint(devicePeerId(publicKey))).toBe(deviceFingerprint(publicKey));
+    }
   });
 
   it('refuses what is not a peer id', () => {
