@@ -71,8 +71,9 @@ export async function startDesktopCore(dir: string, unlock: AppUnlockOptions, sh
       (closing ??= (async () => {
         windows.releaseAll();
         await api.close();
-        await control.close();
+        // Sync first: it ends a `clipshot pair` still waiting, which the control socket waits for.
         await sync?.close();
+        await control.close();
         await opened.close();
       })()),
   };

@@ -43,8 +43,9 @@ export async function runServe(dir: string, request: CommandRequest, output: Com
   } finally {
     await server?.close();
     await service?.close();
-    await control?.close();
+    // Sync first: it ends a `clipshot pair` still waiting, which the control socket waits for.
     await sync?.close();
+    await control?.close();
     await uploads.clear();
     await library.close();
   }

@@ -18,6 +18,7 @@ import { deviceFingerprint, type DeviceIdentity } from './device-identity.js';
 import { documentMessageSchema, PeerDocumentSync, type DocumentMessage } from './documents/peer-document-sync.js';
 import { headsDigest, SyncedDocuments } from './documents/synced-documents.js';
 import { PairingDesk } from './pairing-desk.js';
+import { parsePairingCode } from './pairing/pairing-code.js';
 
 export const DEFAULT_SYNC_PORT = 47813;
 const NAME_META_KEY = 'device_name';
@@ -151,7 +152,9 @@ export class SyncService implements SyncControl {
     );
     this.library.blobs.setMissingBlobSource((hash) => this.blobs.fetch(hash));
     for (const device of this.registry.active()) if (device.address) this.#dial(device.address);
-    if (options.discovery) void this.#startDiscovery();
+    if (options.discovery) {
+      this.#startDiscovery().catch((error: unknown) => console.error(`ClipShot: LAN discovery is off: ${error instanceof Error ? error.message : String(error)}`));
+    }
     this.#scheduleBlobWants();
   }
 
@@ -212,6 +215,7 @@ export class SyncService implements SyncControl {
   }
 
   async join(code: string, peer: string): Promise<DeviceView> {
+    parsePairingCode(code);
     parsePeerAddress(peer);
     const socket = await openSocket(peer, PAIR_PATH);
     return this.pairing.join(socket, code, peer);

@@ -33,6 +33,7 @@ function record(socket: WebSocket): { frames: Uint8Array[]; closed: Promise<numb
 async function pairInProcess(device: Device, identity: DeviceIdentity): Promise<void> {
   const inviter = startCli(['--library', device.dir, 'pair', '--json']);
   const { invitation } = JSON.parse(await waitForLine(inviter, /"invitation"/)) as { invitation: { code: string } };
+  const inviterResult = collect(inviter);
   const socket = await openSocket(device.syncAddress, PAIR_PATH);
   await joinPairing(
     {
@@ -45,7 +46,7 @@ async function pairInProcess(device: Device, identity: DeviceIdentity): Promise<
     { publicKey: identity.keys.publicKey, name: 'in-process', syncPort: null },
   );
   socket.close();
-  expect((await collect(inviter)).code).toBe(0);
+  expect((await inviterResult).code).toBe(0);
 }
 
 async function connect(device: Device, identity: DeviceIdentity): Promise<{ socket: WebSocket; session: SecureSession }> {
@@ -69,7 +70,7 @@ describe('hostile peers get nothing, and honest devices keep syncing', () => {
     const b = await startDevice(root, 'b');
     await pairDevices(a, b);
     expect((await a.cli(['import', await writePng(root, 'one.png', 1)])).code).toBe(0);
-    await waitForConvergence([a, b]);
+    await waitForConvergence([a, b], 60_000, { blobs: false });
 
     // An unpaired device completes no handshake and hears nothing but the handshake's second message.
     const strangerSocket = await openSocket(a.syncAddress);
@@ -132,7 +133,7 @@ describe('hostile peers get nothing, and honest devices keep syncing', () => {
 
     // Through all of it the honest pair kept working.
     expect((await a.cli(['import', await writePng(root, 'two.png', 2)])).code).toBe(0);
-    const digest = await waitForConvergence([a, b]);
+    const digest = await waitForConvergence([a, b], 60_000, { blobs: false });
     expect(digest.clips).toBe(2);
   });
 });

@@ -83,7 +83,8 @@ export class DetailDocuments {
   handle(clipId: string, seed: (() => Promise<DetailSeed>) | null): Promise<DocHandle<ClipDetailDoc>> {
     let pending = this.#handles.get(clipId);
     if (!pending) {
-      pending = this.#open(clipId, seed);
+      // A tick later, so that isLoaded holds when automerge-repo asks the share policy (see ShardDocuments.handle).
+      pending = Promise.resolve().then(() => this.#open(clipId, seed));
       pending.catch(() => this.#handles.delete(clipId));
       this.#handles.set(clipId, pending);
     }

@@ -48,7 +48,8 @@ export class SettingsDocument {
   /** The loaded document, loaded from storage or created from the shared genesis. Call from the library's write queue. */
   handle(): Promise<DocHandle<SettingsDoc>> {
     if (!this.#handle) {
-      const pending = this.#open();
+      // A tick later, so that isLoaded holds when automerge-repo asks the share policy (see ShardDocuments.handle).
+      const pending = Promise.resolve().then(() => this.#open());
       pending.catch(() => {
         if (this.#handle === pending) this.#handle = null;
       });

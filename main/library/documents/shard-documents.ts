@@ -98,7 +98,9 @@ export class ShardDocuments {
       // Re-inserting keeps the map in least-recently-used order.
       this.#handles.delete(shard);
     } else {
-      pending = this.#open(shard);
+      // Opened a tick later, so the shard counts as loaded (isLoaded) by the time automerge-repo
+      // asks the share policy about its new handle, which it does synchronously for a new document.
+      pending = Promise.resolve().then(() => this.#open(shard));
       pending.catch(() => this.#handles.delete(shard));
     }
     this.#handles.set(shard, pending);
