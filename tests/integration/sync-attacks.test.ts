@@ -55,10 +55,11 @@ async function connect(device: Device, identity: DeviceIdentity): Promise<{ sock
   return { socket, session };
 }
 
-function repoMessagesWithin(session: SecureSession, ms: number): Promise<number> {
+/** How many repo messages about `documentId` arrive within `ms`. */
+function answersWithin(session: SecureSession, documentId: string, ms: number): Promise<number> {
   let count = 0;
-  session.onMessage((channel) => {
-    if (channel === Channel.repo) count += 1;
+  session.onMessage((channel, body) => {
+    if (channel === Channel.repo && (cbor.decode(body) as { documentId?: string }).documentId === documentId) count += 1;
   });
   return new Promise((resolve) => setTimeout(() => resolve(count), ms));
 }
@@ -102,12 +103,14 @@ describe('hostile peers get nothing, and honest devices keep syncing', () => {
     // After a good handshake: a forged sender id is dropped; random bytes, a text frame and an
     // oversized frame each close the connection.
     const forging = await connect(a, mallory);
+    const untouchedShard = shardDocumentId(SYNCED_DOCUMENT_NAMESPACE, 0);
     const request = (senderId: string) =>
-      cbor.encode({ type: 'request', senderId, targetId: a.deviceId, documentId: shardDocumentId(SYNCED_DOCUMENT_NAMESPACE, 0), data: Automerge.generateSyncMessage(Automerge.init(), Automerge.initSyncState())[1]! });
-    const forgedAnswers = repoMessagesWithin(forging.session, 1_500);
+      cbor.encode({ type: 'request', senderId, targetId: a.deviceId, documentId: untouchedShard, data: Automerge.generateSyncMessage(Automerge.init(), Automerge.initSyncState())[1]! });
+    const forgedAnswers = answersWithin(forging.session, untouchedShard, 1_500);
     forging.session.send(Channel.repo, request(b.deviceId));
     expect(await forgedAnswers).toBe(0);
-    const honestAnswers = repoMessagesWithin(forging.session, 1_500);
+    // The same request under its own id is answered (the shard is not open to it: "unavailable").
+    const honestAnswers = answersWithin(forging.session, untouchedShard, 1_500);
     forging.session.send(Channel.repo, request(mallory.peerId));
     expect(await honestAnswers).toBeGreaterThan(0);
     const randomClose = record(forging.socket).closed;
