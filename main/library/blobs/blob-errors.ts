@@ -8,8 +8,9 @@ export class BlobIntegrityError extends LibraryError {
 }
 
 export class BlobNotFoundError extends LibraryError {
-  constructor(hash: string) {
-    super(`blob ${hash} is not in the library`, 'blob-not-found');
+  /** `detail` says why it could not be fetched either (from another device). */
+  constructor(hash: string, detail?: string) {
+    super(`blob ${hash} is not in the library${detail === undefined ? '' : ` (${detail})`}`, 'blob-not-found');
   }
 }
 

@@ -7,6 +7,7 @@ import { CHUNK_SIZE } from './blob-format.js';
 import { assertBlobHash, assertStoredName, isShardDirectory, isStoredName, storedNameOf, storedPath } from './blob-names.js';
 import { BlobReadStream, type ByteRange } from './blob-read-stream.js';
 import { openBlobFile, verifiedBatches, type OpenedBlob } from './blob-reader.js';
+import { rechunk } from './rechunk.js';
 import { TEMP_SUFFIX, TempBlobWriter, type WrittenBlob } from './blob-writer.js';
 import { ensureDirectory, fsyncDirectory, isNotFound, randomFileStem, removeIfPresent, writeFully } from './durable-files.js';
 import { readSourceChunks } from './source-chunks.js';
@@ -31,6 +32,9 @@ export interface StoredBlob {
 
 export type BlobHealth = 'ok' | 'missing' | 'corrupt';
 
+/** Brings a blob that this device lacks from elsewhere (another device); resolves once it is stored. */
+export type MissingBlobSource = (hash: string) => Promise<void>;
+
 export interface PutFileOptions {
   /** Refuse the file unless its content hashes to this (it changed since it was hashed, or is not what was asked for). */
   expectedHash?: string;
@@ -51,6 +55,7 @@ export class BlobStore {
   readonly #nameKey: Buffer;
   // Temp files of writes in progress, which cleanTemporaryFiles must leave alone.
   readonly #writing = new Set<string>();
+  #missingSource: MissingBlobSource | null = null;
 
   constructor(rootDir: string, keys: BlobKeys) {
     for (const [name, key] of Object.entries(keys)) {
@@ -85,6 +90,24 @@ export class BlobStore {
     });
   }
 
+  /**
+   * Stores content that arrives as pieces of any size (a download) in one streaming pass; refuses it
+   * with a BlobIntegrityError, storing nothing, unless it hashes to `expectedHash`.
+   */
+  async putStream(pieces: AsyncIterable<Uint8Array> | Iterable<Uint8Array>, expectedHash: string): Promise<StoredBlob> {
+    assertBlobHash(expectedHash);
+    if ((await this.check(expectedHash)) === 'ok') {
+      const blob = await this.#open(expectedHash);
+      await blob.close();
+      return { hash: expectedHash, size: blob.size, existed: true };
+    }
+    return this.#store(async (writer) => {
+      for await (const chunk of rechunk(pieces, writer.chunkSize)) await writer.append(chunk.bytes, chunk.final);
+    }, (written) => {
+      if (written.hash !== expectedHash) throw new BlobIntegrityError(expectedHash, `the content received hashes to ${written.hash}`);
+    });
+  }
+
   async putBytes(bytes: Uint8Array): Promise<StoredBlob> {
     if (!(bytes instanceof Uint8Array)) throw new InvalidBlobArgumentError('putBytes needs a Uint8Array');
     const hash = createHash('sha256').update(bytes).digest('hex');
@@ -109,16 +132,44 @@ export class BlobStore {
     }
   }
 
+  /**
+   * Where reads of content (readAll, createReadStream, size, exportTo) get a blob this device lacks:
+   * they ask it once and read again. `has`, `check`, writes and readLocalRange never ask it.
+   */
+  setMissingBlobSource(source: MissingBlobSource | null): void {
+    this.#missingSource = source;
+  }
+
   /** The whole plaintext, verified against its hash. */
   async readAll(hash: string): Promise<Buffer> {
+    const blob = await this.#openOrFetch(hash);
+    try {
+      return await readWhole(blob);
+    } finally {
+      await blob.close();
+    }
+  }
+
+  /**
+   * Up to `maxLength` plaintext bytes from `offset`, with the blob's size, from this device only
+   * (the missing-blob source is never asked): what another device is served. Chunks are
+   * authenticated as they are read; a slice that covers the whole blob is also checked against its hash.
+   */
+  async readLocalRange(hash: string, offset: number, maxLength: number): Promise<{ size: number; bytes: Buffer }> {
+    if (!Number.isSafeInteger(offset) || offset < 0 || !Number.isSafeInteger(maxLength) || maxLength < 1) {
+      throw new InvalidBlobArgumentError(`a local range needs a non-negative offset and a positive length, got ${offset} and ${maxLength}`);
+    }
     const blob = await this.#open(hash);
     try {
-      const plaintext = Buffer.allocUnsafe(blob.size);
-      let at = 0;
-      for await (const batch of verifiedBatches(blob)) {
-        for (const chunk of batch) at += chunk.copy(plaintext, at);
-      }
-      return plaintext;
+      const { size } = blob;
+      if (size === 0 ? offset !== 0 : offset >= size) throw new BlobRangeError({ start: offset, end: offset + maxLength - 1 }, size);
+      const end = Math.min(size, offset + maxLength);
+      if (offset === 0 && end === size) return { size, bytes: await readWhole(blob) };
+      const first = blob.chunkOf(offset);
+      const chunks: Buffer[] = [];
+      for await (const batch of blob.chunks(first, blob.chunkOf(end - 1))) chunks.push(...batch);
+      const from = offset - first * blob.header.chunkSize;
+      return { size, bytes: Buffer.concat(chunks).subarray(from, from + end - offset) };
     } finally {
       await blob.close();
     }
@@ -130,7 +181,7 @@ export class BlobStore {
    * Errors found while streaming destroy the stream with a BlobIntegrityError.
    */
   async createReadStream(hash: string, range?: ByteRange): Promise<BlobReadStream> {
-    const blob = await this.#open(hash);
+    const blob = await this.#openOrFetch(hash);
     if (range !== undefined && !isRangeWithin(range, blob.size)) {
       await blob.close();
       throw new BlobRangeError(range, blob.size);
@@ -140,7 +191,7 @@ export class BlobStore {
 
   /** Plaintext bytes, from the authenticated header (no chunk is decrypted). */
   async size(hash: string): Promise<number> {
-    const blob = await this.#open(hash);
+    const blob = await this.#openOrFetch(hash);
     await blob.close();
     return blob.size;
   }
@@ -148,7 +199,7 @@ export class BlobStore {
   /** Writes the plaintext to `outPath` atomically; `outPath` is untouched unless the whole content verified. */
   async exportTo(hash: string, outPath: string): Promise<void> {
     const target = path.resolve(outPath);
-    const blob = await this.#open(hash);
+    const blob = await this.#openOrFetch(hash);
     const temp = path.join(path.dirname(target), `.${path.basename(target)}.${randomFileStem()}${TEMP_SUFFIX}`);
     try {
       const out = await fs.open(temp, 'wx');
@@ -229,6 +280,22 @@ export class BlobStore {
     return openBlobFile(this.#pathOf(hash), hash, this.#contentKey);
   }
 
+  // One fetch from the missing-blob source, then one more look; its failure becomes the reason given.
+  async #openOrFetch(hash: string): Promise<OpenedBlob> {
+    try {
+      return await this.#open(hash);
+    } catch (error) {
+      const source = this.#missingSource;
+      if (!(error instanceof BlobNotFoundError) || source === null) throw error;
+      try {
+        await source(hash);
+      } catch (fetchError) {
+        throw new BlobNotFoundError(hash, fetchError instanceof Error ? fetchError.message : String(fetchError));
+      }
+      return this.#open(hash);
+    }
+  }
+
   /**
    * Fills a temp file, then moves it under its real name unless an intact copy is already there.
    * Two writers of the same content both produce complete files, so whichever rename lands last is fine.
@@ -258,6 +325,15 @@ export class BlobStore {
       this.#writing.delete(tempName);
     }
   }
+}
+
+async function readWhole(blob: OpenedBlob): Promise<Buffer> {
+  const plaintext = Buffer.allocUnsafe(blob.size);
+  let at = 0;
+  for await (const batch of verifiedBatches(blob)) {
+    for (const chunk of batch) at += chunk.copy(plaintext, at);
+  }
+  return plaintext;
 }
 
 async function hashChunks(chunks: AsyncIterable<{ bytes: Buffer }>): Promise<{ hash: string; size: number }> {
