@@ -176,7 +176,7 @@ export async function filesUnder(dir: string): Promise<Buffer[]> {
   }
   const files = await Promise.all(names.map((name) => fs.readFile(path.join(dir, name)).catch(() => null)));
   // A file deleted between the listing and the read is gone.
-  return files.filter((file): file is Buffer => file !== null);
+  return files.flatMap((file) => (file === null ? [] : [file]));
 }
 
 const PARTIAL_HEADER_BYTES = 96;

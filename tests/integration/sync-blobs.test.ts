@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
 import { BlobNotFoundError } from '../../main/library/blobs/blob-store.js';
-import { encodeData, encodeMissing, encodeRequest, MAX_BLOB_MESSAGE_BYTES, PIECE_BYTES } from '../../main/sync/blobs/blob-protocol.js';
+import { decodeBlobMessage, encodeData, encodeMissing, encodeRequest, MAX_BLOB_MESSAGE_BYTES, PIECE_BYTES } from '../../main/sync/blobs/blob-protocol.js';
 import { BlobUnavailableError } from '../../main/sync/blobs/blob-sync.js';
 import { LinkPair, closeDevices, corruptData, filesUnder, give, newDevice, partialPrefix, sha256, thumbnails, until } from './sync-blobs-helpers.js';
 
@@ -318,6 +318,54 @@ describe('blob sync against bad input', () => {
     new LinkPair(a, b).connect();
     await until(() => b.sync.progress.pending === 0, 5_000, 'the want');
     expect(await b.store.check(hash)).toBe('ok');
+  });
+});
+
+describe('blob sync with peers that stall or are busy', () => {
+  it('passes over a peer that stops answering, and asks it nothing more until it answers again', async () => {
+    const a = await newDevice('device-a');
+    const b = await newDevice('device-b', { stallTimeoutMs: 300 });
+    const first = await give(randomBytes(5_000), a);
+    const second = await give(randomBytes(5_000), a);
+    const toMute: Buffer[] = [];
+    // Connected first, so it is asked first; it takes requests and never answers.
+    b.sync.addPeer({ peerId: 'device-mute', send: (message) => toMute.push(Buffer.from(message)) });
+    new LinkPair(a, b).connect();
+
+    const started = Date.now();
+    await b.sync.fetch(first);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(250);
+    expect(toMute).toHaveLength(1);
+    await b.sync.fetch(second);
+    expect(toMute).toHaveLength(1);
+    expect(await b.store.check(second)).toBe('ok');
+
+    // A late answer shows it is alive: it is asked again (and passed over again when it goes quiet).
+    const late = decodeBlobMessage(toMute[0]!);
+    b.sync.receive('device-mute', encodeMissing(late!.id, 'unavailable'));
+    const third = await give(randomBytes(5_000), a);
+    await b.sync.fetch(third);
+    expect(toMute).toHaveLength(2);
+  });
+
+  it('asks a busy peer again a little later', async () => {
+    const b = await newDevice('device-b');
+    const bytes = randomBytes(3_000);
+    const hash = sha256(bytes);
+    let requests = 0;
+    b.sync.addPeer({
+      peerId: 'device-a',
+      send: (message) => {
+        const request = decodeBlobMessage(message);
+        if (request?.type !== 'request') return;
+        requests += 1;
+        const answer = requests === 1 ? encodeMissing(request.id, 'busy') : encodeData(request.id, bytes.length, bytes);
+        setImmediate(() => b.sync.receive('device-a', answer));
+      },
+    });
+    await b.sync.fetch(hash);
+    expect(requests).toBe(2);
+    expect((await b.store.readAll(hash)).equals(bytes)).toBe(true);
   });
 });
 
