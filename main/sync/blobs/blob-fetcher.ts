@@ -29,6 +29,8 @@ export interface BlobFetcherOptions {
   maxCorruptCopies: number;
   /** How long an on-demand fetch waits for the device that was sending it (or another) to come back. */
   pausedFetchTimeoutMs: number;
+  /** A peer that answers nothing for this long while asked is passed over until it answers again. */
+  stallTimeoutMs: number;
   /** Blobs announced as larger are refused. */
   maxBlobBytes: number;
 }
@@ -74,6 +76,15 @@ interface PendingRequest {
   length: number;
 }
 
+interface PeerState {
+  /** Requests in flight. */
+  load: number;
+  /** When it last answered, or when it was last asked something while nothing was in flight. */
+  since: number;
+  /** It stopped answering: asked nothing until it answers again. */
+  stalled: boolean;
+}
+
 interface QueueEntry {
   job: Job;
   token: number;
@@ -93,8 +104,8 @@ export class BlobFetcher {
   /** Large transfers that could not ask for their next pieces because MAX_OUTSTANDING was reached. */
   readonly #starved = new Set<Job>();
   readonly #requests = new Map<number, PendingRequest>();
-  /** Connected peers and their requests in flight. */
-  readonly #peers = new Map<string, number>();
+  readonly #peers = new Map<string, PeerState>();
+  #stallTimer: NodeJS.Timeout | null = null;
   readonly #storeLimiter = new Limiter(STORE_CONCURRENCY);
   readonly #work = new Set<Promise<void>>();
   /** Partial files closing after their job stopped; a new job for the hash waits for them. */
@@ -126,7 +137,7 @@ export class BlobFetcher {
 
   addPeer(peerId: string): void {
     if (this.#closed || this.#peers.has(peerId)) return;
-    this.#peers.set(peerId, 0);
+    this.#peers.set(peerId, { load: 0, since: Date.now(), stalled: false });
     // A newcomer may have what nobody had, and what an absent peer was sending.
     for (const job of [...this.#parked]) {
       job.asked.clear();
@@ -138,13 +149,21 @@ export class BlobFetcher {
   /** Its requests are forgotten; the blobs they were for go back to the front of the queue. */
   dropPeer(peerId: string): void {
     if (!this.#peers.delete(peerId)) return;
-    const interrupted = new Set<Job>();
-    for (const [id, request] of this.#requests) {
-      if (request.peerId !== peerId) continue;
-      this.#requests.delete(id);
-      if (this.#isCurrent(request.job, request.attempt)) interrupted.add(request.job);
+    for (const job of this.#forgetRequestsTo(peerId)) this.#interrupt(job);
+    this.#pump();
+  }
+
+  /** The peer sent something: one that had stalled may be asked again. */
+  peerAnswered(peerId: string): void {
+    const peer = this.#peers.get(peerId);
+    if (peer === undefined) return;
+    peer.since = Date.now();
+    if (!peer.stalled) return;
+    peer.stalled = false;
+    for (const job of [...this.#parked]) {
+      job.asked.delete(peerId);
+      this.#enqueue(job, false);
     }
-    for (const job of interrupted) this.#interrupt(job);
     this.#pump();
   }
 
@@ -254,6 +273,7 @@ export class BlobFetcher {
     this.#queue.clear();
     this.#requests.clear();
     this.#starved.clear();
+    if (this.#stallTimer !== null) clearInterval(this.#stallTimer);
     for (const job of [...this.#jobs.values()]) {
       this.#rejectWaiters(job, new BlobUnavailableError(job.hash, 'closed'), false);
       this.#forget(job);
@@ -378,7 +398,7 @@ export class BlobFetcher {
       this.#track(job, attempt, this.#assemble(job, attempt));
       return;
     }
-    if (job.peerId === null || !this.#peers.has(job.peerId)) {
+    if (job.peerId === null || this.#peers.get(job.peerId)?.stalled !== false) {
       // Its peer left while no request was out (between pieces): no dropPeer reached this job.
       this.#interrupt(job);
       return;
@@ -424,7 +444,12 @@ export class BlobFetcher {
     const id = this.#nextRequestId;
     this.#nextRequestId = id >= 0xffffffff ? 1 : id + 1;
     this.#requests.set(id, { job, attempt, peerId, offset, length });
-    this.#peers.set(peerId, (this.#peers.get(peerId) ?? 0) + 1);
+    const peer = this.#peers.get(peerId);
+    if (peer !== undefined) {
+      if (peer.load === 0) peer.since = Date.now();
+      peer.load += 1;
+    }
+    this.#watchForStalls();
     this.#options.send(peerId, encodeRequest({ id, hash: job.hash, offset, length }));
   }
 
@@ -433,8 +458,8 @@ export class BlobFetcher {
     // An answer to nothing we asked, or to another peer's request: not this peer's to give.
     if (request === undefined || request.peerId !== peerId) return null;
     this.#requests.delete(id);
-    const load = this.#peers.get(peerId);
-    if (load !== undefined) this.#peers.set(peerId, load - 1);
+    const peer = this.#peers.get(peerId);
+    if (peer !== undefined) peer.load -= 1;
     // Whatever happens to this answer, its slot is free for the next request.
     queueMicrotask(() => this.#pump());
     return request;
@@ -444,8 +469,8 @@ export class BlobFetcher {
   #choosePeer(job: Job): string | null {
     let best: string | null = null;
     let bestScore = Infinity;
-    for (const [peerId, load] of this.#peers) {
-      if (job.asked.has(peerId)) continue;
+    for (const [peerId, { load, stalled }] of this.#peers) {
+      if (stalled || job.asked.has(peerId)) continue;
       const score = (job.suspects.has(peerId) ? MAX_OUTSTANDING * 1000 : 0) + load;
       if (score < bestScore) {
         best = peerId;
@@ -453,6 +478,45 @@ export class BlobFetcher {
       }
     }
     return best;
+  }
+
+  /** Its requests in flight are dropped (late answers are ignored); returns the jobs they were for. */
+  #forgetRequestsTo(peerId: string): Set<Job> {
+    const jobs = new Set<Job>();
+    for (const [id, request] of this.#requests) {
+      if (request.peerId !== peerId) continue;
+      this.#requests.delete(id);
+      if (this.#isCurrent(request.job, request.attempt)) jobs.add(request.job);
+    }
+    const peer = this.#peers.get(peerId);
+    if (peer !== undefined) peer.load = 0;
+    return jobs;
+  }
+
+  // A peer that stops answering (a bug, another protocol version, a link that hangs without closing)
+  // must not hold blobs forever: its requests go to other peers, and it is asked nothing until it answers.
+  #watchForStalls(): void {
+    if (this.#stallTimer !== null) return;
+    this.#stallTimer = setInterval(() => this.#checkStalls(), Math.max(10, this.#options.stallTimeoutMs / 4));
+    this.#stallTimer.unref();
+  }
+
+  #checkStalls(): void {
+    const now = Date.now();
+    for (const [peerId, peer] of this.#peers) {
+      if (peer.load === 0 || now - peer.since < this.#options.stallTimeoutMs) continue;
+      peer.stalled = true;
+      for (const job of this.#forgetRequestsTo(peerId)) {
+        job.asked.add(peerId);
+        job.transfer?.dropEarly();
+        this.#requeue(job, true);
+      }
+    }
+    if (this.#requests.size === 0 && this.#stallTimer !== null) {
+      clearInterval(this.#stallTimer);
+      this.#stallTimer = null;
+    }
+    this.#pump();
   }
 
   #noPeerHasIt(job: Job): void {
@@ -467,6 +531,7 @@ export class BlobFetcher {
           this.#settleWaiter(job, waiter, new BlobUnavailableError(job.hash, 'peer-gone'));
           if (!this.#isWanted(job)) this.#forget(job);
         }, this.#options.pausedFetchTimeoutMs);
+        waiter.timer.unref();
       }
     } else {
       this.#rejectWaiters(job, new BlobUnavailableError(job.hash, 'no-peer-has-it'), true);

@@ -43,12 +43,14 @@ export interface BlobSyncOptions {
   pausedFetchTimeoutMs?: number;
   /** Blobs announced as larger are refused. Default 64 GiB. */
   maxBlobBytes?: number;
+  /** A peer that answers nothing for this long while asked is passed over until it answers again. Default 30 s. */
+  stallTimeoutMs?: number;
 }
 
 // Progress is reported at most this often (and once more after the last change).
 const PROGRESS_INTERVAL_MS = 50;
 
-const DEFAULTS = { maxCorruptCopies: 3, pausedFetchTimeoutMs: 30_000, maxBlobBytes: 64 * 1024 ** 3 };
+const DEFAULTS = { maxCorruptCopies: 3, pausedFetchTimeoutMs: 30_000, maxBlobBytes: 64 * 1024 ** 3, stallTimeoutMs: 30_000 };
 
 /**
  * Blob sync between this device and its peers over the blob channel: answers their requests from the
@@ -70,7 +72,7 @@ export class BlobSync {
   constructor(blobs: BlobStore, options: BlobSyncOptions) {
     if (typeof options.partialDir !== 'string' || options.partialDir === '') throw new InvalidBlobArgumentError('blob sync needs a partialDir');
     const settings = { ...DEFAULTS, ...definedOnly(options) };
-    for (const name of ['maxCorruptCopies', 'pausedFetchTimeoutMs', 'maxBlobBytes'] as const) {
+    for (const name of ['maxCorruptCopies', 'pausedFetchTimeoutMs', 'maxBlobBytes', 'stallTimeoutMs'] as const) {
       if (!Number.isSafeInteger(settings[name]) || settings[name] < 1) throw new InvalidBlobArgumentError(`blob sync ${name} must be a positive integer`);
     }
     this.#store = blobs;
@@ -84,6 +86,7 @@ export class BlobSync {
       maxCorruptCopies: settings.maxCorruptCopies,
       pausedFetchTimeoutMs: settings.pausedFetchTimeoutMs,
       maxBlobBytes: settings.maxBlobBytes,
+      stallTimeoutMs: settings.stallTimeoutMs,
     });
     this.#server = new BlobServer({
       store: blobs,
@@ -117,6 +120,7 @@ export class BlobSync {
     try {
       const decoded = this.#links.has(peerId) && !this.#closed ? decodeBlobMessage(message) : null;
       let accepted = decoded !== null;
+      if (decoded?.type === 'data' || decoded?.type === 'missing') this.#fetcher.peerAnswered(peerId);
       if (decoded?.type === 'request') this.#server.handle(peerId, decoded);
       else if (decoded?.type === 'data') accepted = this.#fetcher.onData(peerId, decoded);
       else if (decoded?.type === 'missing') accepted = this.#fetcher.onMissing(peerId, decoded);
@@ -198,6 +202,7 @@ export class BlobSync {
       this.#progressTimer = null;
       this.#onProgress?.(this.progress);
     }, PROGRESS_INTERVAL_MS);
+    this.#progressTimer.unref();
   }
 }
 
