@@ -19,7 +19,16 @@ Commands:
                                      or the original file as imported
   reindex [--json]                   rebuild the search index from the documents
   verify [--json]                    check database, index, documents and blobs
-  serve [--port N] [--host H]         open the library, serve the app at the printed URL (loopback unless --host), and run other commands through it
+  serve [--port N] [--host H] [--sync-host H] [--sync-port N] [--sync-public-port N] [--no-sync] [--no-discovery]
+                                     open the library, serve the app at the printed URL (loopback unless --host),
+                                     sync with paired devices, and run other commands through it
+  pair [--json]                      show a pairing code and wait for another device to enter it
+  pair CODE --peer HOST:PORT         pair with the device showing CODE
+  devices [--json] | devices rename NAME
+                                     this device and the paired ones; rename this device
+  unpair DEVICE                      revoke a paired device (name, fingerprint or id)
+  sync [status|digest] [--json] | sync connect HOST:PORT | sync originals all|on-demand
+                                     sync progress, a digest to compare devices, connect now, originals kept here
   keys list|add-passphrase|change-passphrase|add-keychain|remove SLOT
                                      manage the unlock methods of the library key
 
