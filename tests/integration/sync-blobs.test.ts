@@ -184,6 +184,23 @@ describe('blob sync across cuts and restarts', () => {
     expect(again.stats(a).dataBytes).toBe(big.length - kept);
   });
 
+  it('deletes a partial download once the blob arrives another way', async () => {
+    const a = await newDevice('device-a');
+    const b = await newDevice('device-b');
+    const big = randomBytes(8 * PIECE_BYTES);
+    const hash = await give(big, a);
+    await cutAfter(a, b, 3 * PIECE_BYTES, hash);
+    await b.sync.close();
+    expect(await filesUnder(b.partialDir)).toHaveLength(1);
+
+    await b.store.putBytes(big);
+    const restarted = b.restart();
+    restarted.want([hash]);
+    await until(() => restarted.progress.pending === 0, 10_000, 'the want');
+    await until(async () => (await filesUnder(b.partialDir)).length === 0, 10_000, 'the partial file to go');
+    expect(restarted.progress.fetched).toBe(0);
+  });
+
   it('keeps no plaintext of a partial download on disk', async () => {
     const a = await newDevice('device-a');
     const b = await newDevice('device-b');
@@ -214,6 +231,30 @@ describe('blob sync across cuts and restarts', () => {
     await fetching;
     expect((await b.store.readAll(hash)).equals(big)).toBe(true);
     expect(other.stats(c).dataBytes).toBe(big.length - kept);
+  });
+
+  it('stops a fetch whose signal aborts, keeping its partial file for the next fetch', async () => {
+    const a = await newDevice('device-a');
+    const b = await newDevice('device-b');
+    const big = randomBytes(12 * PIECE_BYTES);
+    const hash = await give(big, a);
+    const controller = new AbortController();
+    const link = new LinkPair(a, b).onDelivered(() => {
+      if (link.stats(a).dataBytes >= 3 * PIECE_BYTES) controller.abort();
+    });
+    link.connect();
+    await expect(b.sync.fetch(hash, { signal: controller.signal })).rejects.toMatchObject({ name: 'AbortError' });
+    await expect(b.sync.fetch(hash, { signal: controller.signal })).rejects.toMatchObject({ name: 'AbortError' });
+    await until(() => b.sync.progress.pending === 0, 10_000, 'the aborted transfer to stop');
+    const kept = await partialPrefix(b.partialDir);
+    expect(kept).toBeGreaterThanOrEqual(PIECE_BYTES);
+    expect(kept).toBeLessThan(big.length);
+    const before = link.stats(a).dataBytes;
+
+    await b.sync.fetch(hash);
+    expect(link.stats(a).dataBytes - before).toBe(big.length - kept);
+    expect((await b.store.readAll(hash)).equals(big)).toBe(true);
+    expect(b.sync.progress).toMatchObject({ fetched: 1, failed: 0 });
   });
 
   it('rejects an on-demand fetch whose sender does not come back in time', async () => {

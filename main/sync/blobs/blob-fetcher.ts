@@ -307,8 +307,12 @@ export class BlobFetcher {
       this.#forget(job);
       return;
     }
+    const names = await this.#partialNames;
     if (await this.#options.store.has(job.hash)) {
-      if (this.#isCurrent(job, attempt)) this.#succeed(job, false);
+      if (!this.#isCurrent(job, attempt)) return;
+      // It came another way (an import, another fetch): a download of it half done is of no more use.
+      job.discardPartial = job.transfer !== null || names.has(this.#options.partials.fileName(job.hash));
+      this.#succeed(job, false);
       return;
     }
     await this.#closing.get(job.hash);
