@@ -64,7 +64,7 @@ function answersWithin(session: SecureSession, documentId: string, ms: number): 
   return new Promise((resolve) => setTimeout(() => resolve(count), ms));
 }
 
-describe('hostile peers get nothing, and honest devices keep syncing', () => {
+describe('hostile peers get nothing, and honest devices keep syncing', { timeout: 150_000 }, () => {
   it('refuses unpaired, replaying, garbling, forging and revoked peers', async () => {
     const root = await tempDir('sync-attack-');
     const a = await startDevice(root, 'a');
