@@ -2,7 +2,7 @@ import type { WebSocket } from 'ws';
 import { pairingLink, type DeviceView, type PairingInvitationView } from '../../contract/devices.js';
 import { toBytes } from './connection/secure-session.js';
 import { CloseCode } from './connection/wire.js';
-import { joinPairing, PairingError, PairingInvitation, type PairingIdentity, type PairingTransport } from './pairing/pairing-session.js';
+import { joinPairing, PairingInvitation, type PairingIdentity, type PairingTransport } from './pairing/pairing-session.js';
 
 const JOIN_TIMEOUT_MS = 30_000;
 
@@ -125,4 +125,3 @@ function socketTransport(socket: WebSocket): PairingTransport {
   };
 }
 
-export { PairingError };

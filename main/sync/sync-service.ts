@@ -2,6 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import os from 'node:os';
 import path from 'node:path';
 import type { WebSocket } from 'ws';
+import { checkDeviceName } from '../../contract/device-inputs.js';
 import type { DeviceView, PairingInvitationView, SyncControl, SyncStatus } from '../../contract/devices.js';
 import { readMeta, writeMeta } from '../library/database.js';
 import type { Library } from '../library/library.js';
@@ -166,10 +167,6 @@ export class SyncService implements SyncControl {
     return readMeta(this.library.db, ORIGINALS_META_KEY) === 'all' ? 'all' : 'on-demand';
   }
 
-  get listeningPort(): number {
-    return this.listener.address.port;
-  }
-
   // ---- SyncControl ----
 
   status(): SyncStatus {
@@ -232,9 +229,9 @@ export class SyncService implements SyncControl {
   }
 
   async rename(name: string): Promise<DeviceView> {
-    const clean = name.replace(/\p{Cc}/gu, '').trim();
-    if (clean.length === 0 || clean.length > 64) throw Object.assign(new Error('a device name is 1 to 64 characters'), { code: 'invalid-name' });
-    await this.library.write(async () => writeMeta(this.library.db, NAME_META_KEY, clean));
+    const checked = checkDeviceName(name);
+    if (!checked.ok) throw Object.assign(new Error(checked.reason), { code: 'invalid-name' });
+    await this.library.write(async () => writeMeta(this.library.db, NAME_META_KEY, checked.value));
     this.#changed();
     return this.#selfView();
   }
@@ -253,15 +250,6 @@ export class SyncService implements SyncControl {
   onChange(listener: () => void): () => void {
     this.#listeners.add(listener);
     return () => this.#listeners.delete(listener);
-  }
-
-  /** Resolves once every connected peer's documents match this device's and no blob is wanted. */
-  async idle(): Promise<void> {
-    while (!this.#closed) {
-      const status = this.status();
-      if (status.state !== 'syncing' && [...this.#peers.values()].every((peer) => peer.documents.inSync)) return;
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
   }
 
   /**
@@ -285,10 +273,6 @@ export class SyncService implements SyncControl {
       blobCount: present.length,
       clips: this.library.index.allClipIds().length,
     };
-  }
-
-  get connectedPeers(): string[] {
-    return [...this.#peers.keys()];
   }
 
   async close(): Promise<void> {

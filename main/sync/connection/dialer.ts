@@ -1,3 +1,4 @@
+import { checkPeerAddress } from '../../../contract/device-inputs.js';
 import { WebSocket } from 'ws';
 import { MAX_FRAME_BYTES, SYNC_PATH } from './wire.js';
 
@@ -5,12 +6,12 @@ const FIRST_RETRY_MS = 1_000;
 const MAX_RETRY_MS = 30_000;
 const CONNECT_TIMEOUT_MS = 10_000;
 
-/** HOST:PORT, with [IPv6] in brackets; throws a clear error for anything else. */
+/** HOST:PORT, with [IPv6] in brackets (the rule the API and the forms use); throws a clear error for anything else. */
 export function parsePeerAddress(text: string): { host: string; port: number } {
-  const match = /^(?:\[([0-9a-fA-F:.]+)\]|([A-Za-z0-9.-]{1,253})):(\d{1,5})$/.exec(text.trim());
-  const port = match ? Number(match[3]) : NaN;
-  if (!match || !(port >= 1 && port <= 65535)) throw Object.assign(new Error(`"${text.slice(0, 100)}" is not HOST:PORT (for example 192.168.1.20:47813)`), { code: 'invalid-address' });
-  return { host: match[1] ?? match[2]!, port };
+  const checked = checkPeerAddress(text);
+  if (!checked.ok) throw Object.assign(new Error(`"${text.slice(0, 100)}" is not HOST:PORT: ${checked.reason}`), { code: 'invalid-address' });
+  const colon = checked.value.lastIndexOf(':');
+  return { host: checked.value.slice(0, colon).replace(/^\[|\]$/g, ''), port: Number(checked.value.slice(colon + 1)) };
 }
 
 export function formatPeerAddress(host: string, port: number): string {
