@@ -20,13 +20,20 @@ afterEach(stopAllDevices);
 
 const hello = (name: string) => ({ v: 1 as const, name, storageId: null, syncPort: null });
 
-/** Every binary frame the socket receives from now on, and how it closed. */
+/** Every binary frame the socket receives from now on, and its close code (a socket left open fails the test, saying so). */
 function record(socket: WebSocket): { frames: Uint8Array[]; closed: Promise<number> } {
   const frames: Uint8Array[] = [];
   socket.on('message', (data, isBinary) => {
     if (isBinary) frames.push(toBytes(data));
   });
-  return { frames, closed: new Promise((resolve) => socket.once('close', (code) => resolve(code))) };
+  const closed = new Promise<number>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error('the device left the connection open for 20 s')), 20_000);
+    socket.once('close', (code) => {
+      clearTimeout(timer);
+      resolve(code);
+    });
+  });
+  return { frames, closed };
 }
 
 /** Pairs an in-process device (this test's own key) with a running one, through the real protocol. */
