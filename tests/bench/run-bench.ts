@@ -1,4 +1,4 @@
-// `npm run bench -- library [--clips N]` (and `ui`, `timeline`, `video`, `export`: see ui-bench.ts, timeline-bench.ts, video-bench.ts, export-bench.ts): builds a library of N synthetic clips through the real
+// `npm run bench -- library [--clips N]` (and `ui`, `timeline`, `video`, `export`, `sync`: see ui-bench.ts, timeline-bench.ts, video-bench.ts, export-bench.ts, sync-bench.ts): builds a library of N synthetic clips through the real
 // import pipeline and prints JSON figures (every key ends in its unit), with a bare FTS5 baseline
 // measured in the same run. The corpus is made and the baseline measured in child processes,
 // so the peak RSS reported is the library's own.
@@ -16,6 +16,7 @@ import { reindexLibrary } from '../../main/library/operations/reindex.js';
 import { runBenchChild } from './bench-child.js';
 import { benchTimeline } from './timeline-bench.js';
 import { benchExport } from './export-bench.js';
+import { benchSync } from './sync-bench.js';
 import { benchUi } from './ui-bench.js';
 import { benchVideo } from './video-bench.js';
 import { benchQueries } from './bench-corpus.js';
@@ -159,6 +160,7 @@ const BENCHMARKS: Record<string, (clips: number) => Promise<Record<string, numbe
   timeline: benchTimeline,
   video: benchVideo,
   export: benchExport,
+  sync: benchSync,
 };
 
 async function main(): Promise<void> {

@@ -136,6 +136,11 @@ class NoiseSession implements SecureSession {
   #bytesSent = 0;
   #bytesReceived = 0;
   readonly #messageListeners: ((channel: Channel, body: Uint8Array) => void)[] = [];
+  /**
+   * Messages that came before anyone listened: the peer's first messages can arrive in the same
+   * read as its hello, and ws delivers them in the same tick the handshake resolves.
+   */
+  #early: [Channel, Uint8Array][] | null = [];
   readonly #closeListeners: ((reason: string) => void)[] = [];
   readonly #keepalive: NodeJS.Timeout;
   #alive = true;
@@ -185,6 +190,9 @@ class NoiseSession implements SecureSession {
 
   onMessage(listener: (channel: Channel, body: Uint8Array) => void): void {
     this.#messageListeners.push(listener);
+    const early = this.#early;
+    this.#early = null;
+    for (const [channel, body] of early ?? []) this.#dispatch(channel, body);
   }
 
   onClose(listener: (reason: string) => void): void {
@@ -216,6 +224,11 @@ class NoiseSession implements SecureSession {
     const channel = message[0];
     if (channel === undefined || !isChannel(channel)) return this.close(CloseCode.protocol, 'unknown channel');
     const body = message.subarray(1);
+    if (this.#early) this.#early.push([channel, body]);
+    else this.#dispatch(channel, body);
+  }
+
+  #dispatch(channel: Channel, body: Uint8Array): void {
     for (const listener of this.#messageListeners) {
       try {
         listener(channel, body);
