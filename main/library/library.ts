@@ -106,7 +106,11 @@ export class Library {
     readonly quarantine: Quarantine,
     readonly indexer: ShardIndexer,
   ) {
-    this.settings = new SettingsDocument(repo, storage, documentNamespace, (doc) => this.#emitDocumentChange(this.settings.documentId, doc));
+    this.settings = new SettingsDocument(repo, storage, documentNamespace);
+    const emit = (documentId: DocumentId, doc: Automerge.Doc<unknown>) => this.#emitDocumentChange(documentId, doc);
+    shards.onHeadsChanged = emit;
+    details.onHeadsChanged = emit;
+    this.settings.onHeadsChanged = emit;
   }
 
   static async exists(dir: string): Promise<boolean> {
@@ -145,7 +149,7 @@ export class Library {
       const blobs = new BlobStore(paths.blobs, { contentKey: keys.blobContentKey, nameKey: keys.blobNameKey });
       // The listener runs only on later changes, by which time the indexer exists.
       const shards = new ShardDocuments(repo, storage, documentNamespace, (shard, doc, changed, local) => library.#onShardChange(shard, doc, changed, local));
-      const details = new DetailDocuments(repo, storage, documentNamespace, (clipId, doc) => library.#onDetailChange(clipId, doc));
+      const details = new DetailDocuments(repo, storage, documentNamespace, (clipId) => library.#onDetailChange(clipId));
       const indexer = new ShardIndexer(db, index, quarantine, shards);
       const library = new Library(paths, libraryId, documentNamespace, db, storage, repo, shards, details, index, blobs, quarantine, indexer);
       library.#derivations = new EditDerivations(library, EDIT_DERIVERS, (clipId, error) => {
@@ -302,8 +306,7 @@ export class Library {
     this.#scheduleUnload();
   }
 
-  #onDetailChange(clipId: string, doc: ClipDetailDoc): void {
-    this.#emitDocumentChange(this.details.documentId(clipId), doc);
+  #onDetailChange(clipId: string): void {
     const kind = this.index.get(clipId)?.kind;
     if (kind) this.#derivations?.schedule(clipId, kind);
     this.#scheduleUnload();
@@ -316,7 +319,6 @@ export class Library {
 
   #onShardChange(shard: number, doc: ShardDoc, changed: ChangedEntries, local: boolean): void {
     this.indexer.onShardChange(shard, doc, changed);
-    this.#emitDocumentChange(this.shards.documentId(shard), doc);
     if (!local) this.#schedulePeerSave(shard);
     for (const listener of this.#indexListeners) listener(changed);
   }

@@ -29,6 +29,12 @@ export class DetailDocuments {
   readonly #loadedByDocument = new Map<string, string>();
   readonly #lastChangedAt = new Map<string, number>();
   #changingLocally = false;
+  /**
+   * Told whenever a loaded document's heads move, here or from a peer. Not the 'change' event:
+   * automerge-repo emits that only when a merge shows in the document, and a concurrent change
+   * that another one shadows moves the heads all the same.
+   */
+  onHeadsChanged: ((documentId: DocumentId, doc: Automerge.Doc<unknown>) => void) | null = null;
 
   constructor(
     private readonly repo: Repo,
@@ -173,6 +179,7 @@ export class DetailDocuments {
       this.#lastChangedAt.set(clipId, performance.now());
       this.onChange(clipId, payload.doc, this.#changingLocally);
     });
+    handle.on('heads-changed', ({ doc }) => this.onHeadsChanged?.(documentId, doc));
     return handle;
   }
 }

@@ -20,12 +20,17 @@ export class SettingsDocument {
   readonly documentId: DocumentId;
   #handle: Promise<DocHandle<SettingsDoc>> | null = null;
   #openers = 0;
+  /**
+   * Told whenever a loaded document's heads move, here or from a peer. Not the 'change' event:
+   * automerge-repo emits that only when a merge shows in the document, and a concurrent change
+   * that another one shadows moves the heads all the same.
+   */
+  onHeadsChanged: ((documentId: DocumentId, doc: Automerge.Doc<unknown>) => void) | null = null;
 
   constructor(
     private readonly repo: Repo,
     private readonly storage: SqliteStorageAdapter,
     namespace: string,
-    private readonly onChange: (doc: SettingsDoc) => void = () => undefined,
   ) {
     this.documentId = settingsDocumentId(namespace);
   }
@@ -80,7 +85,7 @@ export class SettingsDocument {
     const handle = this.storage.hasDocument(this.documentId)
       ? await findStoredDocument<SettingsDoc>(this.repo, this.documentId)
       : this.repo.import<SettingsDoc>(genesisSettings(), { docId: this.documentId });
-    handle.on('change', ({ doc }) => this.onChange(doc));
+    handle.on('heads-changed', ({ doc }) => this.onHeadsChanged?.(this.documentId, doc));
     return handle;
   }
 }

@@ -33,6 +33,12 @@ export class ShardDocuments {
   /** Shards a peer has open, by number of openers: never unloaded, or the peer's edits would land nowhere. */
   readonly #pinned = new Map<number, number>();
   #changingLocally = false;
+  /**
+   * Told whenever a loaded document's heads move, here or from a peer. Not the 'change' event:
+   * automerge-repo emits that only when a merge shows in the document, and a concurrent change
+   * that another one shadows moves the heads all the same.
+   */
+  onHeadsChanged: ((documentId: DocumentId, doc: Automerge.Doc<unknown>) => void) | null = null;
 
   constructor(
     private readonly repo: Repo,
@@ -152,6 +158,7 @@ export class ShardDocuments {
       this.#lastChangedAt.set(shard, performance.now());
       this.onChange(shard, payload.doc, changedEntries(payload.patches), this.#changingLocally);
     });
+    handle.on('heads-changed', ({ doc }) => this.onHeadsChanged?.(documentId, doc));
     this.#lastChangedAt.set(shard, performance.now());
     return handle;
   }

@@ -6,9 +6,9 @@ import type { DocumentState, SyncedDocument, SyncedDocuments } from './synced-do
 const MAX_HELD = 64;
 /** Local changes are told to the peer in batches this far apart. */
 const CHANGE_BATCH_MS = 50;
-/** A held document whose digests still differ after this long is let go and tried again later. */
-const HOLD_TIMEOUT_MS = 60_000;
-const RETRY_AFTER_MS = 5_000;
+/** A held document whose digests still differ after this long is let go and tried again (loaded afresh) later. */
+const HOLD_TIMEOUT_MS = 10_000;
+const RETRY_AFTER_MS = 1_000;
 const MAX_ENTRIES = 2_000_000;
 
 const entrySchema = z.tuple([z.string().min(1).max(64), z.enum(['s', 'd', 'c']), z.union([z.number().int().min(0).max(255), z.string().max(40)]), z.string().min(1).max(64)]);
@@ -149,12 +149,10 @@ export class PeerDocumentSync {
       this.#holding.add(id);
       this.documents
         .hold(doc)
-        .then(async () => {
+        .then(() => {
           this.#holding.delete(id);
           if (this.#closed || !this.#pending.has(id)) return this.documents.release(doc);
           this.#held.set(id, { doc, since: Date.now() });
-          // A document created here to receive the peer's (or loaded unchanged) fires no change event.
-          this.documents.noteDigest(id, doc, await this.documents.currentDigest(doc));
           this.#evaluate(id, doc);
         })
         .catch(() => {

@@ -145,23 +145,26 @@ export class SyncedDocuments {
     this.#digests.set(id, { id, doc, digest: headsDigest(heads) });
   }
 
-  /** Loads the document (creating an empty one a peer will fill) and keeps it loaded until release. */
+  /**
+   * Loads the document (creating an empty one a peer will fill) and keeps it loaded until release.
+   * Records its digest as loaded: a document created here, or loaded unchanged, fires no change event.
+   */
   async hold(doc: SyncedDocument): Promise<void> {
     const id = this.idOf(doc);
-    await this.library.write(async () => {
+    const handle: { heads(): string[] } = await this.library.write(async () => {
       switch (doc.kind) {
         case 'shard':
-          await this.library.shards.pin(doc.shard);
-          break;
+          return this.library.shards.pin(doc.shard);
         case 'detail':
-          await this.library.details.pin(doc.clipId, null);
-          break;
+          return this.library.details.pin(doc.clipId, null);
         case 'settings':
-          await this.library.settings.openForPeers();
-          break;
+          return this.library.settings.openForPeers();
       }
     });
     this.#held.set(id, (this.#held.get(id) ?? 0) + 1);
+    // Read now, not inside the write: changes from peers may have landed since, and their
+    // events recorded newer heads that an earlier reading would overwrite.
+    this.noteDigest(id, doc, headsDigest(handle.heads()));
   }
 
   release(doc: SyncedDocument): void {
@@ -182,20 +185,5 @@ export class SyncedDocuments {
         break;
     }
     this.library.documentsReleased();
-  }
-
-  /** The current digest of a held (loaded) document, read from its handle. */
-  async currentDigest(doc: SyncedDocument): Promise<string> {
-    const heads = await this.library.write(async () => {
-      switch (doc.kind) {
-        case 'shard':
-          return (await this.library.shards.handle(doc.shard)).heads();
-        case 'detail':
-          return (await this.library.details.handle(doc.clipId, null)).heads();
-        case 'settings':
-          return (await this.library.settings.handle()).heads();
-      }
-    });
-    return headsDigest(heads);
   }
 }
