@@ -27,6 +27,7 @@ const ORIGINALS_META_KEY = 'sync_originals';
 const PARTIAL_KEY_ACCOUNT = 'blob-partials';
 const CHANGE_EVENT_MS = 250;
 const BLOB_WANT_DELAY_MS = 300;
+const BLOB_RETRY_MS = 2_000;
 
 export interface LibraryDigest {
   documents: string;
@@ -409,7 +410,11 @@ export class SyncService implements SyncControl {
       if (await this.library.blobs.has(hash)) this.#knownPresent.add(hash);
       else missing.push(hash);
     }
-    if (missing.length > 0) this.blobs.want(missing);
+    if (missing.length === 0) return;
+    this.blobs.want(missing);
+    // Another device may be fetching them itself right now (three devices, one in the middle):
+    // ask again in a while rather than wait for the next change.
+    setTimeout(() => this.#scheduleBlobWants(), BLOB_RETRY_MS).unref();
   }
 
   // ---- views ----

@@ -173,6 +173,11 @@ export class BlobFetcher {
       const existing = this.#jobs.get(hash);
       if (existing !== undefined) {
         existing.wanted = true;
+        // Wanted again: a peer that had none of it before may have fetched it since (a relay).
+        if (existing.state === 'parked') {
+          existing.asked.clear();
+          this.#enqueue(existing, false);
+        }
         continue;
       }
       const job = this.#newJob(hash);
