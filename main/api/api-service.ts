@@ -1,3 +1,4 @@
+import type { AnalysisControl } from '../../contract/analysis.js';
 import { getChangesMetaSince } from '@automerge/automerge';
 import path from 'node:path';
 import { API_REQUEST_SCHEMAS, ApiError, type ApiEvent, type ApiMethod, type ApiResults, type ClipHistoryEntry, type ExportFormat } from '../../contract/api.js';
@@ -54,6 +55,8 @@ export interface ApiServiceOptions {
   chooseFolder?: (title: string) => Promise<string | null>;
   /** The running sync subsystem; without it the device methods answer 'unsupported'. */
   sync?: SyncControl;
+  /** Background analysis; without it the analysis methods answer 'unsupported'. */
+  analysis?: AnalysisControl;
 }
 
 type Handlers = { [M in ApiMethod]: (params: ReturnType<(typeof API_REQUEST_SCHEMAS)[M]['parse']>, session: SessionState) => Promise<ApiResults[M]> | ApiResults[M] };

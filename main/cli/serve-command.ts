@@ -9,6 +9,8 @@ import { startServeServer } from '../server/serve-server.js';
 import { openOrCreate, runLibraryCommand } from './local-runner.js';
 import type { Library } from '../library/library.js';
 import { SyncService, type SyncServiceOptions } from '../sync/sync-service.js';
+import type { AnalysisService } from '../ai/analysis/analysis-service.js';
+import { startAnalysis } from '../ai/analysis/start-analysis.js';
 import { availableKeychain } from './unlock.js';
 import { UsageError } from './parse-args.js';
 
@@ -25,13 +27,19 @@ export async function runServe(dir: string, request: CommandRequest, output: Com
   const uploads = new UploadStore(path.join(library.paths.dir, 'uploads'));
   await uploads.clear();
   let sync: SyncService | null = null;
+  let analysis: AnalysisService | null = null;
   let service;
   let control;
   let server;
   try {
     sync = syncOptions ? await startSync(library, syncOptions, output) : null;
-    service = createApiService(library, { uploads, ...(sync ? { sync } : {}) });
-    control = await startControlServer(library.paths.controlSocket, (command, commandOutput, signal) => runLibraryCommand(library, command, commandOutput, signal, sync));
+    analysis = await startAnalysis(library).catch((error: unknown) => {
+      output.stderr(`clipshot: analysis is off: ${error instanceof Error ? error.message : String(error)}\n`);
+      return null;
+    });
+    service = createApiService(library, { uploads, ...(sync ? { sync } : {}), ...(analysis ? { analysis } : {}) });
+    const services = { sync, analysis };
+    control = await startControlServer(library.paths.controlSocket, (command, commandOutput, signal) => runLibraryCommand(library, command, commandOutput, signal, services));
     server = await startServeServer(library, service, uploads, { host, port, rendererDir: builtRendererDir(), ...serveTokenFromEnvironment() });
     if (!isLoopbackHost(host)) output.stderr(`clipshot: listening on ${host}, not only this device: anyone who can reach it and has the URL's token can use the library\n`);
     const syncLine = sync ? `sync: ${sync.status().listening.join(', ')} (device ${sync.status().device.fingerprint})\n` : '';
@@ -46,6 +54,7 @@ export async function runServe(dir: string, request: CommandRequest, output: Com
     // Sync first: it ends a `clipshot pair` still waiting, which the control socket waits for.
     await sync?.close();
     await control?.close();
+    await analysis?.close();
     await uploads.clear();
     await library.close();
   }

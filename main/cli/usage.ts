@@ -29,6 +29,10 @@ Commands:
   unpair DEVICE                      revoke a paired device (name, fingerprint or id)
   sync [status|digest] [--json] | sync connect HOST:PORT | sync originals all|on-demand
                                      sync progress, a digest to compare devices, connect now, originals kept here
+  analyze [ID...|--all] [--json]     analyse clips now (recognised text, suggested tags), showing progress;
+                                     without clips, the background queue's progress
+  analyze pause|resume|cancel [ID...]|show ID
+                                     pause or resume background analysis, drop queued clips, show a clip's results
   keys list|add-passphrase|change-passphrase|add-keychain|remove SLOT
                                      manage the unlock methods of the library key
 

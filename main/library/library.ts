@@ -379,7 +379,7 @@ export class Library {
    * shard it touches stays loaded until the write ends. Resolves with the ids changed and those no
    * shard holds.
    */
-  async changeClips(ids: readonly string[], operation: ClipOperation, edit: ClipsEdit): Promise<{ changed: string[]; missing: string[] }> {
+  async changeClips(ids: readonly string[], operation: ClipOperation | 'analyse', edit: ClipsEdit): Promise<{ changed: string[]; missing: string[] }> {
     const byShard = groupByShard([...ids], (id) => id);
     return this.write(async () => {
       const changed: string[] = [];
@@ -398,7 +398,8 @@ export class Library {
           for (const id of changing) {
             const entry = doc.clips[id]!;
             edit.apply(entry);
-            entry.updatedAt = now;
+            // What the core records on its own (analysis) is not the person's edit: the clip keeps its place in "recently updated".
+            if (operation !== 'analyse') entry.updatedAt = now;
           }
         });
         changed.push(...changing);
