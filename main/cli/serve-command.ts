@@ -10,7 +10,6 @@ import { openOrCreate, runLibraryCommand } from './local-runner.js';
 import type { Library } from '../library/library.js';
 import { SyncService, type SyncServiceOptions } from '../sync/sync-service.js';
 import type { AnalysisService } from '../ai/analysis/analysis-service.js';
-import { startAnalysis } from '../ai/analysis/start-analysis.js';
 import { availableKeychain } from './unlock.js';
 import { UsageError } from './parse-args.js';
 
@@ -33,7 +32,7 @@ export async function runServe(dir: string, request: CommandRequest, output: Com
   let server;
   try {
     sync = syncOptions ? await startSync(library, syncOptions, output) : null;
-    analysis = await startAnalysis(library).catch((error: unknown) => {
+    analysis = request.options['no-analysis'] === true ? null : await (await import('../ai/analysis/start-analysis.js')).startAnalysis(library).catch((error: unknown) => {
       output.stderr(`clipshot: analysis is off: ${error instanceof Error ? error.message : String(error)}\n`);
       return null;
     });

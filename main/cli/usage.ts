@@ -19,7 +19,7 @@ Commands:
                                      or the original file as imported
   reindex [--json]                   rebuild the search index from the documents
   verify [--json]                    check database, index, documents and blobs
-  serve [--port N] [--host H] [--sync-host H] [--sync-port N] [--sync-public-port N] [--no-sync] [--no-discovery]
+  serve [--port N] [--host H] [--sync-host H] [--sync-port N] [--sync-public-port N] [--no-sync] [--no-discovery] [--no-analysis]
                                      open the library, serve the app at the printed URL (loopback unless --host),
                                      sync with paired devices, and run other commands through it
   pair [--json]                      show a pairing code and wait for another device to enter it
