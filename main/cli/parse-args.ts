@@ -40,6 +40,7 @@ export const COMMANDS: Record<string, { options: OptionSpec; positionals: [numbe
   unpair: { options: {}, positionals: [1, 1] },
   sync: { options: {}, positionals: [0, 2] },
   keys: { options: {}, positionals: [1, 2] },
+  models: { options: { yes: { type: 'boolean' }, mirror: { type: 'string' } }, positionals: [0, 2] },
 };
 
 export interface ParsedCommandLine {
