@@ -161,11 +161,16 @@ function get(request: DownloadRequest, from: number, options: DownloadOptions): 
 
 const NETWORK_CODES = new Set(['ECONNRESET', 'ECONNREFUSED', 'ECONNABORTED', 'EPIPE', 'ETIMEDOUT', 'ENOTFOUND', 'EAI_AGAIN', 'ENETUNREACH', 'EHOSTUNREACH', 'ENETDOWN', 'EHOSTDOWN', 'ERR_STREAM_PREMATURE_CLOSE']);
 
+const UNREACHABLE_CODES = new Set(['ENOTFOUND', 'EAI_AGAIN', 'ECONNREFUSED', 'ENETUNREACH', 'EHOSTUNREACH', 'ENETDOWN', 'EHOSTDOWN']);
+
 /** Turns socket and stream errors into a ModelError that says how far the file got. */
 function describeFailure(error: unknown, request: DownloadRequest, present: number): unknown {
   if (error instanceof ModelError) return error;
   if (error instanceof Error && error.name === 'AbortError') return new ModelError('aborted', `${request.label}: download cancelled at ${present} of ${request.size} bytes; the part is kept`);
   const code = (error as NodeJS.ErrnoException).code;
+  if (error instanceof Error && UNREACHABLE_CODES.has(code ?? '') && present === 0) {
+    return new ModelError('network', `${request.label}: cannot reach ${new URL(request.url).host} (${code}); check the network, or use a mirror`);
+  }
   if (error instanceof Error && (NETWORK_CODES.has(code ?? '') || error.message === 'aborted')) {
     return new ModelError('network', `${request.label}: the connection failed at ${present} of ${request.size} bytes (${code ?? error.message}); the part is kept and the next try resumes`);
   }

@@ -169,6 +169,15 @@ describe('ModelStore.install over HTTP', () => {
     expect(await failing.store.resolve('test-clip')).toBeNull();
   });
 
+  it('says which host it cannot reach', async () => {
+    const { entry } = testModel('test-clip', [100]);
+    const closed = await startModelServer({});
+    await closed.close();
+    const store = new ModelStore({ dir: await tempDir('clipshot-models-'), catalog: catalogOf(entry), mirror: closed.url, retries: 0 });
+    const error = await rejection(store.install('test-clip', { consent: true }));
+    expect(error).toMatchObject({ code: 'network', message: `test-clip/config.json: cannot reach ${new URL(closed.url).host} (ECONNREFUSED); check the network, or use a mirror` });
+  });
+
   it('follows a redirect to the file, as from a hub to its CDN', async () => {
     const { files, entry } = testModel('test-clip', [500, 2000]);
     const server = await startModelServer({
