@@ -23,6 +23,8 @@ export async function main(argv: string[]): Promise<number> {
     terminalOutput.stdout(USAGE);
     return 0;
   }
+  // Models live outside the library: these commands neither open it nor need the core's heap flags.
+  if (request.command === 'models') return (await import('./model-commands.js')).runModelCommand(request, terminalOutput);
   // Help and usage errors are answered without it; anything that may open the library runs
   // with the core's heap flags, before stdin is read so that the relaunched process gets it.
   const script = process.argv[1];

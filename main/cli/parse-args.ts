@@ -41,6 +41,7 @@ export const COMMANDS: Record<string, { options: OptionSpec; positionals: [numbe
   sync: { options: {}, positionals: [0, 2] },
   keys: { options: {}, positionals: [1, 2] },
   analyze: { options: { all: { type: 'boolean' } }, positionals: [0, Infinity] },
+  models: { options: { yes: { type: 'boolean' }, mirror: { type: 'string' } }, positionals: [0, 2] },
 };
 
 export interface ParsedCommandLine {

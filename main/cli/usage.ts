@@ -35,7 +35,12 @@ Commands:
                                      pause or resume background analysis, drop queued clips, show a clip's results
   keys list|add-passphrase|change-passphrase|add-keychain|remove SLOT
                                      manage the unlock methods of the library key
+  models [list] [--json] | models install ID [--yes] [--mirror URL] [--json]
+  models import DIR | models remove ID
+                                     on-device AI models: list with sizes and disk usage, download
+                                     (asks first; resumes; verifies SHA-256), import from a folder, remove
 
 Library: --library DIR, else $CLIPSHOT_LIBRARY, else the per-user default.
 Unlock: $CLIPSHOT_PASSPHRASE selects the passphrase; else the OS keychain; else a prompt.
+Models: $CLIPSHOT_MODELS_DIR, else "models" beside the per-user default library.
 `;
