@@ -6,6 +6,7 @@ import { createHash } from 'node:crypto';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import type { ModelRef } from '../../../contract/analysis.js';
+import { writeFileAtomically } from '../../library/export/write-atomically.js';
 
 const MAGIC = 'CSTXTEMB';
 const FORMAT = 1;
@@ -79,14 +80,7 @@ export async function writeTextEmbeddings(file: string, model: ModelRef, embeddi
   prompts.forEach((prompt, i) => data.set(embeddings.get(prompt) ?? [], i * dim));
 
   await fs.mkdir(path.dirname(file), { recursive: true });
-  const temp = `${file}.${process.pid}.${Date.now()}.tmp`;
-  try {
-    await fs.writeFile(temp, bytes);
-    await fs.rename(temp, file);
-  } catch (error) {
-    await fs.rm(temp, { force: true });
-    throw error;
-  }
+  await writeFileAtomically(file, bytes);
 }
 
 function align4(n: number): number {
