@@ -37,10 +37,12 @@ export interface ClipTaggerLoadReport {
   readonly cacheProblem?: string;
 }
 
-/** Model file names by the suffix transformers.js gives each data type, most exact first. */
+/**
+ * Model file names by the suffix transformers.js gives each data type, most exact first. Not
+ * fp16: its outputs are half floats, which this code does not read.
+ */
 const DTYPES = [
   { suffix: '', dtype: 'fp32' },
-  { suffix: '_fp16', dtype: 'fp16' },
   { suffix: '_quantized', dtype: 'q8' },
   { suffix: '_int8', dtype: 'int8' },
   { suffix: '_uint8', dtype: 'uint8' },
