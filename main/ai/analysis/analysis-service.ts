@@ -17,23 +17,26 @@ import { WorkerCrashedError, WorkerTimeoutError, type AnalysisWorkerHost } from 
 import { analysisInputOf, analysisNeeded, modelsImprove, modelsKeyOf } from './analysis-keys.js';
 import { JOB_PRIORITY, AnalysisStore, type NewJob, type StoredAnalysis } from './analysis-store.js';
 import { readClipForAnalysis } from './clip-input.js';
+import { openPersonalSuggestions } from './personal-suggestions.js';
 
 export interface AnalysisServiceOptions {
   host: AnalysisWorkerHost;
   /** The installed models, asked again whenever `modelsChanged()` is called. */
   models: () => Promise<TaskModels>;
-  /** Suggestions learned from the person's own tagging, added to the worker's. */
-  personal?: PersonalSuggestions;
+  /** Suggestions learned from the person's own tagging, added to the worker's; kept in the library when not given. */
+  personal?: PersonalSuggestions | null;
   /** Failed attempts before a clip is left alone (the reason recorded). */
   maxAttempts?: number;
   /** Worker crashes during one clip before it is marked and never tried on its own again. */
   maxCrashes?: number;
 }
 
-/** Learns from what the person tags; suggests tags for a newly analysed clip. */
+/** Learns from what the person tags (accepts, rejects, adds by hand); suggests tags for a newly analysed clip. */
 export interface PersonalSuggestions {
   suggest(clip: ClipView, found: WorkerResult): SuggestedTag[];
-  learn(clip: ClipView, recognisedText: string, event: { accepted?: string; rejected?: string }): void;
+  learn(clip: ClipView, event: { accepted?: string; rejected?: string; tags?: readonly string[] }): void;
+  /** Writes what was learned now (on close). */
+  flush(): Promise<void>;
 }
 
 /** Results are written to the clips' entries together, at most this long after the first of them. */
@@ -61,6 +64,7 @@ export class AnalysisService implements AnalysisControl {
   #pumping = false;
   #analysed = 0;
   #notifyTimer: NodeJS.Timeout | null = null;
+  #personal: PersonalSuggestions | null = null;
   readonly #stopIndexEvents: () => void;
   readonly #maxAttempts: number;
   readonly #maxCrashes: number;
@@ -78,6 +82,8 @@ export class AnalysisService implements AnalysisControl {
 
   static async start(library: Library, options: AnalysisServiceOptions): Promise<AnalysisService> {
     const service = new AnalysisService(library, options);
+    service.#personal =
+      options.personal !== undefined ? options.personal : await openPersonalSuggestions(service.#store, (work) => library.write(async () => work()));
     await service.modelsChanged();
     return service;
   }
@@ -159,7 +165,7 @@ export class AnalysisService implements AnalysisControl {
     const clip = await this.library.changeClip(idOrPrefix, 'tag', (entry) => {
       entry.tags[tag] = true;
     });
-    this.options.personal?.learn(clip, clip.analysis?.text ?? '', { accepted: tag });
+    this.#personal?.learn(clip, { accepted: tag });
   }
 
   async rejectSuggestion(idOrPrefix: string, tag: string): Promise<void> {
@@ -167,7 +173,7 @@ export class AnalysisService implements AnalysisControl {
       if (entry.analysis) entry.analysis.rejected[tag] = true;
       delete entry.tags[tag];
     });
-    this.options.personal?.learn(clip, clip.analysis?.text ?? '', { rejected: tag });
+    this.#personal?.learn(clip, { rejected: tag });
   }
 
   settled(): Promise<void> {
@@ -187,6 +193,7 @@ export class AnalysisService implements AnalysisControl {
     this.#stopIndexEvents();
     this.#current?.controller.abort(new Error('analysis stopped'));
     await this.#flushWrites().catch(() => undefined);
+    await this.#personal?.flush().catch(() => undefined);
     await this.options.host.close();
     for (const resolve of this.#settledWaiters) resolve();
     this.#settledWaiters.clear();
@@ -201,6 +208,11 @@ export class AnalysisService implements AnalysisControl {
   #onClipsChanged(ids: string[] | null): void {
     if (this.#closed) return;
     void this.#enqueueStale(ids).catch(() => undefined);
+    // Tags the person gave analysed clips by hand teach the personal suggestions.
+    for (const id of ids ?? []) {
+      const clip = this.library.index.get(id);
+      if (clip?.analysis && clip.tags.length > 0) this.#personal?.learn(clip, { tags: clip.tags });
+    }
   }
 
   /** Queues the clips (all when null) whose analysis is missing or out of date. */
@@ -281,7 +293,7 @@ export class AnalysisService implements AnalysisControl {
   // ---- results ----
 
   #queueWrite(clip: ClipView, found: WorkerResult): void {
-    const personal = this.options.personal?.suggest(clip, found) ?? [];
+    const personal = this.#personal?.suggest(clip, found) ?? [];
     const tags = bestTags([...found.tags, ...personal]);
     const text = recognisedText(found).slice(0, MAX_SUMMARY_TEXT);
     const summary: ClipAnalysisDoc = {

@@ -16,5 +16,5 @@ export interface StartAnalysisOptions {
 /** Starts background analysis of the library's clips (the queue resumes where it was left). */
 export function startAnalysis(library: Library, options: StartAnalysisOptions = {}): Promise<AnalysisService> {
   const host = new AnalysisWorkerHost(options.launcher ?? new ForkLauncher(), options.host);
-  return AnalysisService.start(library, { host, models: options.models ?? installedAnalysisModels });
+  return AnalysisService.start(library, { host, models: options.models ?? (() => installedAnalysisModels()) });
 }

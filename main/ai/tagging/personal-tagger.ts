@@ -85,6 +85,43 @@ interface ClipRecord {
   rejected: Set<string>;
 }
 
+/**
+ * Where the model is kept. It holds words of the person's clips, so the app keeps it in the
+ * library's encrypted database; a file serves tools and tests.
+ */
+export interface PersonalModelStorage {
+  /** For messages: a file name, "the library database". */
+  readonly name: string;
+  /** The stored model, or null when there is none yet. */
+  read(): Promise<string | null>;
+  write(text: string): Promise<void>;
+  /** Keeps a damaged model apart (so nothing is lost) and says where. */
+  setAside(): Promise<string>;
+}
+
+function fileStorage(file: string): PersonalModelStorage {
+  return {
+    name: file,
+    read: async () => {
+      try {
+        return await fs.readFile(file, 'utf8');
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
+        throw error;
+      }
+    },
+    write: async (text) => {
+      await fs.mkdir(path.dirname(file), { recursive: true });
+      await writeFileAtomically(file, Buffer.from(text));
+    },
+    setAside: async () => {
+      const aside = `${file}.bad-${Date.now()}`;
+      await fs.rename(file, aside);
+      return path.basename(aside);
+    },
+  };
+}
+
 export class PersonalTagger {
   private clipsLearned = 0;
   /** Per feature: how many learned clips have it. */
@@ -95,38 +132,42 @@ export class PersonalTagger {
   private saving: Promise<void> = Promise.resolve();
 
   private constructor(
-    readonly file: string,
+    private readonly storage: PersonalModelStorage,
     private readonly options: PersonalTaggerOptions,
-    /** Set when the file on disk could not be used: what was wrong, and where it was moved. */
+    /** Set when the stored model could not be used: what was wrong, and where it went. */
     readonly problem?: string,
   ) {}
 
+  /** Opens the model kept in `file` (see `load`). */
+  static open(file: string, options: PersonalTaggerOptions = {}): Promise<PersonalTagger> {
+    return PersonalTagger.load(fileStorage(file), options);
+  }
+
   /**
-   * Opens the model at `file`, or starts an empty one when there is none. A damaged or unknown
-   * file never stops tagging: it is moved aside (`<file>.bad-<time>`, so nothing is lost), the
-   * tagger starts empty, and `problem` says what happened.
+   * Opens the stored model, or starts an empty one when there is none. A damaged or unknown
+   * model never stops tagging: it is set aside (nothing is lost), the tagger starts empty, and
+   * `problem` says what happened.
    */
-  static async open(file: string, options: PersonalTaggerOptions = {}): Promise<PersonalTagger> {
-    let text: string;
+  static async load(storage: PersonalModelStorage, options: PersonalTaggerOptions = {}): Promise<PersonalTagger> {
+    let text: string | null;
     try {
-      text = await fs.readFile(file, 'utf8');
+      text = await storage.read();
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return new PersonalTagger(file, options);
-      return new PersonalTagger(file, options, `the personal tagging model ${file} could not be read (${(error as Error).message}); learning starts again`);
+      return new PersonalTagger(storage, options, `the personal tagging model (${storage.name}) could not be read (${(error as Error).message}); learning starts again`);
     }
+    if (text === null) return new PersonalTagger(storage, options);
     let parsed: ModelFile;
     try {
       parsed = fileSchema.parse(JSON.parse(text));
     } catch (error) {
       const reason = error instanceof z.ZodError ? describeZodError(error) : (error as Error).message;
-      const aside = `${file}.bad-${Date.now()}`;
-      const moved = await fs.rename(file, aside).then(
-        () => `it was moved to ${path.basename(aside)}`,
-        (renameError: Error) => `it could not be moved aside (${renameError.message}) and will be replaced`,
+      const moved = await storage.setAside().then(
+        (where) => `it was moved to ${where}`,
+        (moveError: Error) => `it could not be moved aside (${moveError.message}) and will be replaced`,
       );
-      return new PersonalTagger(file, options, `the personal tagging model ${file} could not be read (${reason}); ${moved}, and learning starts again`);
+      return new PersonalTagger(storage, options, `the personal tagging model (${storage.name}) could not be read (${reason}); ${moved}, and learning starts again`);
     }
-    const tagger = new PersonalTagger(file, options);
+    const tagger = new PersonalTagger(storage, options);
     tagger.restore(parsed);
     return tagger;
   }
@@ -228,13 +269,8 @@ export class PersonalTagger {
 
   /** Writes the model atomically; saves are queued, so the last one wins. */
   save(): Promise<void> {
-    const bytes = Buffer.from(JSON.stringify(this.toJSON()));
-    this.saving = this.saving
-      .catch(() => undefined)
-      .then(async () => {
-        await fs.mkdir(path.dirname(this.file), { recursive: true });
-        await writeFileAtomically(this.file, bytes);
-      });
+    const text = JSON.stringify(this.toJSON());
+    this.saving = this.saving.catch(() => undefined).then(() => this.storage.write(text));
     return this.saving;
   }
 
