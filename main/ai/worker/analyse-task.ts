@@ -3,7 +3,7 @@ import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import type { AnalysisImage, FrameRecognition, SuggestedTag } from '../../../contract/analysis.js';
-import type { OcrEngine } from '../ocr/ocr-engine.js';
+import type { OcrEngine } from '../ocr/engine.js';
 import type { ClipTagger } from '../tagging/clip-tagger.js';
 import type { AnalysisTask, TaskModels, WorkerResult } from './worker-protocol.js';
 
@@ -79,7 +79,7 @@ function ocrEngine(models: TaskModels): Promise<OcrEngine> {
   const { dir } = models.ocr!;
   let engine = engines.get(dir);
   if (!engine) {
-    engine = import('../ocr/ocr-engine.js').then(({ OcrEngine }) => OcrEngine.load({ modelDir: dir }));
+    engine = import('../ocr/engine.js').then(({ OcrEngine }) => OcrEngine.load({ modelDir: dir, modelVersion: models.ocr!.model.version }));
     engine.catch(() => engines.delete(dir));
     engines.set(dir, engine);
   }
