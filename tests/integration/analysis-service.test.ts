@@ -1,0 +1,183 @@
+// Background analysis with the real worker process and the real OCR models: what it finds becomes
+// searchable, a crash of the worker costs only the clip that caused it, failures are bounded and
+// explained, and the queue outlives the process.
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { AnalysisService } from '../../main/ai/analysis/analysis-service.js';
+import { startAnalysis } from '../../main/ai/analysis/start-analysis.js';
+import { ForkLauncher } from '../../main/ai/worker/fork-launcher.js';
+import { importFiles } from '../../main/library/importer.js';
+import { Library } from '../../main/library/library.js';
+import { REPO_ROOT } from '../helpers/cli.js';
+import { createTestLibrary } from '../helpers/library.js';
+import { renderTextLines } from '../helpers/ocr-images.js';
+import { tempDir } from '../helpers/temp.js';
+
+/** The built worker: `npm test` builds before it runs the tests. */
+const WORKER = path.join(REPO_ROOT, 'out', 'main', 'ai', 'worker', 'analysis-worker.js');
+
+const open: { close(): Promise<void> }[] = [];
+afterEach(async () => {
+  for (const item of open.splice(0).reverse()) await item.close();
+});
+
+async function screenshots(dir: string, texts: Record<string, string>): Promise<string> {
+  const folder = path.join(dir, 'shots');
+  await fs.mkdir(folder, { recursive: true });
+  for (const [name, text] of Object.entries(texts)) {
+    const { image } = await renderTextLines([text], { width: 900, fontSize: 30 });
+    await fs.writeFile(path.join(folder, `${name}.png`), image.encoded.bytes);
+  }
+  return folder;
+}
+
+async function importShots(library: Library, dir: string, texts: Record<string, string>): Promise<Record<string, string>> {
+  const report = await importFiles(library, [await screenshots(dir, texts)]);
+  return Object.fromEntries(report.imported.map((event) => [path.basename(event.path, '.png'), event.id]));
+}
+
+async function start(library: Library, options: Parameters<typeof startAnalysis>[1] = {}): Promise<AnalysisService> {
+  const service = await startAnalysis(library, { launcher: new ForkLauncher(WORKER), ...options });
+  open.push(service);
+  return service;
+}
+
+describe('background analysis', () => {
+  it('makes imported screenshots searchable by the text in them, with boxes and word spacing', async () => {
+    const { library, dir } = await createTestLibrary();
+    open.push(library);
+    const analysis = await start(library);
+    const ids = await importShots(library, dir, { error: 'Connection refused on port 8080', receipt: 'Total amount due today' });
+    await analysis.settled();
+
+    expect(library.query({ text: 'refused' }).items.map((clip) => clip.id)).toEqual([ids.error]);
+    expect(library.query({ text: 'amount due' }).items.map((clip) => clip.id)).toEqual([ids.receipt]);
+    expect(library.query({ hasText: true }).items).toHaveLength(2);
+    const view = await analysis.clip(ids.error!);
+    expect(view.status).toBe('done');
+    expect(view.recognition!.text).toBe('Connection refused on port 8080');
+    const [line] = view.recognition!.lines;
+    expect(line!.confidence).toBeGreaterThan(0.8);
+    // The box lies around the text: left margin 24 px, one line near the top of a 900 px wide picture.
+    const xs = line!.box.map(([x]) => x);
+    expect(Math.min(...xs)).toBeLessThan(60);
+    expect(Math.max(...xs)).toBeLessThan(900);
+    expect(library.get(ids.error!).analysis).toMatchObject({ text: 'Connection refused on port 8080', models: expect.stringMatching(/^pp-ocrv4@/) });
+    expect(analysis.progress()).toMatchObject({ state: 'idle', queued: 0, analysed: 2, failed: 0, crashed: 0 });
+  });
+
+  it('contains a worker crash: the clip that crashed it is marked after two crashes, the others are analysed', async () => {
+    const { library, dir } = await createTestLibrary();
+    open.push(library);
+    const started: number[] = [];
+    let victim = '';
+    let kills = 0;
+    const analysis = await start(library, {
+      host: {
+        backoffMs: 50,
+        onLifecycle: (event) => {
+          if (event.type === 'started' && event.pid !== undefined) started.push(event.pid);
+        },
+        // A real crash: the worker is killed the moment it takes that clip.
+        onStarted: (clipId) => {
+          if (clipId !== victim) return;
+          kills++;
+          process.kill(started.at(-1)!, 'SIGKILL');
+        },
+      },
+    });
+    await analysis.pause();
+    const ids = await importShots(library, dir, { one: 'First clip text', two: 'Second clip text', three: 'Third clip text' });
+    victim = ids.two!;
+    await analysis.resume();
+    await analysis.settled();
+
+    expect(kills).toBe(2);
+    expect(new Set(started).size).toBe(started.length);
+    expect(started.length).toBeGreaterThanOrEqual(3);
+    const crashed = await analysis.clip(victim);
+    expect(crashed).toMatchObject({ status: 'crashed', error: expect.stringContaining('analysis worker stopped') });
+    expect((await analysis.clip(ids.one!)).status).toBe('done');
+    expect((await analysis.clip(ids.three!)).status).toBe('done');
+    expect(analysis.progress()).toMatchObject({ crashed: 1, queued: 0 });
+    // Asked by the person, it is tried again (and now works).
+    victim = '';
+    await analysis.analyse({ ids: [ids.two!] });
+    await analysis.settled();
+    expect((await analysis.clip(ids.two!)).status).toBe('done');
+  });
+
+  it('tries a failing clip three times, keeps the reason, and goes on with the rest', async () => {
+    const { library, dir } = await createTestLibrary();
+    open.push(library);
+    const analysis = await start(library);
+    await analysis.pause();
+    const ids = await importShots(library, dir, { lost: 'This original is gone', kept: 'This one is here' });
+    await library.blobs.remove(library.get(ids.lost!).media!.blob);
+    await analysis.resume();
+    await analysis.settled();
+
+    const failed = await analysis.clip(ids.lost!);
+    expect(failed.status).toBe('failed');
+    expect(failed.attempts).toBe(3);
+    expect(failed.error).toMatch(/\S/);
+    expect((await analysis.clip(ids.kept!)).status).toBe('done');
+    // A later edit of its title does not start it over.
+    await library.changeClip(ids.lost!, 'edit', (entry) => Object.assign(entry, { title: entry.title }));
+    await analysis.settled();
+    expect((await analysis.clip(ids.lost!)).attempts).toBe(3);
+  });
+
+  it('keeps its queue and its pause across a restart', async () => {
+    const parent = await tempDir();
+    const created = await createTestLibrary(parent);
+    let library = created.library;
+    let analysis = await start(library);
+    await analysis.pause();
+    const ids = await importShots(library, parent, { first: 'Waiting in the queue', second: 'Also waiting here' });
+    expect(analysis.progress()).toMatchObject({ state: 'paused', queued: 2 });
+    await analysis.close();
+    open.splice(open.indexOf(analysis), 1);
+    await library.close();
+
+    library = await Library.open(created.dir, { method: 'secret-store', store: created.store });
+    open.push(library);
+    analysis = await start(library);
+    expect(analysis.progress()).toMatchObject({ state: 'paused', queued: 2 });
+    await analysis.resume();
+    await analysis.settled();
+    expect(library.query({ text: 'waiting' }).items.map((clip) => clip.id).sort()).toEqual([ids.first, ids.second].sort());
+  });
+
+  it('cancels queued clips, and turned-down suggestions stay turned down', async () => {
+    const { library, dir } = await createTestLibrary();
+    open.push(library);
+    const analysis = await start(library);
+    await analysis.pause();
+    const ids = await importShots(library, dir, {
+      code: 'const total = items.reduce((sum, item) => sum + item.price, 0);',
+      other: 'Nothing to see here',
+    });
+    expect(await analysis.cancel([ids.other!])).toEqual({ cancelled: 1 });
+    await analysis.resume();
+    await analysis.settled();
+    expect((await analysis.clip(ids.other!)).status).toBe('none');
+
+    const suggestions = (await analysis.clip(ids.code!)).suggestions;
+    expect(suggestions.map((tag) => tag.tag)).toContain('code');
+    await analysis.acceptSuggestion(ids.code!, 'code');
+    expect(library.get(ids.code!).tags).toContain('code');
+    const other = suggestions.find((tag) => tag.tag !== 'code');
+    if (other) {
+      await analysis.rejectSuggestion(ids.code!, other.tag);
+      expect(library.get(ids.code!).analysis!.rejected).toContain(other.tag);
+      expect((await analysis.clip(ids.code!)).suggestions.map((tag) => tag.tag)).not.toContain(other.tag);
+    }
+    // Analysed again, the clip keeps what the person decided.
+    await analysis.analyse({ ids: [ids.code!] });
+    await analysis.settled();
+    expect((await analysis.clip(ids.code!)).suggestions.map((tag) => tag.tag)).not.toContain('code');
+    if (other) expect(library.get(ids.code!).analysis!.rejected).toContain(other.tag);
+  });
+});
