@@ -4,6 +4,7 @@
 // recorded as the service records it: the summary into the clip's entry, and the boxes into this
 // device's own results.
 import { ImmutableString } from '@automerge/automerge';
+import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { FrameRecognition, Recognition, RecognisedLine, SuggestedTagSummary } from '../../contract/analysis.js';
 import { analysisInputOf } from '../../main/ai/analysis/analysis-keys.js';
@@ -15,7 +16,8 @@ import type { Library } from '../../main/library/library.js';
 
 /** The exit code of the test worker (crashing-worker.cjs): a crash report names it. */
 export const WORKER_EXIT_CODE = 70;
-const CRASHING_WORKER = fileURLToPath(new URL('./crashing-worker.cjs', import.meta.url));
+// A path from the module's own (a string): under happy-dom, URL is the DOM's, which Node's fileURLToPath refuses.
+const CRASHING_WORKER = path.join(path.dirname(fileURLToPath(import.meta.url)), 'crashing-worker.cjs');
 
 /**
  * Starts analysis on `library` with no models installed. `paused` (the default) keeps the queue
