@@ -6,7 +6,7 @@ import type { Point, RecognisedLine } from '../../../contract/analysis.js';
 export interface LinePlacement {
   /** The box's corners, as an SVG polygon's points. */
   points: string;
-  /** The start of the text: the box's left edge, halfway down (the text is centred on it). */
+  /** The start of the text before turning: halfway down the box's left edge (the text is centred on it). */
   x: number;
   y: number;
   /** Along the box's top edge and across it. */
@@ -14,6 +14,8 @@ export interface LinePlacement {
   thickness: number;
   /** The top edge's turn, degrees clockwise: a line recognised at a slant is laid at the same slant. */
   angle: number;
+  /** Turns the text about the box's top left corner; undefined for a level line. */
+  transform: string | undefined;
   fontSize: number;
 }
 
@@ -37,6 +39,7 @@ export function placeLine(line: RecognisedLine, scale: { x: number; y: number })
     length: round(length),
     thickness: round(thickness),
     angle: round(angle),
+    transform: round(angle) === 0 ? undefined : `rotate(${round(angle)} ${round(topLeft[0])} ${round(topLeft[1])})`,
     fontSize: round(thickness * GLYPH_SHARE),
   };
 }

@@ -9,6 +9,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { nextTick } from 'vue';
 import { importFiles } from '../../../main/library/importer.js';
+import { placeLine } from '../../../renderer/src/analysis/text-layer.js';
 import { line, markAnalysed, recognitionOf, WORKER_EXIT_CODE } from '../../helpers/test-analysis.js';
 import { writeKeyframedMp4 } from '../../unit/import/fixtures.js';
 import { press } from '../library/mount-library.js';
@@ -54,6 +55,7 @@ describe('the text layer', () => {
     const [first, second] = layerLines();
     expect(layerLines().map((element) => element.textContent)).toEqual(['Error: disk full', 'Retry later']);
     expect(['x', 'y', 'textLength', 'font-size', 'lengthAdjust'].map((name) => first!.getAttribute(name))).toEqual(['20', '52', '200', '19.2', 'spacingAndGlyphs']);
+    expect(first!.hasAttribute('transform')).toBe(false);
     expect(['x', 'y', 'textLength'].map((name) => second!.getAttribute(name))).toEqual(['20', '92', '120']);
     expect(allByTestId('text-box').map((box) => box.getAttribute('points'))).toEqual(['20,40 220,40 220,64 20,64', '20,80 140,80 140,104 20,104']);
     expect(textOf('editor-status')).toMatch(/^Text layer: drag over the text to select it/);
@@ -110,6 +112,20 @@ describe('the text layer', () => {
     expect(event.defaultPrevented).toBe(true);
     await expect.poll(() => navigator.clipboard.readText()).toBe('Error: disk full\nRetry later');
     expect(byTestId('recognised-text')!.textContent).toBe('Error: disk full\nRetry later');
+  });
+
+  test('a line recognised at a slant is laid at the same slant, from its top left corner', () => {
+    // A box turned 30° clockwise, 100 long and 20 thick, its top left at (50, 40).
+    const cos = Math.cos(Math.PI / 6);
+    const sin = Math.sin(Math.PI / 6);
+    const corner = (along: number, across: number): [number, number] => [50 + along * cos - across * sin, 40 + along * sin + across * cos];
+    const place = placeLine({ text: 'slanted', confidence: 0.9, box: [corner(0, 0), corner(100, 0), corner(100, 20), corner(0, 20)] }, { x: 1, y: 1 });
+    expect(place).toMatchObject({ x: 50, y: 50, length: 100, thickness: 20, angle: 30, transform: 'rotate(30 50 40)', fontSize: 16 });
+    // Turned about that corner, the text starts halfway down the box's left edge.
+    const [x, y] = [50 - 10 * sin, 40 + 10 * cos];
+    const turned = [50 + (place.x - 50) * cos - (place.y - 40) * sin, 40 + (place.x - 50) * sin + (place.y - 40) * cos];
+    expect(turned[0]).toBeCloseTo(x, 2);
+    expect(turned[1]).toBeCloseTo(y, 2);
   });
 
   test('an image with no text found offers neither the layer nor copying', async () => {
