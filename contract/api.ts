@@ -7,6 +7,7 @@ import { MAX_BULK_CLIPS, type BulkProgress, type LabelBulkResult, type MadeClip,
 import type { MediaRequest, MediaUrlOptions, MediaVariant } from './media.js';
 import { checkDeviceName, checkPairingCode, checkPeerAddress, DEVICE_NAME_MAX_CHARS, PEER_ADDRESS_MAX_CHARS, type CheckedInput } from './device-inputs.js';
 import type { DeviceView, PairingInvitationView, SyncStatus } from './devices.js';
+import type { AnalysisProgress, ClipAnalysisView } from './analysis.js';
 
 export * from './bulk.js';
 
@@ -104,6 +105,18 @@ export interface ImportProgress {
   cancelled: boolean;
 }
 
+/** A clip that analysis gave up on (it failed every attempt, or stopped the worker), as the app lists it. */
+export interface AnalysisFailure {
+  clipId: string;
+  /** The clip's title ('' when it has none, or it is gone). */
+  title: string;
+  /** failed: every attempt failed; crashed: the analysis worker stopped while on this clip. */
+  state: 'failed' | 'crashed';
+  /** Why, in words. */
+  error: string;
+  attempts: number;
+}
+
 export const EXPORT_FORMATS = ['original', 'png', 'jpeg', 'webp', 'mp4', 'webm', 'gif', 'txt'] as const;
 export type ExportFormat = (typeof EXPORT_FORMATS)[number];
 
@@ -147,7 +160,9 @@ export type ApiEvent =
   | { type: 'export-progress'; progress: ExportProgress }
   | { type: 'bulk-progress'; progress: BulkProgress }
   /** Sync's status changed (devices, progress, this device's name…): at most a few a second, each the whole status. */
-  | { type: 'sync-changed'; status: SyncStatus };
+  | { type: 'sync-changed'; status: SyncStatus }
+  /** Background analysis moved on (a clip started or finished, paused, queued…): at most a few a second, each the whole progress. */
+  | { type: 'analysis-changed'; progress: AnalysisProgress };
 
 const clipIdParams = z.object({ id: clipId }).strict();
 
@@ -193,6 +208,9 @@ const deviceReference = z
   .max(DEVICE_NAME_MAX_CHARS * 4)
   .refine((reference) => !/[\p{Cc}]/u.test(reference), 'a device is named by its id, fingerprint or name');
 const noParams = z.object({}).strict();
+const analysisClipIds = z.array(clipId).min(1, 'no clips are given').max(MAX_BULK_CLIPS, `at most ${MAX_BULK_CLIPS.toLocaleString('en')} clips at once`);
+/** A suggested tag as the clip's entry holds it (contract/analysis.ts SuggestedTagSummary). */
+const suggestedTag = z.object({ id: clipId, tag: z.string().min(1, 'no tag is given').max(200, 'no suggested tag is that long') }).strict();
 
 /** Every method's request schema. A method not listed here does not exist. */
 export const API_REQUEST_SCHEMAS = {
@@ -266,6 +284,27 @@ export const API_REQUEST_SCHEMAS = {
   connectDevice: z.object({ peer: peerAddress }).strict(),
   /** 'on-demand' fetches an original when it is opened; 'all' keeps every original here. */
   setOriginals: z.object({ mode: z.enum(['on-demand', 'all']) }).strict(),
+  /** How background analysis goes: queued, analysed, failed, the clip it is on. */
+  analysisProgress: noParams,
+  /** Analyses the clips (or every clip) again, even those whose analysis is current or that failed. */
+  analyseClips: z
+    .object({ ids: analysisClipIds.optional(), all: z.literal(true).optional() })
+    .strict()
+    .refine((params) => (params.ids === undefined) !== (params.all === undefined), 'give either ids or all: true'),
+  /** The clips on screen: those not analysed yet go first. */
+  prioritiseAnalysis: z.object({ ids: z.array(clipId).max(1000, 'at most 1,000 clips at once') }).strict(),
+  pauseAnalysis: noParams,
+  resumeAnalysis: noParams,
+  /** Drops the clips (every queued clip without ids) from the queue, stopping the one being analysed if it is among them. */
+  cancelAnalysis: z.object({ ids: analysisClipIds.optional() }).strict(),
+  /** What this device knows of one clip's analysis: status, recognised text with boxes, frames, open suggestions. */
+  clipAnalysis: clipIdParams,
+  /** The clips analysis gave up on, with the reasons (most recent clips first). */
+  analysisFailures: noParams,
+  /** Makes a suggested tag one of the clip's own tags. */
+  acceptSuggestion: suggestedTag,
+  /** Turns a suggested tag down: it is never suggested for this clip again (and is taken off the clip's tags). */
+  rejectSuggestion: suggestedTag,
 } as const;
 
 export type ApiMethod = keyof typeof API_REQUEST_SCHEMAS;
@@ -316,6 +355,18 @@ export interface ApiResults {
   renameDevice: DeviceView;
   connectDevice: null;
   setOriginals: null;
+  analysisProgress: AnalysisProgress;
+  analyseClips: { queued: number };
+  prioritiseAnalysis: null;
+  pauseAnalysis: AnalysisProgress;
+  resumeAnalysis: AnalysisProgress;
+  cancelAnalysis: { cancelled: number };
+  clipAnalysis: ClipAnalysisView;
+  analysisFailures: AnalysisFailure[];
+  /** The clip with the tag among its own. */
+  acceptSuggestion: ClipView;
+  /** The clip with the tag turned down. */
+  rejectSuggestion: ClipView;
 }
 
 /** The request/response part of the API, as every transport carries it. */

@@ -66,6 +66,16 @@ const METHODS = {
   renameDevice: true,
   connectDevice: true,
   setOriginals: true,
+  analysisProgress: true,
+  analyseClips: true,
+  prioritiseAnalysis: true,
+  pauseAnalysis: true,
+  resumeAnalysis: true,
+  cancelAnalysis: true,
+  clipAnalysis: true,
+  analysisFailures: true,
+  acceptSuggestion: true,
+  rejectSuggestion: true,
 } as const satisfies Record<ApiMethod, true>;
 
 type Reply = { ok: true; value: unknown } | { ok: false; error: ApiErrorData };

@@ -15,6 +15,7 @@ import { undoLastChange } from '../library/operations/undo.js';
 import { videoTimeline } from '../library/video/video-timeline.js';
 import { parseDetailHeads, waitForDetailHeads } from '../library/documents/wait-for-details.js';
 import { invalidRequest, toApiError } from './api-errors.js';
+import { createAnalysisHandlers, forwardAnalysisChanges } from './analysis-handlers.js';
 import { createBulkHandlers } from './bulk-handlers.js';
 import { createDeviceHandlers, forwardSyncChanges } from './device-handlers.js';
 import { BulkOperations } from './bulk-operations.js';
@@ -78,6 +79,7 @@ export function createApiService(library: Library, options: ApiServiceOptions = 
   const operations = new BulkOperations((progress) => emit({ type: 'bulk-progress', progress }));
   const stopChangeEvents = forwardIndexChanges(library, emit);
   const stopSyncEvents = forwardSyncChanges(options.sync, emit);
+  const stopAnalysisEvents = forwardAnalysisChanges(options.analysis, emit);
   const defaultSession: SessionState = { openDocuments: new Map(), settingsOpen: false };
   const sessions = new Set<SessionState>([defaultSession]);
 
@@ -165,6 +167,7 @@ export function createApiService(library: Library, options: ApiServiceOptions = 
     timelineSpan: ({ query }) => library.timelineSpan(query),
     ...createBulkHandlers(library, { operations, exports, ...(options.chooseFolder && { chooseFolder: options.chooseFolder }) }),
     ...createDeviceHandlers(options.sync),
+    ...createAnalysisHandlers(library, options.analysis),
   };
 
   const run = async (method: string, params: unknown, session: SessionState): Promise<unknown> => {
@@ -208,6 +211,7 @@ export function createApiService(library: Library, options: ApiServiceOptions = 
     close: async () => {
       stopChangeEvents();
       stopSyncEvents();
+      stopAnalysisEvents();
       operations.stopAll();
       await imports.stopAll();
       await exports.stopAll();

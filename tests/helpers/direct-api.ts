@@ -5,6 +5,7 @@ import { MessageChannelNetworkAdapter } from '@automerge/automerge-repo-network-
 import path from 'node:path';
 import { Readable } from 'node:stream';
 import { MessageChannel } from 'node:worker_threads';
+import type { AnalysisControl } from '../../contract/analysis.js';
 import { ApiError, requestsThrough, type ApiEvent, type ClipShotApi } from '../../contract/api.js';
 import { exportPath, mediaPath } from '../../contract/media.js';
 import { createApiService, type ApiService, type ApiServiceOptions } from '../../main/api/api-service.js';
@@ -40,11 +41,17 @@ export interface TestWindow {
   close(): void;
 }
 
+export interface TestCoreOptions extends Pick<ApiServiceOptions, 'sync'> {
+  /** Starts the analysis the API's analysis methods use, on the new library; closed (if it can be) before the library. */
+  analysis?: (library: Library) => Promise<AnalysisControl & { close?(): Promise<void> }>;
+}
+
 /** `parent`: a folder for the library that outlives one test (see createTestLibrary); `options.sync`: the sync subsystem the API's device methods use. */
-export async function createTestCore(parent?: string, options: Pick<ApiServiceOptions, 'sync'> = {}): Promise<TestCore> {
+export async function createTestCore(parent?: string, options: TestCoreOptions = {}): Promise<TestCore> {
   const { library, dir } = await createTestLibrary(parent);
   const uploads = new UploadStore(path.join(dir, 'uploads'));
-  const service = createApiService(library, { ...options, uploads });
+  const analysis = options.analysis ? await options.analysis(library) : undefined;
+  const service = createApiService(library, { ...(options.sync && { sync: options.sync }), ...(analysis && { analysis }), uploads });
   const windows = new Set<TestWindow>();
 
   const openWindow = (): TestWindow => {
@@ -83,6 +90,7 @@ export async function createTestCore(parent?: string, options: Pick<ApiServiceOp
     openWindow,
     close: async () => {
       for (const window of [...windows]) window.close();
+      await analysis?.close?.();
       await service.close();
       await library.close();
     },
