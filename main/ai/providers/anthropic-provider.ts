@@ -47,7 +47,7 @@ export function createAnthropicProvider(options: RemoteProviderOptions): AiProvi
             },
           ],
         },
-        { signal },
+        { signal: session.signal },
       );
       return { text: messageText(reply), model: remoteModelRef('anthropic', model, (reply as { model?: unknown }).model) };
     });

@@ -60,7 +60,7 @@ export function createOpenAiProvider(options: RemoteProviderOptions): AiProvider
             },
           ],
         },
-        { signal },
+        { signal: session.signal },
       );
       return { text: chatReply(completion), model: remoteModelRef('openai', model, (completion as { model?: unknown }).model) };
     });
@@ -100,7 +100,7 @@ export function createOpenAiProvider(options: RemoteProviderOptions): AiProvider
         const batch = texts.slice(start, start + EMBED_BATCH);
         const result = await run('embed', signal, (endpoint) => endpoint.embeddingModel ?? fallback, async (client, session) => {
           const embeddingModel = session.access.endpoint.embeddingModel ?? fallback;
-          const response = await client.embeddings.create({ model: embeddingModel, input: batch, encoding_format: 'float' }, { signal });
+          const response = await client.embeddings.create({ model: embeddingModel, input: batch, encoding_format: 'float' }, { signal: session.signal });
           return { vectors: embeddingsFromReply(response, batch.length), model: remoteModelRef('openai', embeddingModel, (response as { model?: unknown }).model) };
         });
         vectors.push(...result.vectors);

@@ -61,6 +61,8 @@ export interface RemoteSession {
   readonly access: ProviderAccess;
   /** Give this to the SDK: it checks access, reports, and tempers retries on every attempt. */
   readonly fetch: typeof fetch;
+  /** Give this to the SDK's request: the caller's signal, also aborted when an attempt is blocked (so the SDK does not retry it). */
+  readonly signal: AbortSignal;
 }
 
 const DEFAULT_MAX_RETRY_WAIT_MS = 2000;
@@ -68,7 +70,8 @@ const DEFAULT_MAX_RETRY_WAIT_MS = 2000;
 /**
  * One call to a remote service: access check, rate limit, key from the store, the SDK request
  * through a fetch that reports and guards each attempt, cancellation, and every failure turned
- * into a ProviderError.
+ * into a ProviderError. The bucket counts calls, before the SDK starts (so that waiting for it
+ * never eats into the SDK's per-attempt timeout); retries within a call are few and bounded.
  */
 export async function callRemote<T>(options: RemoteProviderOptions, call: RemoteCall, send: (session: RemoteSession) => Promise<T>): Promise<T> {
   const { provider, signal } = call;
@@ -88,26 +91,31 @@ export async function callRemote<T>(options: RemoteProviderOptions, call: Remote
   const baseFetch = options.fetch ?? globalThis.fetch;
   let attempt = 0;
   let blocked: ProviderError | null = null;
+  // Aborting this makes the SDK give up at once instead of retrying a blocked attempt after a sleep.
+  const stop = new AbortController();
+  const block = (error: ProviderError): never => {
+    blocked = error;
+    stop.abort(error);
+    throw error;
+  };
 
   const guardedFetch: typeof fetch = async (input, init) => {
     try {
       access = options.access();
     } catch (error) {
-      blocked = error instanceof ProviderError ? error : new ProviderError('disabled', provider, `${name} may not send now`);
-      throw blocked;
+      block(error instanceof ProviderError ? error : new ProviderError('disabled', provider, `${name} may not send now`));
     }
     attempt += 1;
     try {
       options.onRequest?.({ provider, capability: call.capability, bytes: bodyBytes(init?.body), host: access.endpoint.host, model: call.model(access.endpoint), attempt });
     } catch (error) {
-      blocked = new ProviderError('failed', provider, `the request to ${name} was not sent because it could not be recorded: ${redact(error instanceof Error ? error.message : String(error), apiKey)}`);
-      throw blocked;
+      block(new ProviderError('failed', provider, `the request to ${name} was not sent because it could not be recorded: ${redact(error instanceof Error ? error.message : String(error), apiKey)}`));
     }
     return temperRetry(await baseFetch(input, init), options.bucket, maxRetryWaitMs);
   };
 
   try {
-    return await untilAborted(send({ apiKey, access, fetch: guardedFetch }), signal, provider);
+    return await untilAborted(send({ apiKey, access, fetch: guardedFetch, signal: AbortSignal.any([signal, stop.signal]) }), signal, provider);
   } catch (error) {
     if (blocked) throw blocked;
     const failure = describeFailure(error, call.sdk, { provider, baseUrl: access.endpoint.baseUrl, timeoutMs: access.limits.timeoutMs, apiKey });
