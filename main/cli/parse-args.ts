@@ -40,6 +40,7 @@ export const COMMANDS: Record<string, { options: OptionSpec; positionals: [numbe
   unpair: { options: {}, positionals: [1, 1] },
   sync: { options: {}, positionals: [0, 2] },
   keys: { options: {}, positionals: [1, 2] },
+  ai: { options: { 'base-url': { type: 'string' }, model: { type: 'string' }, 'embedding-model': { type: 'string' }, 'key-stdin': { type: 'boolean' }, yes: { type: 'boolean' } }, positionals: [0, 2] },
 };
 
 export interface ParsedCommandLine {

@@ -31,6 +31,11 @@ Commands:
                                      sync progress, a digest to compare devices, connect now, originals kept here
   keys list|add-passphrase|change-passphrase|add-keychain|remove SLOT
                                      manage the unlock methods of the library key
+  ai [providers] [--json]            remote AI providers (OpenAI, Anthropic): on or off, key, base URL, model
+  ai enable openai|anthropic [--base-url URL] [--model M] [--embedding-model M] [--key-stdin] [--yes]
+                                     show what would be sent where, ask consent (--yes: given) and the key
+  ai disable PROVIDER | ai forget PROVIDER
+                                     stop all requests (keeps the key) | also delete its key and settings
 
 Library: --library DIR, else $CLIPSHOT_LIBRARY, else the per-user default.
 Unlock: $CLIPSHOT_PASSPHRASE selects the passphrase; else the OS keychain; else a prompt.
