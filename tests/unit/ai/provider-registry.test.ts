@@ -201,8 +201,8 @@ describe('provider registry', () => {
     const started = performance.now();
     expect(await rejection(registry.get('openai').recogniseText!(await makeTestImage(), new AbortController().signal))).toMatchObject({ kind: 'disabled' });
     expect(api.requests).toHaveLength(1);
-    // One back-off (about half a second), not the SDK's whole retry schedule.
-    expect(performance.now() - started).toBeLessThan(1300);
+    // One back-off (at most half a second), not the SDK's whole schedule (at least 1.1 s more).
+    expect(performance.now() - started).toBeLessThan(1000);
   });
 
   it('spaces requests by the provider rate limit, shared by every caller', async () => {
@@ -211,15 +211,14 @@ describe('provider registry', () => {
     const registry = createProviderRegistry({ settings: new MemoryProviderSettingsStore(), secrets: new MemorySecretStore(), onRequest: () => sentAt.push(performance.now()) });
     await enableOpenAi(registry, api, { requestsPerMinute: 600, burst: 1 });
     const image = await makeTestImage();
-    // The first call loads the SDK and opens the connection (its own time varies); it also empties the bucket.
     await registry.get('openai').recogniseText!(image, new AbortController().signal);
+    sentAt.length = 0;
+    const started = performance.now();
     // Each caller holds the provider from its own get(): one bucket between them.
-    await Promise.all([0, 1, 2, 3].map(() => registry.get('openai').recogniseText!(image, new AbortController().signal)));
-    expect(api.requests).toHaveLength(5);
-    // 10 a second with no burst: 100 ms apart, give or take the client's own work on a busy machine.
-    const measured = sentAt.slice(1);
-    for (let i = 1; i < measured.length; i += 1) expect(measured[i]! - measured[i - 1]!).toBeGreaterThanOrEqual(40);
-    expect(measured[3]! - measured[0]!).toBeGreaterThanOrEqual(250);
+    await Promise.all([0, 1, 2, 3, 4].map(() => registry.get('openai').recogniseText!(image, new AbortController().signal)));
+    expect(api.requests).toHaveLength(6);
+    // 10 a second with a burst of 1: the k-th request cannot leave before k × 100 ms (a busy machine only makes it later).
+    sentAt.sort((a, b) => a - b).forEach((time, k) => expect(time - started).toBeGreaterThanOrEqual(k * 100 - 10));
   });
 
   it('reads the key from the SecretStore for every call', async () => {
