@@ -3,6 +3,7 @@ import { startControlServer } from '../control/control-server.js';
 import { LibraryNotFoundError } from '../library/errors.js';
 import { Library } from '../library/library.js';
 import { libraryPaths } from '../library/library-paths.js';
+import { AI_COMMANDS } from './ai-commands.js';
 import { LIBRARY_COMMANDS } from './library-commands.js';
 import { SYNC_COMMANDS } from './sync-commands.js';
 import type { SyncService } from '../sync/sync-service.js';
@@ -65,7 +66,7 @@ export function runLibraryCommand(library: Library, request: CommandRequest, out
       return error instanceof UsageError ? 2 : 1;
     });
   }
-  const handler = LIBRARY_COMMANDS[request.command];
+  const handler = LIBRARY_COMMANDS[request.command] ?? AI_COMMANDS[request.command];
   if (!handler) {
     output.stderr(`clipshot: the running instance cannot run "${request.command}"\n`);
     return Promise.resolve(2);

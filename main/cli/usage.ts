@@ -39,6 +39,11 @@ Commands:
   models import DIR | models remove ID
                                      on-device AI models: list with sizes and disk usage, download
                                      (asks first; resumes; verifies SHA-256), import from a folder, remove
+  ai [providers] [--json]            remote AI providers (OpenAI, Anthropic): on or off, key, base URL, model
+  ai enable openai|anthropic [--base-url URL] [--model M] [--embedding-model M] [--key-stdin] [--yes]
+                                     show what would be sent where, ask consent (--yes: given) and the key
+  ai disable PROVIDER | ai forget PROVIDER
+                                     stop all requests (keeps the key) | also delete its key and settings
 
 Library: --library DIR, else $CLIPSHOT_LIBRARY, else the per-user default.
 Unlock: $CLIPSHOT_PASSPHRASE selects the passphrase; else the OS keychain; else a prompt.
