@@ -2,6 +2,7 @@
 // searchable, a crash of the worker costs only the clip that caused it, failures are bounded and
 // explained, and the queue outlives the process.
 import fs from 'node:fs/promises';
+import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { AnalysisService } from '../../main/ai/analysis/analysis-service.js';
@@ -65,6 +66,22 @@ describe('background analysis', () => {
     expect(Math.max(...xs)).toBeLessThan(900);
     expect(library.get(ids.error!).analysis).toMatchObject({ text: 'Connection refused on port 8080', models: expect.stringMatching(/^pp-ocrv4@/) });
     expect(analysis.progress()).toMatchObject({ state: 'idle', queued: 0, analysed: 2, failed: 0, crashed: 0 });
+  });
+
+  it('runs the worker below the app in CPU priority, so the windows stay responsive', async () => {
+    const { library, dir } = await createTestLibrary();
+    open.push(library);
+    let priority: number | null = null;
+    const analysis = await start(library, {
+      host: {
+        onLifecycle: (event) => {
+          if (event.type === 'started' && event.pid !== undefined) setTimeout(() => (priority = os.getPriority(event.pid)), 200);
+        },
+      },
+    });
+    await importShots(library, dir, { one: 'Yielding to the app' });
+    await analysis.settled();
+    expect(priority).toBe(10);
   });
 
   it('contains a worker crash: the clip that crashed it is marked after two crashes, the others are analysed', async () => {

@@ -1,4 +1,5 @@
 import { fork } from 'node:child_process';
+import { lowerPriority } from './worker-priority.js';
 import { fileURLToPath } from 'node:url';
 import type { WorkerChannel, WorkerLauncher } from './worker-launcher.js';
 
@@ -18,6 +19,7 @@ export class ForkLauncher implements WorkerLauncher {
     });
     // The worker reports failures through messages; its stderr is kept off the terminal but drained.
     child.stderr?.resume();
+    lowerPriority(child.pid);
     return {
       pid: child.pid,
       send: (message) => {
