@@ -108,6 +108,8 @@ export interface AnalysisProgress {
   crashed: number;
   /** The clip being analysed now. */
   current: string | null;
+  /** Why the last request to a remote provider failed (in plain words), until one succeeds. */
+  remoteProblem?: string;
 }
 
 export type ClipAnalysisStatus = 'none' | 'queued' | 'running' | 'done' | 'failed' | 'crashed';

@@ -1,5 +1,6 @@
 import { ImmutableString } from '@automerge/automerge';
 import {
+  type AnalysisImage,
   MAX_SUGGESTED_TAGS,
   MAX_SUMMARY_TEXT,
   openSuggestions,
@@ -12,6 +13,7 @@ import type { ClipView } from '../../../contract/clips.js';
 import type { ClipAnalysisDoc, ClipEntryDoc } from '../../../contract/shard-document.js';
 import { ClipNotFoundError } from '../../library/errors.js';
 import type { Library } from '../../library/library.js';
+import type { AiProvider } from '../ai-provider.js';
 import type { AnalysisTask, TaskModels, WorkerResult } from '../worker/worker-protocol.js';
 import { WorkerCrashedError, WorkerTimeoutError, type AnalysisWorkerHost } from '../worker/worker-host.js';
 import { analysisInputOf, analysisNeeded, modelsImprove, modelsKeyOf } from './analysis-keys.js';
@@ -25,6 +27,12 @@ export interface AnalysisServiceOptions {
   models: () => Promise<TaskModels>;
   /** Suggestions learned from the person's own tagging, added to the worker's; kept in the library when not given. */
   personal?: PersonalSuggestions | null;
+  /**
+   * Remote providers the person turned on (with consent) that tag images: each analysed picture
+   * is also sent to them, and their tags join the suggestions. Asked anew for every clip, so
+   * turning one off takes effect at once.
+   */
+  remoteTaggers?: () => AiProvider[];
   /** Failed attempts before a clip is left alone (the reason recorded). */
   maxAttempts?: number;
   /** Worker crashes during one clip before it is marked and never tried on its own again. */
@@ -65,6 +73,8 @@ export class AnalysisService implements AnalysisControl {
   #analysed = 0;
   #notifyTimer: NodeJS.Timeout | null = null;
   #personal: PersonalSuggestions | null = null;
+  /** The last remote provider failure, shown with the progress until one succeeds. */
+  #remoteProblem: string | null = null;
   readonly #stopIndexEvents: () => void;
   readonly #maxAttempts: number;
   readonly #maxCrashes: number;
@@ -98,7 +108,15 @@ export class AnalysisService implements AnalysisControl {
   progress(): AnalysisProgress {
     const counts = this.#store.counts();
     const state = this.#paused ? 'paused' : this.#current || counts.queued > 0 ? 'running' : 'idle';
-    return { state, queued: counts.queued, analysed: this.#analysed, failed: counts.failed, crashed: counts.crashed, current: this.#current?.clipId ?? null };
+    return {
+      state,
+      queued: counts.queued,
+      analysed: this.#analysed,
+      failed: counts.failed,
+      crashed: counts.crashed,
+      current: this.#current?.clipId ?? null,
+      ...(this.#remoteProblem !== null && { remoteProblem: this.#remoteProblem }),
+    };
   }
 
   async analyse(target: { ids: readonly string[] } | 'all'): Promise<{ queued: number }> {
@@ -273,6 +291,7 @@ export class AnalysisService implements AnalysisControl {
     }
     try {
       const found = await this.options.host.analyse(task, signal);
+      found.tags.push(...(await this.#remoteTags(clip, task, found, signal)));
       this.#queueWrite(clip, found);
       this.#analysed++;
     } catch (error) {
@@ -283,6 +302,27 @@ export class AnalysisService implements AnalysisControl {
         await this.#recordFailure(clipId, error);
       }
     }
+  }
+
+  /** Tags from enabled remote providers; one that fails is noted in the clip's job, not fatal to its analysis. */
+  async #remoteTags(clip: ClipView, task: AnalysisTask, found: WorkerResult, signal: AbortSignal): Promise<SuggestedTag[]> {
+    const taggers = task.kind === 'image' && (task.mime === 'image/png' || task.mime === 'image/jpeg') ? (this.options.remoteTaggers?.() ?? []) : [];
+    if (taggers.length === 0) return [];
+    const size = clip.edited?.width !== undefined ? clip.edited : clip.media;
+    // Remote providers read only the encoded picture: it is what leaves the device.
+    const image: AnalysisImage = { width: size?.width ?? 0, height: size?.height ?? 0, rgb: new Uint8Array(0), encoded: { bytes: task.bytes, mime: task.mime as AnalysisImage['encoded']['mime'] } };
+    const context = { recognisedText: found.recognition?.text ?? '', kind: clip.kind, sourceName: clip.sourceName };
+    const tags: SuggestedTag[] = [];
+    for (const provider of taggers) {
+      try {
+        tags.push(...((await provider.tag?.(image, context, signal)) ?? []).map((tag) => ({ ...tag, source: 'remote' as const })));
+        this.#remoteProblem = null;
+      } catch (error) {
+        if (signal.aborted) throw error;
+        this.#remoteProblem = `${provider.id}: ${error instanceof Error ? error.message : String(error)}`;
+      }
+    }
+    return tags;
   }
 
   async #recordFailure(clipId: string, error: unknown): Promise<void> {
