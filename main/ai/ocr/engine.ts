@@ -3,6 +3,7 @@
 // TextSystem order and with its default settings. onnxruntime is imported lazily: this runs in the
 // analysis worker, never in the app's main process.
 
+import type * as OrtModule from 'onnxruntime-node';
 import type { InferenceSession, Tensor } from 'onnxruntime-node';
 import type { ModelRef, Point, RecognisedLine, Recognition } from '../../../contract/analysis.js';
 import { cropSize, readingQuad, turnHalf, writeCrop } from './crop.js';
@@ -38,7 +39,7 @@ export interface OcrEngineOptions {
   readonly db?: Partial<DbOptions>;
 }
 
-type Ort = typeof import('onnxruntime-node');
+type Ort = typeof OrtModule;
 
 const REC_HEIGHT = 48;
 /** PaddleOCR's rec_image_shape 3,48,320: a batch is never narrower than 320. */
