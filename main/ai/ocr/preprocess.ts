@@ -23,8 +23,16 @@ export function detectionSize(width: number, height: number, limitSideLen: numbe
   let ratio = 1;
   if (limitType === 'max' && Math.max(width, height) > limitSideLen) ratio = limitSideLen / Math.max(width, height);
   if (limitType === 'min' && Math.min(width, height) < limitSideLen) ratio = limitSideLen / Math.min(width, height);
-  const round32 = (side: number) => Math.max(Math.round(Math.trunc(side * ratio) / 32) * 32, 32);
+  const round32 = (side: number) => Math.max(roundHalfEven(Math.trunc(side * ratio) / 32) * 32, 32);
   return { width: round32(width), height: round32(height) };
+}
+
+/** Python's round(), which PaddleOCR uses: halves go to the even neighbour (22.5 → 22). */
+function roundHalfEven(value: number): number {
+  const floor = Math.floor(value);
+  const fraction = value - floor;
+  if (fraction !== 0.5) return Math.round(value);
+  return floor % 2 === 0 ? floor : floor + 1;
 }
 
 /** Bilinear resize (OpenCV's pixel-centre convention) and normalisation in one pass, NCHW float32. */
