@@ -1,9 +1,11 @@
 // Background analysis with the real worker process and the real OCR models: what it finds becomes
 // searchable, a crash of the worker costs only the clip that caused it, failures are bounded and
 // explained, and the queue outlives the process.
+import { execFile } from 'node:child_process';
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { promisify } from 'node:util';
 import { afterEach, describe, expect, it } from 'vitest';
 import { AnalysisService } from '../../main/ai/analysis/analysis-service.js';
 import { startAnalysis } from '../../main/ai/analysis/start-analysis.js';
@@ -12,6 +14,7 @@ import { MemoryProviderSettingsStore } from '../../main/ai/providers/provider-se
 import { ForkLauncher } from '../../main/ai/worker/fork-launcher.js';
 import { MemorySecretStore } from '../../main/security/memory-secret-store.js';
 import { startFakeOpenAi } from '../helpers/fake-ai-apis.js';
+import { ffmpegPath } from '../../main/library/import/ffmpeg.js';
 import { importFiles } from '../../main/library/importer.js';
 import { Library } from '../../main/library/library.js';
 import { REPO_ROOT } from '../helpers/cli.js';
@@ -70,6 +73,38 @@ describe('background analysis', () => {
     expect(Math.max(...xs)).toBeLessThan(900);
     expect(library.get(ids.error!).analysis).toMatchObject({ text: 'Connection refused on port 8080', models: expect.stringMatching(/^pp-ocrv4@/) });
     expect(analysis.progress()).toMatchObject({ state: 'idle', queued: 0, analysed: 2, failed: 0, crashed: 0 });
+  });
+
+  it('reads text in a video clip’s frames, with the time each first shows, and leaves no copy behind', async () => {
+    const { library, dir } = await createTestLibrary();
+    open.push(library);
+    const analysis = await start(library);
+    const slides = ['Quarterly review agenda', 'Revenue grew by twelve percent'];
+    const inputs: string[] = [];
+    for (const [index, text] of slides.entries()) {
+      const { image } = await renderTextLines([text], { fontSize: 32, width: 640, margin: 60 });
+      const file = path.join(dir, `slide-${index}.png`);
+      await fs.writeFile(file, image.encoded.bytes);
+      inputs.push('-framerate', '10', '-loop', '1', '-t', '2.5', '-i', file);
+    }
+    const video = path.join(dir, 'talk.mp4');
+    await promisify(execFile)(ffmpegPath(), [
+      ...['-hide_banner', '-loglevel', 'error', '-nostdin', '-y', ...inputs],
+      ...['-filter_complex', '[0:v]scale=640:160,setsar=1[a];[1:v]scale=640:160,setsar=1[b];[a][b]concat=n=2:v=1:a=0[out]', '-map', '[out]'],
+      ...['-r', '10', '-c:v', 'libx264', '-preset', 'ultrafast', '-pix_fmt', 'yuv420p', video],
+    ]);
+    const temporaries = async () => (await fs.readdir(os.tmpdir())).filter((name) => name.startsWith('clipshot-analysis-'));
+    const before = await temporaries();
+    const [imported] = (await importFiles(library, [video])).imported;
+    await analysis.settled();
+
+    const view = await analysis.clip(imported!.id);
+    expect(view.frames.map((frame) => frame.text)).toEqual(slides);
+    expect(view.frames[0]!.atMs).toBe(0);
+    expect(view.frames[1]!.atMs).toBeGreaterThanOrEqual(2000);
+    expect(view.frames[1]!.atMs).toBeLessThanOrEqual(3000);
+    expect(library.query({ text: 'revenue' }).items.map((clip) => clip.id)).toEqual([imported!.id]);
+    expect(await temporaries()).toEqual(before);
   });
 
   it('runs the worker below the app in CPU priority, so the windows stay responsive', async () => {
