@@ -7,7 +7,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterEach, describe, expect, it } from 'vitest';
-import { AnalysisService } from '../../main/ai/analysis/analysis-service.js';
+import type { AnalysisService } from '../../main/ai/analysis/analysis-service.js';
 import { startAnalysis } from '../../main/ai/analysis/start-analysis.js';
 import { createProviderRegistry } from '../../main/ai/providers/provider-registry.js';
 import { MemoryProviderSettingsStore } from '../../main/ai/providers/provider-settings-store.js';
