@@ -51,6 +51,8 @@ export interface ClipsEdit {
   changes(entry: ClipEntryDoc): boolean;
   /** Called only for entries `changes` said yes to, inside the shard's change. */
   apply(entry: ClipEntryDoc): void;
+  /** Runs in the same database transaction, after the changes: bookkeeping that must commit with them (and costs no fsync of its own). */
+  alongside?(): void;
 }
 
 /** What a window or device opens to edit a clip: the shard holding its entry, and its detail document. */
@@ -405,6 +407,7 @@ export class Library {
         changed.push(...changing);
       }
       await this.#save(byShard.keys());
+      edit.alongside?.();
       return { changed, missing };
     });
   }

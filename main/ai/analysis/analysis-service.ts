@@ -47,9 +47,12 @@ export interface PersonalSuggestions {
   flush(): Promise<void>;
 }
 
-/** Results are written to the clips' entries together, at most this long after the first of them. */
-const WRITE_DELAY_MS = 300;
-const WRITE_BATCH = 16;
+/**
+ * Results are written to the clips' entries together, at most this long after the first of them:
+ * each write commits (an fsync), which would otherwise hold up the main process once per clip.
+ */
+const WRITE_DELAY_MS = 1_500;
+const WRITE_BATCH = 32;
 const PAUSED_KEY = 'paused';
 
 /**
@@ -365,9 +368,9 @@ export class AnalysisService implements AnalysisControl {
           const rejected = entry.analysis?.rejected ?? {};
           entry.analysis = { ...summary, rejected: { ...rejected } };
         },
-      });
-      await this.library.write(async () => {
-        for (const { stored } of writes.values()) this.#store.completed(stored);
+        alongside: () => {
+          for (const { stored } of writes.values()) this.#store.completed(stored);
+        },
       });
     } finally {
       for (const id of writes.keys()) this.#pendingWrites.delete(id);
