@@ -16,11 +16,13 @@ import { MemorySecretStore } from '../../main/security/memory-secret-store.js';
 import { startFakeOpenAi } from '../helpers/fake-ai-apis.js';
 import { ffmpegPath } from '../../main/library/import/ffmpeg.js';
 import { importFiles } from '../../main/library/importer.js';
+import { detailChangeMessage } from '../../contract/clip-details.js';
 import { Library } from '../../main/library/library.js';
 import { REPO_ROOT } from '../helpers/cli.js';
 import { createTestLibrary } from '../helpers/library.js';
 import { renderTextLines } from '../helpers/ocr-images.js';
 import { tempDir } from '../helpers/temp.js';
+import { writeTinyClipModel } from '../helpers/tiny-onnx.js';
 
 /** The built worker: `npm test` builds before it runs the tests. */
 const WORKER = path.join(REPO_ROOT, 'out', 'main', 'ai', 'worker', 'analysis-worker.js');
@@ -105,6 +107,47 @@ describe('background analysis', () => {
     expect(view.frames[1]!.atMs).toBeLessThanOrEqual(3000);
     expect(library.query({ text: 'revenue' }).items.map((clip) => clip.id)).toEqual([imported!.id]);
     expect(await temporaries()).toEqual(before);
+  });
+
+  it('tags pictures with an installed CLIP model through transformers.js in the worker', async () => {
+    const { library, dir } = await createTestLibrary();
+    open.push(library);
+    const files = await writeTinyClipModel(path.join(dir, 'clip-model'), { words: { terminal: [1, -1, -1], shell: [1, -1, -1] } });
+    const clip = { dir: files.dir, model: { id: 'tiny-clip', version: '1' }, cacheDir: path.join(dir, 'prompt-cache') };
+    const bundled = await installedAnalysisModels(new ModelStore({ dir: path.join(dir, 'models') }));
+    const analysis = await start(library, { models: async () => ({ ...bundled, clip }) });
+    const red = path.join(dir, 'red.png');
+    await sharp({ create: { width: 320, height: 200, channels: 3, background: { r: 255, g: 0, b: 0 } } }).png().toFile(red);
+    const [imported] = (await importFiles(library, [red])).imported;
+    await analysis.settled();
+
+    const entry = library.get(imported!.id).analysis!;
+    expect(entry.models).toBe('pp-ocrv4@1.4.2 tiny-clip@1');
+    expect(entry.suggested[0]).toMatchObject({ tag: 'terminal', source: 'clip' });
+    // A model the other way round would have suggested something else: the pixels decide.
+    await fs.writeFile(red, await sharp({ create: { width: 320, height: 200, channels: 3, background: { r: 0, g: 0, b: 255 } } }).png().toBuffer());
+    const [blue] = (await importFiles(library, [red])).imported;
+    await analysis.settled();
+    expect(library.get(blue!.id).analysis!.suggested.map((tag) => tag.tag)).not.toContain('terminal');
+  });
+
+  it('reads a picture again once it is cropped, and only what the crop keeps', async () => {
+    const { library, dir } = await createTestLibrary();
+    open.push(library);
+    const analysis = await start(library);
+    // Two lines, of which the crop keeps the first.
+    const { image } = await renderTextLines(['Keep this line', 'Crop this line away'], { width: 900, fontSize: 30 });
+    const both = path.join(dir, 'both.png');
+    await fs.writeFile(both, image.encoded.bytes);
+    const [imported] = (await importFiles(library, [both])).imported;
+    await analysis.settled();
+    expect(library.get(imported!.id).analysis!.text).toBe('Keep this line\nCrop this line away');
+
+    await library.changeDetails(imported!.id, detailChangeMessage('crop', imported!.id), (doc) => {
+      doc.image.crop = { x: 0, y: 0, w: image.width, h: Math.round(image.height / 2) };
+    });
+    await expect.poll(() => library.get(imported!.id).analysis!.text, { timeout: 30_000 }).toBe('Keep this line');
+    expect(library.query({ text: 'away' }).items).toEqual([]);
   });
 
   it('runs the worker below the app in CPU priority, so the windows stay responsive', async () => {

@@ -2,42 +2,38 @@
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import type { AnalysisImage, FrameRecognition, SuggestedTag } from '../../../contract/analysis.js';
-import type { OcrEngine } from '../ocr/engine.js';
-import type { ClipTagger } from '../tagging/clip-tagger.js';
-import type { AnalysisTask, TaskModels, WorkerResult } from './worker-protocol.js';
+import type { AnalysisImage, FrameRecognition } from '../../../contract/analysis.js';
+import type { TagContext } from '../ai-provider.js';
+import { localProvider, type LocalProvider } from './local-provider.js';
+import type { AnalysisTask, WorkerResult } from './worker-protocol.js';
 
 /** Larger pictures are scaled down before analysis: OCR caps its own input, and tagging needs far less. */
 const MAX_DECODED_PIXELS = 40_000_000;
 
-const engines = new Map<string, Promise<OcrEngine>>();
-const taggers = new Map<string, Promise<ClipTagger>>();
-
 export async function analyseTask(task: AnalysisTask, signal: AbortSignal): Promise<WorkerResult> {
+  const local = localProvider(task.models);
   switch (task.kind) {
     case 'image':
-      return analyseImage(task, signal);
+      return analyseImage(task, local, signal);
     case 'video':
-      return analyseVideo(task, signal);
+      return analyseVideo(task, local, signal);
     case 'text':
-      return { recognition: null, frames: [], tags: await textAndMetadataTags(task, task.text, null) };
+      return { recognition: null, frames: [], tags: await local.tag!(NO_PICTURE, contextOf(task, task.text), signal) };
   }
 }
 
-async function analyseImage(task: AnalysisTask, signal: AbortSignal): Promise<WorkerResult> {
+async function analyseImage(task: AnalysisTask, local: LocalProvider, signal: AbortSignal): Promise<WorkerResult> {
   const image = await decodeImage(task.bytes, task.mime);
   signal.throwIfAborted();
-  const recognition = task.models.ocr ? await (await ocrEngine(task.models)).recognise(image, signal) : null;
+  const recognition = local.capabilities.has('recognise-text') ? await local.recogniseText!(image, signal) : null;
   signal.throwIfAborted();
-  const tags: SuggestedTag[] = [];
-  if (task.models.clip) tags.push(...(await (await clipTagger(task.models)).tag(image, signal)));
-  tags.push(...(await textAndMetadataTags(task, recognition?.text ?? '', image)));
+  const tags = await local.tag!(image, contextOf(task, recognition?.text ?? ''), signal);
   return { recognition, frames: [], tags };
 }
 
-async function analyseVideo(task: AnalysisTask, signal: AbortSignal): Promise<WorkerResult> {
-  if (!task.models.ocr) return { recognition: null, frames: [], tags: await textAndMetadataTags(task, '', null) };
-  const engine = await ocrEngine(task.models);
+async function analyseVideo(task: AnalysisTask, local: LocalProvider, signal: AbortSignal): Promise<WorkerResult> {
+  const engine = local.ocrEngine();
+  if (!engine) return { recognition: null, frames: [], tags: await local.tag!(NO_PICTURE, contextOf(task, ''), signal) };
   // ffmpeg seeks in a file, not in a pipe (an MP4's index may sit at its end): the video goes to a
   // file only this process can read, overwritten and removed as soon as the frames are read.
   const folder = await fs.mkdtemp(path.join(os.tmpdir(), 'clipshot-analysis-'));
@@ -45,18 +41,20 @@ async function analyseVideo(task: AnalysisTask, signal: AbortSignal): Promise<Wo
   try {
     await fs.writeFile(file, task.bytes, { mode: 0o600 });
     const { recogniseVideoFrames } = await import('../ocr/video-frames.js');
-    const frames: FrameRecognition[] = await recogniseVideoFrames(file, engine, { signal });
+    const frames: FrameRecognition[] = await recogniseVideoFrames(file, await engine, { signal });
     const text = frames.map((frame) => frame.text).join('\n');
-    return { recognition: null, frames, tags: await textAndMetadataTags(task, text, null) };
+    return { recognition: null, frames, tags: await local.tag!(NO_PICTURE, contextOf(task, text), signal) };
   } finally {
     await wipe(file);
     await fs.rm(folder, { recursive: true, force: true });
   }
 }
 
-async function textAndMetadataTags(task: AnalysisTask, text: string, image: AnalysisImage | null): Promise<SuggestedTag[]> {
-  const { textTags } = await import('../tagging/text-tags.js');
-  return textTags({ recognisedText: text, kind: task.kind, sourceName: task.sourceName }, image ? { width: image.width, height: image.height } : null);
+/** A clip without a picture to look at (text, video): tags come from its text alone. */
+const NO_PICTURE: AnalysisImage = { width: 0, height: 0, rgb: new Uint8Array(0), encoded: { bytes: new Uint8Array(0), mime: 'image/png' } };
+
+function contextOf(task: AnalysisTask, text: string): TagContext {
+  return { recognisedText: text, kind: task.kind, sourceName: task.sourceName };
 }
 
 async function decodeImage(bytes: Uint8Array, mime: string): Promise<AnalysisImage> {
@@ -73,28 +71,6 @@ async function decodeImage(bytes: Uint8Array, mime: string): Promise<AnalysisIma
   const { data, info } = await resized.flatten({ background: '#ffffff' }).toColourspace('srgb').removeAlpha().raw().toBuffer({ resolveWithObject: true });
   const encoded = mime === 'image/png' || mime === 'image/jpeg' ? { bytes, mime } : { bytes: await sharp(bytes, { autoOrient: true }).png().toBuffer(), mime: 'image/png' as const };
   return { width: info.width, height: info.height, rgb: new Uint8Array(data.buffer, data.byteOffset, data.byteLength), encoded: encoded as AnalysisImage['encoded'] };
-}
-
-function ocrEngine(models: TaskModels): Promise<OcrEngine> {
-  const { dir } = models.ocr!;
-  let engine = engines.get(dir);
-  if (!engine) {
-    engine = import('../ocr/engine.js').then(({ OcrEngine }) => OcrEngine.load({ modelDir: dir, modelVersion: models.ocr!.model.version }));
-    engine.catch(() => engines.delete(dir));
-    engines.set(dir, engine);
-  }
-  return engine;
-}
-
-function clipTagger(models: TaskModels): Promise<ClipTagger> {
-  const { dir, cacheDir, model } = models.clip!;
-  let tagger = taggers.get(dir);
-  if (!tagger) {
-    tagger = import('../tagging/clip-tagger.js').then(({ ClipTagger }) => ClipTagger.load(dir, { cacheDir, model }));
-    tagger.catch(() => taggers.delete(dir));
-    taggers.set(dir, tagger);
-  }
-  return tagger;
 }
 
 async function wipe(file: string): Promise<void> {
