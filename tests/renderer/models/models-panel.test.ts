@@ -78,7 +78,7 @@ describe('the Models panel', () => {
     await askToInstall();
     // Slow enough to watch: the large file arrives in pieces with a pause between.
     harness.served[harness.files[1]!.urlPath]!.cutAfter = [50_000, 50_000, 50_000];
-    harness.served[harness.files[1]!.urlPath]!.beforeCut = () => new Promise((resolve) => setTimeout(resolve, 300));
+    harness.served[harness.files[1]!.urlPath]!.beforeCut = () => new Promise((resolve) => setTimeout(resolve, 500));
     byTestId('model-consent-download')!.click();
 
     await expect.poll(() => byTestId('model-progress', row())).not.toBeNull();

@@ -141,7 +141,7 @@ describe('models through the API', () => {
 
   test('installs with progress as at most four events a second, then tells analysis', async () => {
     // The large file comes slowly enough for several events.
-    const { core, store, size, host, events, modelsChanged, files } = await setup({ serve: (_file, index) => (index === 1 ? { cutAfter: [50_000, 50_000, 50_000], beforeCut: () => new Promise((resolve) => setTimeout(resolve, 350)) } : {}) });
+    const { core, store, size, host, events, modelsChanged, files } = await setup({ serve: (_file, index) => (index === 1 ? { cutAfter: [50_000, 50_000, 50_000], beforeCut: () => new Promise((resolve) => setTimeout(resolve, 500)) } : {}) });
     const started = await core.api.installModel({ id: 'test-clip', consent: { remainingBytes: size, hosts: [host] } });
     expect(testClip(started).install).toMatchObject({ state: 'downloading', totalBytes: size, failure: null });
 
