@@ -68,6 +68,8 @@ export async function startDesktopCore(dir: string, unlock: AppUnlockOptions, sh
       return null;
     });
   }
+  // One registry for the settings and whatever uses the providers (its rate limits are per instance).
+  const providers = openLibraryProviderRegistry(opened, { keychain: shell.keychain ?? null });
   if (shell.analysis !== false) {
     analysis = await startAnalysis(opened, shell.analysisLauncher ? { launcher: shell.analysisLauncher } : {}).catch((error: unknown) => {
       console.error(`ClipShot: analysis is off: ${error instanceof Error ? error.message : String(error)}`);
@@ -89,7 +91,7 @@ export async function startDesktopCore(dir: string, unlock: AppUnlockOptions, sh
     ...(sync && { sync }),
     ...(running && { analysis: running, onModelsChanged: () => running.modelsChanged() }),
     ...(models && { models }),
-    providers: openLibraryProviderRegistry(opened, { keychain: shell.keychain ?? null }),
+    providers,
   });
   const windows = new WindowConnections(api, opened.repo.networkSubsystem);
   let closing: Promise<void> | null = null;

@@ -34,12 +34,13 @@ export async function runServe(dir: string, request: CommandRequest, output: Com
   let server;
   try {
     sync = syncOptions ? await startSync(library, syncOptions, output) : null;
+    // One registry for the settings and whatever uses the providers (its rate limits are per instance).
+    const providers = openLibraryProviderRegistry(library, { keychain: await availableKeychain() });
     analysis = request.options['no-analysis'] === true ? null : await (await import('../ai/analysis/start-analysis.js')).startAnalysis(library).catch((error: unknown) => {
       output.stderr(`clipshot: analysis is off: ${error instanceof Error ? error.message : String(error)}\n`);
       return null;
     });
     const models = modelStoreOrNothing(output);
-    const providers = openLibraryProviderRegistry(library, { keychain: await availableKeychain() });
     const running = analysis;
     service = createApiService(library, {
       uploads,
