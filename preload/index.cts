@@ -76,6 +76,17 @@ const METHODS = {
   analysisFailures: true,
   acceptSuggestion: true,
   rejectSuggestion: true,
+  listModels: true,
+  planModelInstall: true,
+  installModel: true,
+  cancelModelInstall: true,
+  removeModel: true,
+  importModels: true,
+  aiProviders: true,
+  providerConsentText: true,
+  enableProvider: true,
+  disableProvider: true,
+  forgetProvider: true,
 } as const satisfies Record<ApiMethod, true>;
 
 type Reply = { ok: true; value: unknown } | { ok: false; error: ApiErrorData };

@@ -13,6 +13,8 @@ import { SyncService } from '../sync/sync-service.js';
 import type { AnalysisService } from '../ai/analysis/analysis-service.js';
 import { startAnalysis } from '../ai/analysis/start-analysis.js';
 import type { WorkerLauncher } from '../ai/worker/worker-launcher.js';
+import { openAppModelStore } from '../api/app-model-store.js';
+import { openLibraryProviderRegistry } from '../ai/providers/library-provider-registry.js';
 
 export interface DesktopCore {
   library: Library;
@@ -66,13 +68,31 @@ export async function startDesktopCore(dir: string, unlock: AppUnlockOptions, sh
       return null;
     });
   }
+  // One registry for the settings and whatever uses the providers (its rate limits are per instance).
+  const providers = openLibraryProviderRegistry(opened, { keychain: shell.keychain ?? null });
   if (shell.analysis !== false) {
     analysis = await startAnalysis(opened, shell.analysisLauncher ? { launcher: shell.analysisLauncher } : {}).catch((error: unknown) => {
       console.error(`ClipShot: analysis is off: ${error instanceof Error ? error.message : String(error)}`);
       return null;
     });
   }
-  const api = createApiService(opened, { allowPaths: true, ...(shell.chooseFolder && { chooseFolder: shell.chooseFolder }), ...(sync && { sync }), ...(analysis && { analysis }) });
+  const models = (() => {
+    try {
+      return openAppModelStore();
+    } catch (error) {
+      console.error(`ClipShot: the Models panel is off: ${error instanceof Error ? error.message : String(error)}`);
+      return null;
+    }
+  })();
+  const running = analysis;
+  const api = createApiService(opened, {
+    allowPaths: true,
+    ...(shell.chooseFolder && { chooseFolder: shell.chooseFolder }),
+    ...(sync && { sync }),
+    ...(running && { analysis: running, onModelsChanged: () => running.modelsChanged() }),
+    ...(models && { models }),
+    providers,
+  });
   const windows = new WindowConnections(api, opened.repo.networkSubsystem);
   let closing: Promise<void> | null = null;
   return {

@@ -11,6 +11,8 @@ import type { Library } from '../library/library.js';
 import { SyncService, type SyncServiceOptions } from '../sync/sync-service.js';
 import type { AnalysisService } from '../ai/analysis/analysis-service.js';
 import { availableKeychain } from './unlock.js';
+import { openAppModelStore } from '../api/app-model-store.js';
+import { openLibraryProviderRegistry } from '../ai/providers/library-provider-registry.js';
 import { UsageError } from './parse-args.js';
 
 const DEFAULT_HOST = '127.0.0.1';
@@ -32,11 +34,21 @@ export async function runServe(dir: string, request: CommandRequest, output: Com
   let server;
   try {
     sync = syncOptions ? await startSync(library, syncOptions, output) : null;
+    // One registry for the settings and whatever uses the providers (its rate limits are per instance).
+    const providers = openLibraryProviderRegistry(library, { keychain: await availableKeychain() });
     analysis = request.options['no-analysis'] === true ? null : await (await import('../ai/analysis/start-analysis.js')).startAnalysis(library).catch((error: unknown) => {
       output.stderr(`clipshot: analysis is off: ${error instanceof Error ? error.message : String(error)}\n`);
       return null;
     });
-    service = createApiService(library, { uploads, ...(sync ? { sync } : {}), ...(analysis ? { analysis } : {}) });
+    const models = modelStoreOrNothing(output);
+    const running = analysis;
+    service = createApiService(library, {
+      uploads,
+      ...(sync ? { sync } : {}),
+      ...(running ? { analysis: running, onModelsChanged: () => running.modelsChanged() } : {}),
+      ...(models ? { models } : {}),
+      providers,
+    });
     const services = { sync, analysis };
     control = await startControlServer(library.paths.controlSocket, (command, commandOutput, signal) => runLibraryCommand(library, command, commandOutput, signal, services));
     server = await startServeServer(library, service, uploads, { host, port, rendererDir: builtRendererDir(), ...serveTokenFromEnvironment() });
@@ -59,6 +71,16 @@ export async function runServe(dir: string, request: CommandRequest, output: Com
   }
   output.stdout('stopped\n');
   return 0;
+}
+
+/** The Models panel is off (and says so) when the catalog or mirror given in the environment cannot be used. */
+function modelStoreOrNothing(output: CommandOutput) {
+  try {
+    return openAppModelStore();
+  } catch (error) {
+    output.stderr(`clipshot: the Models panel is off: ${error instanceof Error ? error.message : String(error)}\n`);
+    return null;
+  }
 }
 
 /**

@@ -11,6 +11,7 @@ import { exportPath, mediaPath } from '../../contract/media.js';
 import { createApiService, type ApiService, type ApiServiceOptions } from '../../main/api/api-service.js';
 import { UploadStore } from '../../main/api/upload-store.js';
 import type { Library } from '../../main/library/library.js';
+import type { ProviderRegistry } from '../../main/ai/providers/provider-registry.js';
 import { ObservableConnectionStatus } from '../../renderer/src/api/connection-status.js';
 import { UploadFileImporter, type FileImporter } from '../../renderer/src/api/file-importer.js';
 import type { ClipDocuments } from '../../renderer/src/documents/clip-documents.js';
@@ -41,9 +42,11 @@ export interface TestWindow {
   close(): void;
 }
 
-export interface TestCoreOptions extends Pick<ApiServiceOptions, 'sync'> {
+export interface TestCoreOptions extends Pick<ApiServiceOptions, 'sync' | 'models' | 'onModelsChanged' | 'chooseFolder'> {
   /** Starts the analysis the API's analysis methods use, on the new library; closed (if it can be) before the library. */
   analysis?: (library: Library) => Promise<AnalysisControl & { close?(): Promise<void> }>;
+  /** The remote AI providers the API's provider methods use, made for the new library. */
+  providers?: (library: Library) => ProviderRegistry;
 }
 
 /** `parent`: a folder for the library that outlives one test (see createTestLibrary); `options.sync`: the sync subsystem the API's device methods use. */
@@ -51,7 +54,15 @@ export async function createTestCore(parent?: string, options: TestCoreOptions =
   const { library, dir } = await createTestLibrary(parent);
   const uploads = new UploadStore(path.join(dir, 'uploads'));
   const analysis = options.analysis ? await options.analysis(library) : undefined;
-  const service = createApiService(library, { ...(options.sync && { sync: options.sync }), ...(analysis && { analysis }), uploads });
+  const service = createApiService(library, {
+    ...(options.sync && { sync: options.sync }),
+    ...(analysis && { analysis }),
+    ...(options.models && { models: options.models }),
+    ...(options.onModelsChanged && { onModelsChanged: options.onModelsChanged }),
+    ...(options.chooseFolder && { chooseFolder: options.chooseFolder }),
+    ...(options.providers && { providers: options.providers(library) }),
+    uploads,
+  });
   const windows = new Set<TestWindow>();
 
   const openWindow = (): TestWindow => {
