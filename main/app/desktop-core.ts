@@ -15,6 +15,7 @@ import { startAnalysis } from '../ai/analysis/start-analysis.js';
 import type { WorkerLauncher } from '../ai/worker/worker-launcher.js';
 import { openAppModelStore } from '../api/app-model-store.js';
 import { openLibraryProviderRegistry } from '../ai/providers/library-provider-registry.js';
+import { enabledRemoteTaggers } from '../ai/providers/enabled-taggers.js';
 
 export interface DesktopCore {
   library: Library;
@@ -71,7 +72,7 @@ export async function startDesktopCore(dir: string, unlock: AppUnlockOptions, sh
   // One registry for the settings and whatever uses the providers (its rate limits are per instance).
   const providers = openLibraryProviderRegistry(opened, { keychain: shell.keychain ?? null });
   if (shell.analysis !== false) {
-    analysis = await startAnalysis(opened, shell.analysisLauncher ? { launcher: shell.analysisLauncher } : {}).catch((error: unknown) => {
+    analysis = await startAnalysis(opened, { remoteTaggers: enabledRemoteTaggers(providers), ...(shell.analysisLauncher && { launcher: shell.analysisLauncher }) }).catch((error: unknown) => {
       console.error(`ClipShot: analysis is off: ${error instanceof Error ? error.message : String(error)}`);
       return null;
     });

@@ -13,6 +13,7 @@ import type { AnalysisService } from '../ai/analysis/analysis-service.js';
 import { availableKeychain } from './unlock.js';
 import { openAppModelStore } from '../api/app-model-store.js';
 import { openLibraryProviderRegistry } from '../ai/providers/library-provider-registry.js';
+import { enabledRemoteTaggers } from '../ai/providers/enabled-taggers.js';
 import { UsageError } from './parse-args.js';
 
 const DEFAULT_HOST = '127.0.0.1';
@@ -36,7 +37,7 @@ export async function runServe(dir: string, request: CommandRequest, output: Com
     sync = syncOptions ? await startSync(library, syncOptions, output) : null;
     // One registry for the settings and whatever uses the providers (its rate limits are per instance).
     const providers = openLibraryProviderRegistry(library, { keychain: await availableKeychain() });
-    analysis = request.options['no-analysis'] === true ? null : await (await import('../ai/analysis/start-analysis.js')).startAnalysis(library).catch((error: unknown) => {
+    analysis = request.options['no-analysis'] === true ? null : await (await import('../ai/analysis/start-analysis.js')).startAnalysis(library, { remoteTaggers: enabledRemoteTaggers(providers) }).catch((error: unknown) => {
       output.stderr(`clipshot: analysis is off: ${error instanceof Error ? error.message : String(error)}\n`);
       return null;
     });
