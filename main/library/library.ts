@@ -86,7 +86,8 @@ export class Library {
   readonly #indexListeners = new Set<IndexChangeListener>();
   readonly #documentListeners = new Set<DocumentChangeListener>();
   #devicePolicy: DevicePolicy | null = null;
-  readonly #peerChangedShards = new Set<number>();
+  /** Shards a peer changed, with the entries it changed (null: any of them), not yet indexed. */
+  readonly #peerChangedShards = new Map<number, Set<string> | null>();
   #peerSaveTimer: NodeJS.Timeout | null = null;
   /** Renders each clip's edits into its entry (set once the library is constructed). */
   #derivations: EditDerivations | null = null;
@@ -320,25 +321,47 @@ export class Library {
   }
 
   #onShardChange(shard: number, doc: ShardDoc, changed: ChangedEntries, local: boolean): void {
+    if (!local) {
+      this.#schedulePeerSave(shard, changed);
+      return;
+    }
     this.indexer.onShardChange(shard, doc, changed);
-    if (!local) this.#schedulePeerSave(shard);
     for (const listener of this.#indexListeners) listener(changed);
   }
 
   /**
-   * automerge-repo saves a peer's changes by itself, but the index must learn that it matches
-   * the saved heads (or the next open re-reads the shard), and that happens on the write queue.
+   * A peer's changes (another device's, another window's) are indexed a moment later, together,
+   * on the write queue: indexed one by one outside a write, every sync message that touched a
+   * shard committed (and synced to disk) a transaction of its own. automerge-repo saves the
+   * changes by itself; the same write records that the index matches the saved heads.
    */
-  #schedulePeerSave(shard: number): void {
-    this.#peerChangedShards.add(shard);
+  #schedulePeerSave(shard: number, changed: ChangedEntries): void {
+    const pending = this.#peerChangedShards.get(shard);
+    if (changed === null || pending === null) this.#peerChangedShards.set(shard, null);
+    else if (pending) for (const key of changed) pending.add(key);
+    else this.#peerChangedShards.set(shard, new Set(changed));
     if (this.#peerSaveTimer) return;
     this.#peerSaveTimer = setTimeout(() => {
       this.#peerSaveTimer = null;
-      const shards = [...this.#peerChangedShards];
-      this.#peerChangedShards.clear();
-      this.write(() => this.#save(shards)).catch(() => undefined);
+      this.write(() => this.#indexPeerChanges()).catch(() => undefined);
     }, PEER_SAVE_DELAY_MS);
     this.#peerSaveTimer.unref();
+  }
+
+  async #indexPeerChanges(): Promise<void> {
+    const pending = new Map(this.#peerChangedShards);
+    this.#peerChangedShards.clear();
+    const notified: string[] = [];
+    let whole = false;
+    for (const [shard, keys] of pending) {
+      const doc = (await this.shards.handle(shard)).doc();
+      const changed = keys === null ? null : [...keys];
+      this.indexer.onShardChange(shard, doc, changed);
+      if (changed === null) whole = true;
+      else notified.push(...changed);
+    }
+    await this.#save(pending.keys());
+    for (const listener of this.#indexListeners) listener(whole ? null : notified);
   }
 
   // ---- writing (documents; the index follows through change events) ----
@@ -516,7 +539,7 @@ export class Library {
     this.#unloadTimer = null;
     if (this.#peerSaveTimer) clearTimeout(this.#peerSaveTimer);
     this.#peerSaveTimer = null;
-    if (this.#peerChangedShards.size > 0) await this.write(() => this.#save([...this.#peerChangedShards])).catch(() => undefined);
+    if (this.#peerChangedShards.size > 0) await this.write(() => this.#indexPeerChanges()).catch(() => undefined);
     try {
       await this.flush();
       await this.repo.flush();
