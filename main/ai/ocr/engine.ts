@@ -1,7 +1,7 @@
 // The PP-OCR pipeline on onnxruntime-node: detect text boxes (DB), put them in reading order,
 // turn upside-down lines round (direction classifier), recognise each line (CTC), in PaddleOCR's
-// TextSystem order and with its default settings. onnxruntime is imported lazily: this runs in the
-// analysis worker, never in the app's main process.
+// TextSystem order and with its settings except where measured otherwise (the constants below).
+// onnxruntime is imported lazily: this runs in the analysis worker, never in the app's main process.
 
 import type * as OrtModule from 'onnxruntime-node';
 import type { InferenceSession, Tensor } from 'onnxruntime-node';
@@ -54,9 +54,8 @@ const CLS_THRESH = 0.9;
  */
 const UNCLIP_RATIO = 2.2;
 /**
- * The recogniser's cost grows with the width it reads, not with threads: on the 2-core machines
- * measured, a second thread gained little on an idle machine and lost on a busy one, and the worker
- * should leave a core to the app.
+ * On the shared 2-core machine measured (other work running), two threads per model were slower
+ * than one; and the background worker should leave a core to the app.
  */
 const DEFAULT_THREADS = 1;
 /**
@@ -154,10 +153,10 @@ export class OcrEngine {
     // lines: a line it leans on either way is read both ways and the more confident reading wins.
     const turned = candidates.filter((line) => line.alternative !== undefined);
     const texts = await this.#read(image, [...candidates.map((line) => line.quad), ...turned.map((line) => line.alternative!)], stop);
-    const upright = new Map(turned.map((line, i) => [line, texts[candidates.length + i]!]));
+    const alternatives = new Map(turned.map((line, i) => [line, texts[candidates.length + i]!]));
     const lines: RecognisedLine[] = [];
     candidates.forEach((candidate, i) => {
-      const other = upright.get(candidate);
+      const other = alternatives.get(candidate);
       const { text, confidence } = other && other.confidence > texts[i]!.confidence ? other : texts[i]!;
       const trimmed = latinForms(text).trim();
       if (trimmed === '' || confidence < this.settings.dropScore) return;
