@@ -7,8 +7,11 @@ import { MAX_BULK_CLIPS, type BulkProgress, type LabelBulkResult, type MadeClip,
 import type { MediaRequest, MediaUrlOptions, MediaVariant } from './media.js';
 import { checkDeviceName, checkPairingCode, checkPeerAddress, DEVICE_NAME_MAX_CHARS, PEER_ADDRESS_MAX_CHARS, type CheckedInput } from './device-inputs.js';
 import type { DeviceView, PairingInvitationView, SyncStatus } from './devices.js';
+import type { AnalysisProgress, ClipAnalysisView } from './analysis.js';
+import type { AiProvidersView, ModelDownloadPlan, ModelImportResult, ModelsStatus, RemoteProviderView } from './ai-settings.js';
 
 export * from './bulk.js';
+export type * from './ai-settings.js';
 
 export type { MediaRequest, MediaUrlOptions, MediaVariant } from './media.js';
 
@@ -104,6 +107,18 @@ export interface ImportProgress {
   cancelled: boolean;
 }
 
+/** A clip that analysis gave up on (it failed every attempt, or stopped the worker), as the app lists it. */
+export interface AnalysisFailure {
+  clipId: string;
+  /** The clip's title ('' when it has none, or it is gone). */
+  title: string;
+  /** failed: every attempt failed; crashed: the analysis worker stopped while on this clip. */
+  state: 'failed' | 'crashed';
+  /** Why, in words. */
+  error: string;
+  attempts: number;
+}
+
 export const EXPORT_FORMATS = ['original', 'png', 'jpeg', 'webp', 'mp4', 'webm', 'gif', 'txt'] as const;
 export type ExportFormat = (typeof EXPORT_FORMATS)[number];
 
@@ -147,7 +162,13 @@ export type ApiEvent =
   | { type: 'export-progress'; progress: ExportProgress }
   | { type: 'bulk-progress'; progress: BulkProgress }
   /** Sync's status changed (devices, progress, this device's name…): at most a few a second, each the whole status. */
-  | { type: 'sync-changed'; status: SyncStatus };
+  | { type: 'sync-changed'; status: SyncStatus }
+  /** Background analysis moved on (a clip started or finished, paused, queued…): at most a few a second, each the whole progress. */
+  | { type: 'analysis-changed'; progress: AnalysisProgress }
+  /** A model's download moved on, or a model was installed, imported or removed: at most a few a second, each the whole status. */
+  | { type: 'models-changed'; status: ModelsStatus }
+  /** A remote AI provider was turned on or off, or forgotten (never with its key). */
+  | { type: 'providers-changed'; providers: AiProvidersView };
 
 const clipIdParams = z.object({ id: clipId }).strict();
 
@@ -193,6 +214,20 @@ const deviceReference = z
   .max(DEVICE_NAME_MAX_CHARS * 4)
   .refine((reference) => !/[\p{Cc}]/u.test(reference), 'a device is named by its id, fingerprint or name');
 const noParams = z.object({}).strict();
+const analysisClipIds = z.array(clipId).min(1, 'no clips are given').max(MAX_BULK_CLIPS, `at most ${MAX_BULK_CLIPS.toLocaleString('en')} clips at once`);
+/** A suggested tag as the clip's entry holds it (contract/analysis.ts SuggestedTagSummary). */
+const suggestedTag = z.object({ id: clipId, tag: z.string().min(1, 'no tag is given').max(200, 'no suggested tag is that long') }).strict();
+
+/** A catalog model's id (models/catalog.json). */
+const modelId = z.string().regex(/^[a-z0-9][a-z0-9._-]{0,79}$/, 'not a model id');
+/** A remote AI provider's id ('openai', 'anthropic'). */
+const providerId = z.string().min(1, 'no provider is named').max(40, 'no provider has so long an id');
+/** What a provider's requests go to; the core checks it in words (https, no credentials…). */
+const providerDestination = {
+  baseUrl: z.string().max(2000, 'a base URL is at most 2,000 characters').optional(),
+  model: z.string().max(200, 'a model name is at most 200 characters').optional(),
+  embeddingModel: z.string().max(200, 'a model name is at most 200 characters').optional(),
+};
 
 /** Every method's request schema. A method not listed here does not exist. */
 export const API_REQUEST_SCHEMAS = {
@@ -266,6 +301,68 @@ export const API_REQUEST_SCHEMAS = {
   connectDevice: z.object({ peer: peerAddress }).strict(),
   /** 'on-demand' fetches an original when it is opened; 'all' keeps every original here. */
   setOriginals: z.object({ mode: z.enum(['on-demand', 'all']) }).strict(),
+  /** How background analysis goes: queued, analysed, failed, the clip it is on. */
+  analysisProgress: noParams,
+  /** Analyses the clips (or every clip) again, even those whose analysis is current or that failed. */
+  analyseClips: z
+    .object({ ids: analysisClipIds.optional(), all: z.literal(true).optional() })
+    .strict()
+    .refine((params) => (params.ids === undefined) !== (params.all === undefined), 'give either ids or all: true'),
+  /** The clips on screen: those not analysed yet go first. */
+  prioritiseAnalysis: z.object({ ids: z.array(clipId).max(1000, 'at most 1,000 clips at once') }).strict(),
+  pauseAnalysis: noParams,
+  resumeAnalysis: noParams,
+  /** Drops the clips (every queued clip without ids) from the queue, stopping the one being analysed if it is among them. */
+  cancelAnalysis: z.object({ ids: analysisClipIds.optional() }).strict(),
+  /** What this device knows of one clip's analysis: status, recognised text with boxes, frames, open suggestions. */
+  clipAnalysis: clipIdParams,
+  /** The clips analysis gave up on, with the reasons (most recent clips first). */
+  analysisFailures: noParams,
+  /** Makes a suggested tag one of the clip's own tags. */
+  acceptSuggestion: suggestedTag,
+  /** Turns a suggested tag down: it is never suggested for this clip again (and is taken off the clip's tags). */
+  rejectSuggestion: suggestedTag,
+  /** Every catalog model with its state, a download under way or failed, and the models folder's disk use. */
+  listModels: noParams,
+  /** What installing the model would download, from which hosts: the consent question. */
+  planModelInstall: z.object({ id: modelId }).strict(),
+  /**
+   * Starts downloading the model (resuming a partial one); progress arrives as 'models-changed' events.
+   * `consent` is what the person agreed to (planModelInstall's bytes and hosts): a download that now
+   * needs more, or another host, is refused.
+   */
+  installModel: z
+    .object({
+      id: modelId,
+      consent: z
+        .object({ remainingBytes: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER), hosts: z.array(z.string().min(1).max(300)).max(100) }, { error: 'nothing is downloaded without consent: give the bytes and hosts the person agreed to' })
+        .strict(),
+    })
+    .strict(),
+  /** Stops a download; what has arrived is kept, and installing again resumes it. */
+  cancelModelInstall: z.object({ id: modelId }).strict(),
+  /** Deletes every installed version and any partial download of the model (bundled ones cannot be removed). */
+  removeModel: z.object({ id: modelId }).strict(),
+  /** Installs every catalog model whose files are all in the folder (on the device running ClipShot), verified; without a folder the desktop app asks for one. */
+  importModels: z.object({ folder: z.string().min(1, 'no folder is given').max(4096).optional() }).strict(),
+  /** The on-device provider and each remote one, as this device has them (never the API keys). */
+  aiProviders: noParams,
+  /** What turning the provider on with these settings would send, and where: shown word for word before it is turned on. */
+  providerConsentText: z.object({ id: providerId, ...providerDestination }).strict(),
+  /** Turns a remote provider on. Needs the person's consent to `consentText` (as providerConsentText gave it for these settings), and an API key unless one is stored. */
+  enableProvider: z
+    .object({
+      id: providerId,
+      consent: z.literal(true, { error: 'turning a provider on needs the consent of the person to what it would send' }),
+      consentText: z.string().min(1).max(20_000),
+      apiKey: z.string().max(8192, 'that is too long to be an API key').optional(),
+      ...providerDestination,
+    })
+    .strict(),
+  /** Turns a remote provider off at once (queued requests included); its key and settings are kept. */
+  disableProvider: z.object({ id: providerId }).strict(),
+  /** Turns a remote provider off and deletes its key and settings from this device. */
+  forgetProvider: z.object({ id: providerId }).strict(),
 } as const;
 
 export type ApiMethod = keyof typeof API_REQUEST_SCHEMAS;
@@ -316,6 +413,32 @@ export interface ApiResults {
   renameDevice: DeviceView;
   connectDevice: null;
   setOriginals: null;
+  analysisProgress: AnalysisProgress;
+  analyseClips: { queued: number };
+  prioritiseAnalysis: null;
+  pauseAnalysis: AnalysisProgress;
+  resumeAnalysis: AnalysisProgress;
+  cancelAnalysis: { cancelled: number };
+  clipAnalysis: ClipAnalysisView;
+  analysisFailures: AnalysisFailure[];
+  /** The clip with the tag among its own. */
+  acceptSuggestion: ClipView;
+  /** The clip with the tag turned down. */
+  rejectSuggestion: ClipView;
+  listModels: ModelsStatus;
+  planModelInstall: ModelDownloadPlan;
+  /** The status with the download under way (or the model already installed). */
+  installModel: ModelsStatus;
+  /** The status once the download has stopped (the model shows as a partial download). */
+  cancelModelInstall: ModelsStatus;
+  removeModel: { id: string; freedBytes: number };
+  /** null: the person closed the folder chooser without choosing. */
+  importModels: ModelImportResult | null;
+  aiProviders: AiProvidersView;
+  providerConsentText: { text: string };
+  enableProvider: RemoteProviderView;
+  disableProvider: RemoteProviderView;
+  forgetProvider: RemoteProviderView;
 }
 
 /** The request/response part of the API, as every transport carries it. */

@@ -1,5 +1,6 @@
 // The typed contract shared by main, preload and renderer: what a clip looks like from outside the core.
 import type { ClipSortField } from './api.js';
+import type { ClipAnalysisSummary } from './analysis.js';
 
 export const CLIP_KINDS = ['image', 'video', 'text'] as const;
 export type ClipKind = (typeof CLIP_KINDS)[number];
@@ -37,6 +38,8 @@ export interface ClipView {
   sourceName: string;
   /** The clip's edits as rendered by the core; null while the clip is as it was imported. */
   edited: ClipEdited | null;
+  /** What on-device analysis found (recognised text, suggested tags); absent until the clip is analysed. */
+  analysis?: ClipAnalysisSummary;
 }
 
 /**

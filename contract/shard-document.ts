@@ -23,6 +23,18 @@ export interface ClipEntryDoc {
   sourceName: ImmutableString;
   /** Derived by the core from the clip's detail document (absent in entries written before edits existed). */
   edited?: ClipEditedDoc | null;
+  /** Written by the analysis worker's host (contract/analysis.ts ClipAnalysisSummary); absent until analysed. */
+  analysis?: ClipAnalysisDoc | null;
+}
+
+export interface ClipAnalysisDoc {
+  text: ImmutableString;
+  /** tag → score and source; a map so that suggestions from two devices merge. */
+  suggested: Record<string, { score: number; source: ImmutableString }>;
+  rejected: Record<string, true>;
+  input: ImmutableString;
+  models: ImmutableString;
+  at: number;
 }
 
 export interface ClipEditedDoc {
@@ -62,7 +74,7 @@ export function clipChangeMessage(operation: ClipOperation, clipId: string): str
 }
 
 /** The message of one change to many clips of a shard (a bulk operation): the operation, then every clip it changed. */
-export function clipsChangeMessage(operation: ClipOperation, clipIds: readonly string[]): string {
+export function clipsChangeMessage(operation: ClipOperation | DerivedOperation, clipIds: readonly string[]): string {
   return `${operation} ${clipIds.join(' ')}`;
 }
 
@@ -83,3 +95,6 @@ export type ClipOperation = (typeof CLIP_OPERATIONS)[number];
 export function clipDerivedMessage(clipId: string): string {
   return `derive ${clipId}`;
 }
+
+/** Changes the core makes on its own, which undo and history skip: rendering edits, recording analysis. */
+export type DerivedOperation = 'derive' | 'analyse';

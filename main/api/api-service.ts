@@ -1,3 +1,4 @@
+import type { AnalysisControl } from '../../contract/analysis.js';
 import { getChangesMetaSince } from '@automerge/automerge';
 import path from 'node:path';
 import { API_REQUEST_SCHEMAS, ApiError, type ApiEvent, type ApiMethod, type ApiResults, type ClipHistoryEntry, type ExportFormat } from '../../contract/api.js';
@@ -14,8 +15,13 @@ import { undoLastChange } from '../library/operations/undo.js';
 import { videoTimeline } from '../library/video/video-timeline.js';
 import { parseDetailHeads, waitForDetailHeads } from '../library/documents/wait-for-details.js';
 import { invalidRequest, toApiError } from './api-errors.js';
+import { createAnalysisHandlers, forwardAnalysisChanges } from './analysis-handlers.js';
 import { createBulkHandlers } from './bulk-handlers.js';
 import { createDeviceHandlers, forwardSyncChanges } from './device-handlers.js';
+import { createModelHandlers } from './model-handlers.js';
+import { createProviderHandlers } from './provider-handlers.js';
+import type { ModelStore } from '../ai/models/model-store.js';
+import type { ProviderRegistry } from '../ai/providers/provider-registry.js';
 import { BulkOperations } from './bulk-operations.js';
 import { ExportJobs } from './export-jobs.js';
 import { ImportJobs } from './import-jobs.js';
@@ -54,6 +60,14 @@ export interface ApiServiceOptions {
   chooseFolder?: (title: string) => Promise<string | null>;
   /** The running sync subsystem; without it the device methods answer 'unsupported'. */
   sync?: SyncControl;
+  /** Background analysis; without it the analysis methods answer 'unsupported'. */
+  analysis?: AnalysisControl;
+  /** The on-device models (the Models panel); without it the model methods answer 'unsupported'. */
+  models?: ModelStore;
+  /** After a model is installed, imported or removed: analysis reads the installed models again (AnalysisService.modelsChanged). */
+  onModelsChanged?: () => Promise<void>;
+  /** The remote AI providers of this library on this device; without it the provider methods answer 'unsupported'. */
+  providers?: ProviderRegistry;
 }
 
 type Handlers = { [M in ApiMethod]: (params: ReturnType<(typeof API_REQUEST_SCHEMAS)[M]['parse']>, session: SessionState) => Promise<ApiResults[M]> | ApiResults[M] };
@@ -75,6 +89,8 @@ export function createApiService(library: Library, options: ApiServiceOptions = 
   const operations = new BulkOperations((progress) => emit({ type: 'bulk-progress', progress }));
   const stopChangeEvents = forwardIndexChanges(library, emit);
   const stopSyncEvents = forwardSyncChanges(options.sync, emit);
+  const stopAnalysisEvents = forwardAnalysisChanges(options.analysis, emit);
+  const models = createModelHandlers({ models: options.models, chooseFolder: options.chooseFolder, onModelsChanged: options.onModelsChanged, emit });
   const defaultSession: SessionState = { openDocuments: new Map(), settingsOpen: false };
   const sessions = new Set<SessionState>([defaultSession]);
 
@@ -162,6 +178,9 @@ export function createApiService(library: Library, options: ApiServiceOptions = 
     timelineSpan: ({ query }) => library.timelineSpan(query),
     ...createBulkHandlers(library, { operations, exports, ...(options.chooseFolder && { chooseFolder: options.chooseFolder }) }),
     ...createDeviceHandlers(options.sync),
+    ...createAnalysisHandlers(library, options.analysis),
+    ...models.handlers,
+    ...createProviderHandlers({ providers: options.providers, models: options.models, emit }),
   };
 
   const run = async (method: string, params: unknown, session: SessionState): Promise<unknown> => {
@@ -205,6 +224,8 @@ export function createApiService(library: Library, options: ApiServiceOptions = 
     close: async () => {
       stopChangeEvents();
       stopSyncEvents();
+      stopAnalysisEvents();
+      await models.close();
       operations.stopAll();
       await imports.stopAll();
       await exports.stopAll();

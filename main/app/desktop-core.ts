@@ -10,6 +10,12 @@ import { AppLibraryError, openAppLibrary, type AppUnlockOptions } from './app-li
 import { WindowConnections } from './window-connections.js';
 import type { SecretStore } from '../security/secret-store.js';
 import { SyncService } from '../sync/sync-service.js';
+import type { AnalysisService } from '../ai/analysis/analysis-service.js';
+import { startAnalysis } from '../ai/analysis/start-analysis.js';
+import type { WorkerLauncher } from '../ai/worker/worker-launcher.js';
+import { openAppModelStore } from '../api/app-model-store.js';
+import { openLibraryProviderRegistry } from '../ai/providers/library-provider-registry.js';
+import { enabledRemoteTaggers } from '../ai/providers/enabled-taggers.js';
 
 export interface DesktopCore {
   library: Library;
@@ -28,6 +34,10 @@ export interface DesktopShell {
   keychain?: SecretStore | null;
   /** Turns multi-device sync off (tests of other parts). */
   sync?: false;
+  /** Turns background analysis off (tests of other parts). */
+  analysis?: false;
+  /** How the analysis worker starts: Electron's utility process in the app. */
+  analysisLauncher?: WorkerLauncher;
 }
 
 export async function startDesktopCore(dir: string, unlock: AppUnlockOptions, shell: DesktopShell = {}): Promise<DesktopCore> {
@@ -35,10 +45,11 @@ export async function startDesktopCore(dir: string, unlock: AppUnlockOptions, sh
   // open it answers there, and the library must not be opened twice.
   let library: Library | null = null;
   let sync: SyncService | null = null;
+  let analysis: AnalysisService | null = null;
   let control: ControlServer;
   try {
     control = await startControlServer(libraryPaths(dir).controlSocket, (request, output, signal) => {
-      if (library) return runLibraryCommand(library, request, output, signal, sync);
+      if (library) return runLibraryCommand(library, request, output, signal, { sync, analysis });
       output.stderr('clipshot: the app is still opening the library; try again in a moment\n');
       return Promise.resolve(1);
     });
@@ -58,7 +69,31 @@ export async function startDesktopCore(dir: string, unlock: AppUnlockOptions, sh
       return null;
     });
   }
-  const api = createApiService(opened, { allowPaths: true, ...(shell.chooseFolder && { chooseFolder: shell.chooseFolder }), ...(sync && { sync }) });
+  // One registry for the settings and whatever uses the providers (its rate limits are per instance).
+  const providers = openLibraryProviderRegistry(opened, { keychain: shell.keychain ?? null });
+  if (shell.analysis !== false) {
+    analysis = await startAnalysis(opened, { remoteTaggers: enabledRemoteTaggers(providers), ...(shell.analysisLauncher && { launcher: shell.analysisLauncher }) }).catch((error: unknown) => {
+      console.error(`ClipShot: analysis is off: ${error instanceof Error ? error.message : String(error)}`);
+      return null;
+    });
+  }
+  const models = (() => {
+    try {
+      return openAppModelStore();
+    } catch (error) {
+      console.error(`ClipShot: the Models panel is off: ${error instanceof Error ? error.message : String(error)}`);
+      return null;
+    }
+  })();
+  const running = analysis;
+  const api = createApiService(opened, {
+    allowPaths: true,
+    ...(shell.chooseFolder && { chooseFolder: shell.chooseFolder }),
+    ...(sync && { sync }),
+    ...(running && { analysis: running, onModelsChanged: () => running.modelsChanged() }),
+    ...(models && { models }),
+    providers,
+  });
   const windows = new WindowConnections(api, opened.repo.networkSubsystem);
   let closing: Promise<void> | null = null;
   return {
@@ -74,6 +109,7 @@ export async function startDesktopCore(dir: string, unlock: AppUnlockOptions, sh
         // Sync first: it ends a `clipshot pair` still waiting, which the control socket waits for.
         await sync?.close();
         await control.close();
+        await analysis?.close();
         await opened.close();
       })()),
   };

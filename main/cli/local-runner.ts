@@ -3,9 +3,12 @@ import { startControlServer } from '../control/control-server.js';
 import { LibraryNotFoundError } from '../library/errors.js';
 import { Library } from '../library/library.js';
 import { libraryPaths } from '../library/library-paths.js';
+import { AI_COMMANDS } from './ai-commands.js';
 import { LIBRARY_COMMANDS } from './library-commands.js';
 import { SYNC_COMMANDS } from './sync-commands.js';
 import type { SyncService } from '../sync/sync-service.js';
+import type { AnalysisService } from '../ai/analysis/analysis-service.js';
+import { runAnalyzeCommand } from './analysis-commands.js';
 import { describeError } from './describe-error.js';
 import { UsageError } from './parse-args.js';
 import { createLibraryForCli, openLibraryForCli } from './unlock.js';
@@ -18,18 +21,40 @@ export async function runWithOwnLibrary(dir: string, request: CommandRequest, te
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
   let server;
+  let analysis: AnalysisService | null = null;
   try {
-    server = await startControlServer(library.paths.controlSocket, (remote, output) => runLibraryCommand(library, remote, output));
-    return await runLibraryCommand(library, request, terminalOutput, aborter.signal);
+    // Analysis runs here only for `analyze`; otherwise new clips wait for the app or `serve`.
+    if (request.command === 'analyze') analysis = await (await import('../ai/analysis/start-analysis.js')).startAnalysis(library);
+    const services = { analysis };
+    server = await startControlServer(library.paths.controlSocket, (remote, output) => runLibraryCommand(library, remote, output, undefined, services));
+    return await runLibraryCommand(library, request, terminalOutput, aborter.signal, services);
   } finally {
     process.off('SIGINT', stop);
     process.off('SIGTERM', stop);
     await server?.close();
+    await analysis?.close();
     await library.close();
   }
 }
 
-export function runLibraryCommand(library: Library, request: CommandRequest, output: CommandOutput, signal?: AbortSignal, sync?: SyncService | null): Promise<number> {
+/** What a running instance has started besides the library; absent ones make their commands say so. */
+export interface RunningServices {
+  sync?: SyncService | null;
+  analysis?: AnalysisService | null;
+}
+
+export function runLibraryCommand(library: Library, request: CommandRequest, output: CommandOutput, signal?: AbortSignal, services: RunningServices = {}): Promise<number> {
+  const { sync, analysis } = services;
+  if (request.command === 'analyze') {
+    if (!analysis) {
+      output.stderr('clipshot: analyze needs analysis, which could not start in the running instance (see its log)\n');
+      return Promise.resolve(1);
+    }
+    return runAnalyzeCommand(library, analysis, request, output, signal).catch((error: unknown) => {
+      output.stderr(`clipshot: ${describeError(error)}\n`);
+      return error instanceof UsageError ? 2 : 1;
+    });
+  }
   const syncHandler = SYNC_COMMANDS[request.command];
   if (syncHandler) {
     if (!sync) {
@@ -41,7 +66,7 @@ export function runLibraryCommand(library: Library, request: CommandRequest, out
       return error instanceof UsageError ? 2 : 1;
     });
   }
-  const handler = LIBRARY_COMMANDS[request.command];
+  const handler = LIBRARY_COMMANDS[request.command] ?? AI_COMMANDS[request.command];
   if (!handler) {
     output.stderr(`clipshot: the running instance cannot run "${request.command}"\n`);
     return Promise.resolve(2);

@@ -23,6 +23,8 @@ export async function main(argv: string[]): Promise<number> {
     terminalOutput.stdout(USAGE);
     return 0;
   }
+  // Models live outside the library: these commands neither open it nor need the core's heap flags.
+  if (request.command === 'models') return (await import('./model-commands.js')).runModelCommand(request, terminalOutput);
   // Help and usage errors are answered without it; anything that may open the library runs
   // with the core's heap flags, before stdin is read so that the relaunched process gets it.
   const script = process.argv[1];
@@ -32,6 +34,8 @@ export async function main(argv: string[]): Promise<number> {
   if (request.command === 'keys') return (await import('./key-commands.js')).runKeyCommand(dir, request, terminalOutput);
   if (request.command === 'serve') return (await import('./serve-command.js')).runServe(dir, request, terminalOutput);
   if (request.command === 'import' && request.positionals.includes('-')) request.stdinText = readStdin();
+  // Consent and the API key are asked here, where the terminal is, before the instance acts.
+  if (request.command === 'ai') await (await import('./ai-consent-prompt.js')).prepareAiRequest(request);
 
   const paths = libraryPaths(dir);
   const forwarded = await runThroughControlSocket(paths.controlSocket, request, terminalOutput);

@@ -34,12 +34,15 @@ export const COMMANDS: Record<string, { options: OptionSpec; positionals: [numbe
   export: { options: { out: { type: 'string' }, format: { type: 'string' }, original: { type: 'boolean' } }, positionals: [1, 1] },
   reindex: { options: {}, positionals: [0, 0] },
   verify: { options: {}, positionals: [0, 0] },
-  serve: { options: { port: { type: 'string' }, host: { type: 'string' }, 'sync-port': { type: 'string' }, 'sync-host': { type: 'string' }, 'sync-public-port': { type: 'string' }, 'no-sync': { type: 'boolean' }, 'no-discovery': { type: 'boolean' } }, positionals: [0, 0] },
+  serve: { options: { port: { type: 'string' }, host: { type: 'string' }, 'sync-port': { type: 'string' }, 'sync-host': { type: 'string' }, 'sync-public-port': { type: 'string' }, 'no-sync': { type: 'boolean' }, 'no-discovery': { type: 'boolean' }, 'no-analysis': { type: 'boolean' } }, positionals: [0, 0] },
   pair: { options: { peer: { type: 'string' } }, positionals: [0, 1] },
   devices: { options: {}, positionals: [0, 2] },
   unpair: { options: {}, positionals: [1, 1] },
   sync: { options: {}, positionals: [0, 2] },
   keys: { options: {}, positionals: [1, 2] },
+  analyze: { options: { all: { type: 'boolean' } }, positionals: [0, Infinity] },
+  models: { options: { yes: { type: 'boolean' }, mirror: { type: 'string' } }, positionals: [0, 2] },
+  ai: { options: { 'base-url': { type: 'string' }, model: { type: 'string' }, 'embedding-model': { type: 'string' }, 'key-stdin': { type: 'boolean' }, yes: { type: 'boolean' } }, positionals: [0, 2] },
 };
 
 export interface ParsedCommandLine {

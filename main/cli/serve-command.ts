@@ -9,7 +9,11 @@ import { startServeServer } from '../server/serve-server.js';
 import { openOrCreate, runLibraryCommand } from './local-runner.js';
 import type { Library } from '../library/library.js';
 import { SyncService, type SyncServiceOptions } from '../sync/sync-service.js';
+import type { AnalysisService } from '../ai/analysis/analysis-service.js';
 import { availableKeychain } from './unlock.js';
+import { openAppModelStore } from '../api/app-model-store.js';
+import { openLibraryProviderRegistry } from '../ai/providers/library-provider-registry.js';
+import { enabledRemoteTaggers } from '../ai/providers/enabled-taggers.js';
 import { UsageError } from './parse-args.js';
 
 const DEFAULT_HOST = '127.0.0.1';
@@ -25,13 +29,29 @@ export async function runServe(dir: string, request: CommandRequest, output: Com
   const uploads = new UploadStore(path.join(library.paths.dir, 'uploads'));
   await uploads.clear();
   let sync: SyncService | null = null;
+  let analysis: AnalysisService | null = null;
   let service;
   let control;
   let server;
   try {
     sync = syncOptions ? await startSync(library, syncOptions, output) : null;
-    service = createApiService(library, { uploads, ...(sync ? { sync } : {}) });
-    control = await startControlServer(library.paths.controlSocket, (command, commandOutput, signal) => runLibraryCommand(library, command, commandOutput, signal, sync));
+    // One registry for the settings and whatever uses the providers (its rate limits are per instance).
+    const providers = openLibraryProviderRegistry(library, { keychain: await availableKeychain() });
+    analysis = request.options['no-analysis'] === true ? null : await (await import('../ai/analysis/start-analysis.js')).startAnalysis(library, { remoteTaggers: enabledRemoteTaggers(providers) }).catch((error: unknown) => {
+      output.stderr(`clipshot: analysis is off: ${error instanceof Error ? error.message : String(error)}\n`);
+      return null;
+    });
+    const models = modelStoreOrNothing(output);
+    const running = analysis;
+    service = createApiService(library, {
+      uploads,
+      ...(sync ? { sync } : {}),
+      ...(running ? { analysis: running, onModelsChanged: () => running.modelsChanged() } : {}),
+      ...(models ? { models } : {}),
+      providers,
+    });
+    const services = { sync, analysis };
+    control = await startControlServer(library.paths.controlSocket, (command, commandOutput, signal) => runLibraryCommand(library, command, commandOutput, signal, services));
     server = await startServeServer(library, service, uploads, { host, port, rendererDir: builtRendererDir(), ...serveTokenFromEnvironment() });
     if (!isLoopbackHost(host)) output.stderr(`clipshot: listening on ${host}, not only this device: anyone who can reach it and has the URL's token can use the library\n`);
     const syncLine = sync ? `sync: ${sync.status().listening.join(', ')} (device ${sync.status().device.fingerprint})\n` : '';
@@ -46,11 +66,22 @@ export async function runServe(dir: string, request: CommandRequest, output: Com
     // Sync first: it ends a `clipshot pair` still waiting, which the control socket waits for.
     await sync?.close();
     await control?.close();
+    await analysis?.close();
     await uploads.clear();
     await library.close();
   }
   output.stdout('stopped\n');
   return 0;
+}
+
+/** The Models panel is off (and says so) when the catalog or mirror given in the environment cannot be used. */
+function modelStoreOrNothing(output: CommandOutput) {
+  try {
+    return openAppModelStore();
+  } catch (error) {
+    output.stderr(`clipshot: the Models panel is off: ${error instanceof Error ? error.message : String(error)}\n`);
+    return null;
+  }
 }
 
 /**

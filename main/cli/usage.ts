@@ -19,7 +19,7 @@ Commands:
                                      or the original file as imported
   reindex [--json]                   rebuild the search index from the documents
   verify [--json]                    check database, index, documents and blobs
-  serve [--port N] [--host H] [--sync-host H] [--sync-port N] [--sync-public-port N] [--no-sync] [--no-discovery]
+  serve [--port N] [--host H] [--sync-host H] [--sync-port N] [--sync-public-port N] [--no-sync] [--no-discovery] [--no-analysis]
                                      open the library, serve the app at the printed URL (loopback unless --host),
                                      sync with paired devices, and run other commands through it
   pair [--json]                      show a pairing code and wait for another device to enter it
@@ -29,9 +29,23 @@ Commands:
   unpair DEVICE                      revoke a paired device (name, fingerprint or id)
   sync [status|digest] [--json] | sync connect HOST:PORT | sync originals all|on-demand
                                      sync progress, a digest to compare devices, connect now, originals kept here
+  analyze [ID...|--all] [--json]     analyse clips now (recognised text, suggested tags), showing progress;
+                                     without clips, the background queue's progress
+  analyze pause|resume|cancel [ID...]|show ID
+                                     pause or resume background analysis, drop queued clips, show a clip's results
   keys list|add-passphrase|change-passphrase|add-keychain|remove SLOT
                                      manage the unlock methods of the library key
+  models [list] [--json] | models install ID [--yes] [--mirror URL] [--json]
+  models import DIR | models remove ID
+                                     on-device AI models: list with sizes and disk usage, download
+                                     (asks first; resumes; verifies SHA-256), import from a folder, remove
+  ai [providers] [--json]            remote AI providers (OpenAI, Anthropic): on or off, key, base URL, model
+  ai enable openai|anthropic [--base-url URL] [--model M] [--embedding-model M] [--key-stdin] [--yes]
+                                     show what would be sent where, ask consent (--yes: given) and the key
+  ai disable PROVIDER | ai forget PROVIDER
+                                     stop all requests (keeps the key) | also delete its key and settings
 
 Library: --library DIR, else $CLIPSHOT_LIBRARY, else the per-user default.
 Unlock: $CLIPSHOT_PASSPHRASE selects the passphrase; else the OS keychain; else a prompt.
+Models: $CLIPSHOT_MODELS_DIR, else "models" beside the per-user default library.
 `;

@@ -1,6 +1,7 @@
 import type BetterSqlite3 from 'better-sqlite3';
 import type { ClipSortField, TimelineBucket, TimelineBucketSize } from '../../contract/api.js';
-import type { ClipPage, ClipQuery } from '../../contract/clips.js';
+import type { ClipAnalysisSummary } from '../../contract/analysis.js';
+import type { ClipEdited, ClipPage, ClipQuery, ClipView } from '../../contract/clips.js';
 import { IndexRebuildingError, InvalidQueryError } from './errors.js';
 import { checkIndexIntegrity } from './integrity.js';
 import { INDEXED_COLUMNS, UNINDEXED_COLUMNS, WRITTEN_COLUMNS, clipColumns, clipToRowParameters, rowToClip, type ClipRow, type IndexedClip } from './indexed-clip.js';
@@ -20,6 +21,9 @@ export type { IndexedClip, IndexOverview };
 
 /** What explainQuery explains: a page of the list, its count, or its timeline (seeking each bucket, or grouping). */
 export type ExplainedRead = 'page' | 'count' | 'timeline' | 'timeline-grouped';
+
+/** A clip as analysis decides whether to analyse it (analysis-keys.ts). */
+export type AnalysisState = Pick<ClipView, 'id' | 'importedAt' | 'contentHash' | 'deletedAt' | 'edited' | 'analysis'>;
 
 // A search (or several filters) in title or import order sorts its matches when at most this
 // many, and otherwise walks the order index, checking entries against the set of matches: then
@@ -153,6 +157,19 @@ export class ClipIndex {
   /** Every clip's id, the trash included. */
   allClipIds(): string[] {
     return this.#allIds.all() as string[];
+  }
+
+  /** What analysis needs to know of every clip outside the trash, without their texts: which ones to analyse. */
+  analysisStates(): AnalysisState[] {
+    const rows = this.#db.prepare('SELECT id, imported_at, content_hash, edited, analysis FROM idx_clips WHERE trashed = 0').all() as { id: string; imported_at: number; content_hash: string; edited: string | null; analysis: string | null }[];
+    return rows.map((row) => ({
+      id: row.id,
+      importedAt: row.imported_at,
+      contentHash: row.content_hash,
+      deletedAt: null,
+      edited: row.edited === null ? null : (JSON.parse(row.edited) as ClipEdited),
+      ...(row.analysis !== null && { analysis: { ...(JSON.parse(row.analysis) as Omit<ClipAnalysisSummary, 'text'>), text: '' } }),
+    }));
   }
 
   shardHeads(shard: number): string[] | null {

@@ -1,3 +1,4 @@
+import type { ClipAnalysisSummary } from '../../contract/analysis.js';
 import type { ClipEdited, ClipKind, ClipMedia, ClipView } from '../../contract/clips.js';
 import { facetTokensOf } from './fts-facets.js';
 import { hasSearchableWords } from './fts-match.js';
@@ -32,14 +33,17 @@ export interface ClipRow {
   collections: string;
   title: string;
   edited: string | null;
+  /** ClipAnalysisSummary as JSON, without its text (that is `recognised`). */
+  analysis: string | null;
   notes: string;
   body: string;
+  recognised: string;
 }
 
 export const CLIP_COLUMNS = [
   'sortkey', 'id', 'shard', 'kind', 'captured_at', 'imported_at', 'updated_at', 'deleted_at', 'title_key', 'content_hash',
   'media_blob', 'media_mime', 'media_size', 'media_width', 'media_height', 'media_duration_ms', 'media_thumb',
-  'source_name', 'tags', 'collections', 'edited', 'title', 'notes', 'body',
+  'source_name', 'tags', 'collections', 'edited', 'title', 'analysis', 'notes', 'body', 'recognised',
 ] as const;
 
 /** The columns an upsert writes (all but the sort key); clipToRowParameters names them. */
@@ -71,6 +75,7 @@ export function rowToClip(row: ClipRow): IndexedClip {
     text: row.body,
     sourceName: row.source_name,
     edited: row.edited === null ? null : (JSON.parse(row.edited) as ClipEdited),
+    ...(row.analysis !== null && { analysis: { ...(JSON.parse(row.analysis) as Omit<ClipAnalysisSummary, 'text'>), text: row.recognised } }),
     shard: Number(row.shard),
   };
 }
@@ -90,7 +95,8 @@ function rowToMedia(row: ClipRow): ClipMedia | null {
 export function clipToRowParameters(clip: IndexedClip): Record<string, string | number | null> {
   const media = clip.media;
   const trashed = clip.deletedAt !== null;
-  const hasText = hasSearchableWords(clip.text);
+  const recognised = clip.analysis?.text ?? '';
+  const hasText = hasSearchableWords(clip.text) || hasSearchableWords(recognised);
   return {
     id: clip.id,
     shard: clip.shard,
@@ -117,6 +123,8 @@ export function clipToRowParameters(clip: IndexedClip): Record<string, string | 
     edited: clip.edited === null ? null : JSON.stringify(clip.edited),
     title: clip.title,
     notes: clip.notes,
+    analysis: clip.analysis ? JSON.stringify({ ...clip.analysis, text: undefined }) : null,
     body: clip.text,
+    recognised,
   };
 }

@@ -146,7 +146,7 @@ export function fullTextMatch(options: FilterOptions, exact: boolean): string {
   const quoted = (tokens: string[]) => tokens.map((token) => `"${token}"`);
   const facets = facetTokensOfQuery(filter);
   const parts = facets.length === 0 ? [] : [`facets : (${quoted(facets).join(' ')})`];
-  if (options.match !== undefined) parts.unshift(`{title notes body} : (${options.match})`);
+  if (options.match !== undefined) parts.unshift(`{title notes body recognised} : (${options.match})`);
   const excluded = exact ? excludedFacetTokensOfQuery(filter) : [];
   const match = parts.join(' AND ');
   return excluded.length === 0 ? match : `(${match}) NOT facets : (${quoted(excluded).join(' OR ')})`;

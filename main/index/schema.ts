@@ -1,7 +1,7 @@
 import type BetterSqlite3 from 'better-sqlite3';
 
 /** Bump when the tables below change: the index is derived, so a mismatch means drop and rebuild. */
-export const INDEX_SCHEMA_VERSION = 4;
+export const INDEX_SCHEMA_VERSION = 5;
 
 // Large columns (notes, body) come last: SQLite reads a record front to back, so filters on the
 // small columns never touch the overflow pages of a long text.
@@ -34,8 +34,10 @@ const CREATE_TABLES = `
     facets TEXT NOT NULL,
     edited TEXT,
     title TEXT NOT NULL,
+    analysis TEXT,
     notes TEXT NOT NULL,
-    body TEXT NOT NULL
+    body TEXT NOT NULL,
+    recognised TEXT NOT NULL
   ) STRICT;
   CREATE INDEX idx_clips_by_shard ON idx_clips (shard);
 
@@ -54,7 +56,7 @@ const CREATE_TABLES = `
 
   -- External content: the text is stored once (in idx_clips) and snippet()/highlight() still work.
   CREATE VIRTUAL TABLE idx_fts USING fts5 (
-    title, notes, body, facets,
+    title, notes, body, facets, recognised,
     content = 'idx_clips', content_rowid = 'sortkey',
     tokenize = 'unicode61 remove_diacritics 2'
   );
@@ -117,18 +119,18 @@ const LIST_INDEXES = `
 // merge tiny segments over and over, which costs time and memory.
 const FULL_TEXT_TRIGGERS = `
   CREATE TRIGGER idx_fts_follows_insert AFTER INSERT ON idx_clips BEGIN
-    INSERT INTO idx_fts (rowid, title, notes, body, facets) VALUES (new.sortkey, new.title, new.notes, new.body, new.facets);
+    INSERT INTO idx_fts (rowid, title, notes, body, facets, recognised) VALUES (new.sortkey, new.title, new.notes, new.body, new.facets, new.recognised);
   END;
 
   CREATE TRIGGER idx_fts_follows_delete AFTER DELETE ON idx_clips BEGIN
-    INSERT INTO idx_fts (idx_fts, rowid, title, notes, body, facets) VALUES ('delete', old.sortkey, old.title, old.notes, old.body, old.facets);
+    INSERT INTO idx_fts (idx_fts, rowid, title, notes, body, facets, recognised) VALUES ('delete', old.sortkey, old.title, old.notes, old.body, old.facets, old.recognised);
   END;
 
   -- An edit that changes neither text nor filters (most of them) leaves the full-text entry alone.
-  CREATE TRIGGER idx_fts_follows_text_update AFTER UPDATE OF title, notes, body, facets ON idx_clips
-  WHEN old.title IS NOT new.title OR old.notes IS NOT new.notes OR old.body IS NOT new.body OR old.facets IS NOT new.facets BEGIN
-    INSERT INTO idx_fts (idx_fts, rowid, title, notes, body, facets) VALUES ('delete', old.sortkey, old.title, old.notes, old.body, old.facets);
-    INSERT INTO idx_fts (rowid, title, notes, body, facets) VALUES (new.sortkey, new.title, new.notes, new.body, new.facets);
+  CREATE TRIGGER idx_fts_follows_text_update AFTER UPDATE OF title, notes, body, facets, recognised ON idx_clips
+  WHEN old.title IS NOT new.title OR old.notes IS NOT new.notes OR old.body IS NOT new.body OR old.facets IS NOT new.facets OR old.recognised IS NOT new.recognised BEGIN
+    INSERT INTO idx_fts (idx_fts, rowid, title, notes, body, facets, recognised) VALUES ('delete', old.sortkey, old.title, old.notes, old.body, old.facets, old.recognised);
+    INSERT INTO idx_fts (rowid, title, notes, body, facets, recognised) VALUES (new.sortkey, new.title, new.notes, new.body, new.facets, new.recognised);
   END;
 `;
 

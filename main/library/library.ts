@@ -51,6 +51,8 @@ export interface ClipsEdit {
   changes(entry: ClipEntryDoc): boolean;
   /** Called only for entries `changes` said yes to, inside the shard's change. */
   apply(entry: ClipEntryDoc): void;
+  /** Runs in the same database transaction, after the changes: bookkeeping that must commit with them (and costs no fsync of its own). */
+  alongside?(): void;
 }
 
 /** What a window or device opens to edit a clip: the shard holding its entry, and its detail document. */
@@ -379,7 +381,7 @@ export class Library {
    * shard it touches stays loaded until the write ends. Resolves with the ids changed and those no
    * shard holds.
    */
-  async changeClips(ids: readonly string[], operation: ClipOperation, edit: ClipsEdit): Promise<{ changed: string[]; missing: string[] }> {
+  async changeClips(ids: readonly string[], operation: ClipOperation | 'analyse', edit: ClipsEdit): Promise<{ changed: string[]; missing: string[] }> {
     const byShard = groupByShard([...ids], (id) => id);
     return this.write(async () => {
       const changed: string[] = [];
@@ -398,12 +400,14 @@ export class Library {
           for (const id of changing) {
             const entry = doc.clips[id]!;
             edit.apply(entry);
-            entry.updatedAt = now;
+            // What the core records on its own (analysis) is not the person's edit: the clip keeps its place in "recently updated".
+            if (operation !== 'analyse') entry.updatedAt = now;
           }
         });
         changed.push(...changing);
       }
       await this.#save(byShard.keys());
+      edit.alongside?.();
       return { changed, missing };
     });
   }

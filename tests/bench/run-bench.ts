@@ -20,6 +20,7 @@ import { benchSync } from './sync-bench.js';
 import { benchUi } from './ui-bench.js';
 import { benchVideo } from './video-bench.js';
 import { benchOcr } from './ocr-bench.js';
+import { benchAnalysisLag } from './analysis-lag-bench.js';
 import { benchQueries } from './bench-corpus.js';
 import { peakRssMb, percentile, timeMs } from './stats.js';
 
@@ -162,7 +163,8 @@ const BENCHMARKS: Record<string, (clips: number) => Promise<Record<string, numbe
   video: benchVideo,
   export: benchExport,
   sync: benchSync,
-  ocr: benchOcr,
+  // Recognition against tesseract, then what background analysis costs the main process.
+  ocr: async () => ({ ...(await benchOcr()), ...(await benchAnalysisLag()) }),
 };
 
 async function main(): Promise<void> {

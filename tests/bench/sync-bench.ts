@@ -88,9 +88,10 @@ async function benchNewDevice(root: string): Promise<Record<string, number>> {
   };
 }
 
-export async function benchThreeDevices(root: string): Promise<Record<string, number>> {
+/** `env` goes to every device (e.g. CLIPSHOT_SYNC_TRACE to see which documents stay apart). */
+export async function benchThreeDevices(root: string, env: Record<string, string> = {}): Promise<Record<string, number>> {
   const ids = await makeLibrary(path.join(root, 'a'), CONVERGE_CLIPS, 'text');
-  const devices = [await startDevice(root, 'a', { proxied: true }), await startDevice(root, 'b', { proxied: true }), await startDevice(root, 'c', { proxied: true })];
+  const devices = [await startDevice(root, 'a', { proxied: true, env }), await startDevice(root, 'b', { proxied: true, env }), await startDevice(root, 'c', { proxied: true, env })];
   const [a, b, c] = devices as [Device, Device, Device];
   await pairDevices(a, b);
   await pairDevices(a, c);

@@ -20,12 +20,16 @@ export interface AppHarness {
 }
 
 /** `seed` fills the library (with the CLI, say) before serve opens it. */
-export async function startApp(env: Record<string, string | undefined> = {}, seed?: (libraryDir: string, work: string) => Promise<void>): Promise<AppHarness> {
+export async function startApp(
+  env: Record<string, string | undefined> = {},
+  seed?: (libraryDir: string, work: string) => Promise<void>,
+  options: { analysis?: boolean } = {},
+): Promise<AppHarness> {
   // Not tests/helpers/temp.ts: its folders go after each test, and these must last the whole file.
   const work = await fs.mkdtemp(path.join(os.tmpdir(), 'clipshot-e2e-'));
   const libraryDir = path.join(work, 'library');
   await seed?.(libraryDir, work);
-  const serve = await startServe(libraryDir, env);
+  const serve = await startServe(libraryDir, env, [], options);
   const browser = await launchChromium();
   const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
   // The first visit trades the URL's token for the session cookie; later tabs share the context.

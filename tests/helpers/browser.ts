@@ -22,9 +22,11 @@ export interface RunningServe {
 /**
  * Starts `clipshot serve` on the library and resolves once it prints its URL. Its sync listener
  * stays on loopback, on a free port, without LAN discovery: tests run many instances at once.
+ * Background analysis is off unless asked for: it would keep the CPU busy under other tests.
  */
-export async function startServe(libraryDir: string, env: Record<string, string | undefined> = {}, args: string[] = []): Promise<RunningServe> {
-  const child = startCli(['--library', libraryDir, 'serve', '--sync-host', '127.0.0.1', '--sync-port', '0', '--no-discovery', ...args], { env });
+export async function startServe(libraryDir: string, env: Record<string, string | undefined> = {}, args: string[] = [], options: { analysis?: boolean } = {}): Promise<RunningServe> {
+  const analysis = options.analysis === true ? [] : ['--no-analysis'];
+  const child = startCli(['--library', libraryDir, 'serve', '--sync-host', '127.0.0.1', '--sync-port', '0', '--no-discovery', ...analysis, ...args], { env });
   const output = collect(child);
   const line = await waitForLine(child, /^Open http:\/\/127\.0\.0\.1:\d+\/\?token=/).catch(async (error: unknown) => {
     throw new Error(`${error instanceof Error ? error.message : String(error)}; stderr: ${(await output).stderr}`);

@@ -5,11 +5,13 @@ import { MessageChannelNetworkAdapter } from '@automerge/automerge-repo-network-
 import path from 'node:path';
 import { Readable } from 'node:stream';
 import { MessageChannel } from 'node:worker_threads';
+import type { AnalysisControl } from '../../contract/analysis.js';
 import { ApiError, requestsThrough, type ApiEvent, type ClipShotApi } from '../../contract/api.js';
 import { exportPath, mediaPath } from '../../contract/media.js';
 import { createApiService, type ApiService, type ApiServiceOptions } from '../../main/api/api-service.js';
 import { UploadStore } from '../../main/api/upload-store.js';
 import type { Library } from '../../main/library/library.js';
+import type { ProviderRegistry } from '../../main/ai/providers/provider-registry.js';
 import { ObservableConnectionStatus } from '../../renderer/src/api/connection-status.js';
 import { UploadFileImporter, type FileImporter } from '../../renderer/src/api/file-importer.js';
 import type { ClipDocuments } from '../../renderer/src/documents/clip-documents.js';
@@ -40,11 +42,27 @@ export interface TestWindow {
   close(): void;
 }
 
+export interface TestCoreOptions extends Pick<ApiServiceOptions, 'sync' | 'models' | 'onModelsChanged' | 'chooseFolder'> {
+  /** Starts the analysis the API's analysis methods use, on the new library; closed (if it can be) before the library. */
+  analysis?: (library: Library) => Promise<AnalysisControl & { close?(): Promise<void> }>;
+  /** The remote AI providers the API's provider methods use, made for the new library. */
+  providers?: (library: Library) => ProviderRegistry;
+}
+
 /** `parent`: a folder for the library that outlives one test (see createTestLibrary); `options.sync`: the sync subsystem the API's device methods use. */
-export async function createTestCore(parent?: string, options: Pick<ApiServiceOptions, 'sync'> = {}): Promise<TestCore> {
+export async function createTestCore(parent?: string, options: TestCoreOptions = {}): Promise<TestCore> {
   const { library, dir } = await createTestLibrary(parent);
   const uploads = new UploadStore(path.join(dir, 'uploads'));
-  const service = createApiService(library, { ...options, uploads });
+  const analysis = options.analysis ? await options.analysis(library) : undefined;
+  const service = createApiService(library, {
+    ...(options.sync && { sync: options.sync }),
+    ...(analysis && { analysis }),
+    ...(options.models && { models: options.models }),
+    ...(options.onModelsChanged && { onModelsChanged: options.onModelsChanged }),
+    ...(options.chooseFolder && { chooseFolder: options.chooseFolder }),
+    ...(options.providers && { providers: options.providers(library) }),
+    uploads,
+  });
   const windows = new Set<TestWindow>();
 
   const openWindow = (): TestWindow => {
@@ -83,6 +101,7 @@ export async function createTestCore(parent?: string, options: Pick<ApiServiceOp
     openWindow,
     close: async () => {
       for (const window of [...windows]) window.close();
+      await analysis?.close?.();
       await service.close();
       await library.close();
     },

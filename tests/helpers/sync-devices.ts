@@ -64,7 +64,7 @@ export async function startDevice(root: string, name: string, options: { proxied
   const publicPort = link ? ['--sync-public-port', String(link.port)] : [];
 
   const launch = async () => {
-    const child = startCli(['--library', dir, 'serve', '--port', '0', '--sync-host', '127.0.0.1', '--sync-port', String(syncPort), ...publicPort, '--no-discovery'], {
+    const child = startCli(['--library', dir, 'serve', '--port', '0', '--sync-host', '127.0.0.1', '--sync-port', String(syncPort), ...publicPort, '--no-discovery', '--no-analysis'], {
       env: { CLIPSHOT_SERVE_TOKEN: token, ...options.env },
     });
     let stderr = '';

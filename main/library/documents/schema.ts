@@ -1,5 +1,6 @@
 import { ImmutableString, isImmutableString } from '@automerge/automerge';
 import { z } from 'zod';
+import { MAX_SUGGESTED_TAGS, MAX_SUMMARY_TEXT, TAG_SOURCES, type ClipAnalysisSummary } from '../../../contract/analysis.js';
 import { CLIP_KINDS, type ClipView } from '../../../contract/clips.js';
 
 /** Version written into every shard document; readers accept this and older versions. */
@@ -36,6 +37,16 @@ const editedSchema = z.object({
   at: timestamp,
 });
 
+const tagName = z.string().min(1).max(200);
+const analysisSchema = z.object({
+  text: scalarString.pipe(z.string().max(MAX_SUMMARY_TEXT)),
+  suggested: z.record(tagName, z.object({ score: z.number().min(0).max(1), source: scalarString.pipe(z.enum(TAG_SOURCES)) })),
+  rejected: flagSet,
+  input: scalarString.pipe(z.string().max(500)),
+  models: scalarString.pipe(z.string().max(500)),
+  at: timestamp,
+});
+
 const clipEntrySchema = z.object({
   id: scalarString.pipe(z.string().regex(/^[0-9a-z]{26}$/, 'malformed clip id')),
   kind: scalarString.pipe(z.enum(CLIP_KINDS)),
@@ -52,6 +63,7 @@ const clipEntrySchema = z.object({
   text: scalarString,
   sourceName: scalarString,
   edited: editedSchema.nullish(),
+  analysis: analysisSchema.nullish(),
 });
 
 const shardHeaderSchema = z.object({
@@ -67,7 +79,7 @@ export function validateClipEntry(key: string, raw: unknown): EntryValidation {
   const parsed = clipEntrySchema.safeParse(raw);
   if (!parsed.success) return { ok: false, reason: describeIssues(parsed.error) };
   if (parsed.data.id !== key) return { ok: false, reason: `entry key ${key} does not match its id ${parsed.data.id}` };
-  const { media, edited, ...rest } = parsed.data;
+  const { media, edited, analysis, ...rest } = parsed.data;
   return {
     ok: true,
     clip: {
@@ -93,8 +105,17 @@ export function validateClipEntry(key: string, raw: unknown): EntryValidation {
         ...(media.durationMs !== undefined && { durationMs: media.durationMs }),
         ...(media.thumb !== undefined && { thumb: media.thumb }),
       },
+      ...(analysis && { analysis: toAnalysisSummary(analysis) }),
     },
   };
+}
+
+function toAnalysisSummary(analysis: z.infer<typeof analysisSchema>): ClipAnalysisSummary {
+  const suggested = Object.entries(analysis.suggested)
+    .map(([tag, { score, source }]) => ({ tag, score, source }))
+    .sort((a, b) => b.score - a.score || a.tag.localeCompare(b.tag))
+    .slice(0, MAX_SUGGESTED_TAGS);
+  return { text: analysis.text, suggested, rejected: analysis.rejected, input: analysis.input, models: analysis.models, at: analysis.at };
 }
 
 export type ShardValidation = { ok: true; shard: number; clips: Record<string, unknown> } | { ok: false; reason: string };

@@ -1,4 +1,4 @@
-import { cbor, NetworkAdapter, type Message, type PeerId, type PeerMetadata, type StorageId } from '@automerge/automerge-repo';
+import { cbor, NetworkAdapter, type Message, type PeerId, type PeerMetadata } from '@automerge/automerge-repo';
 import { Channel } from './wire.js';
 import type { SecureSession } from './secure-session.js';
 
@@ -50,8 +50,11 @@ export class DeviceNetworkAdapter extends NetworkAdapter {
   addSession(session: SecureSession): void {
     const peerId = session.peerId as PeerId;
     this.#sessions.set(peerId, session);
-    const peerMetadata: PeerMetadata = { isEphemeral: false };
-    if (session.hello.storageId) peerMetadata.storageId = session.hello.storageId as StorageId;
+    // Ephemeral: automerge-repo then keeps no sync state for the device between loads of a
+    // document. Documents here are loaded and let go again and again while devices sync, and a
+    // sync state saved mid-exchange (changes sent but never received) was loaded with the
+    // document each time, and two devices then sent each other the same changes forever.
+    const peerMetadata: PeerMetadata = { isEphemeral: true };
     this.emit('peer-candidate', { peerId, peerMetadata });
   }
 

@@ -1,4 +1,5 @@
 import type { DocumentId } from '@automerge/automerge-repo';
+import { appendFileSync } from 'node:fs';
 import { z } from 'zod';
 import type { DocumentState, SyncedDocument, SyncedDocuments } from './synced-documents.js';
 
@@ -167,6 +168,8 @@ export class PeerDocumentSync {
     const now = Date.now();
     for (const [id, held] of this.#held) {
       if (now - held.since < HOLD_TIMEOUT_MS) continue;
+      const trace = process.env.CLIPSHOT_SYNC_TRACE;
+      if (trace) void this.documents.describe(held.doc).then((text) => appendFileSync(`${trace}.${process.pid}`, `${new Date().toISOString()} stuck ${id} theirs ${this.#theirs.get(id)} ours ${this.documents.digestOf(id)}; ${text}\n`));
       this.#held.delete(id);
       this.documents.release(held.doc);
       this.#retryAt.set(id, now + RETRY_AFTER_MS);

@@ -167,6 +167,15 @@ export class SyncedDocuments {
     this.noteDigest(id, doc, headsDigest(handle.heads()));
   }
 
+  /** For CLIPSHOT_SYNC_TRACE: what a document holds (heads, changes waiting for missing dependencies). */
+  async describe(doc: SyncedDocument): Promise<string> {
+    if (doc.kind !== 'shard') return JSON.stringify(doc);
+    return this.library.shards.read(doc.shard, (current, heads) => {
+      const missing = Automerge.getMissingDeps(current as Automerge.Doc<unknown>, []);
+      return `shard ${doc.shard}: ${heads.length} heads, ${Automerge.getAllChanges(current as Automerge.Doc<unknown>).length} changes, missing deps ${missing.length}, digest ${headsDigest(heads)}`;
+    });
+  }
+
   release(doc: SyncedDocument): void {
     const id = this.idOf(doc);
     const count = this.#held.get(id) ?? 0;

@@ -1,5 +1,6 @@
 import { CLIP_KINDS, type ClipEdited, type ClipKind, type ClipMedia, type ClipView } from '../../../contract/clips.js';
 import type { ClipEntryDoc, ShardDoc } from '../../../contract/shard-document.js';
+import { readAnalysisEntry } from '../analysis/analysis-entry.js';
 
 export type ClipEntryRead = { found: true; clip: ClipView } | { found: false; reason: string };
 
@@ -30,6 +31,7 @@ export function readClipEntry(doc: ShardDoc | undefined, clipId: string): ClipEn
       text: String(entry.edited?.text ?? entry.text ?? ''),
       sourceName: String(entry.sourceName ?? ''),
       edited: readEdited(entry),
+      ...(entry.analysis && { analysis: readAnalysisEntry(entry.analysis) }),
     },
   };
 }

@@ -36,7 +36,7 @@ afterEach(async () => {
 });
 
 async function start(dir: string, stores: SecretStore[], passphrase?: string): Promise<DesktopCore> {
-  const core = await startDesktopCore(dir, { stores, passphrase }, { sync: false });
+  const core = await startDesktopCore(dir, { stores, passphrase }, { sync: false, analysis: false });
   cores.push(core);
   return core;
 }
