@@ -2,8 +2,8 @@
 // rendered here with known text (see ocr-corpus.ts). Both are scored with the same reading-order-
 // independent error rates (ocr-metrics.ts). Ours runs in a child process (its peak RSS is its
 // own); tesseract runs once per image as `tesseract IMAGE stdout` (start-up included, as a caller
-// would spawn it) and once over all images in one process (start-up paid once), both under
-// /usr/bin/time for peak RSS.
+// would spawn it), with its default OpenMP threads and with one thread, and once over all images
+// in one process (start-up paid once, one thread), all under /usr/bin/time for peak RSS.
 import { execFile } from 'node:child_process';
 import fs from 'node:fs/promises';
 import os from 'node:os';
@@ -27,7 +27,9 @@ export async function benchOcr(): Promise<Record<string, number | string>> {
     const corpus = await renderOcrCorpus(work);
     const options = benchOptions();
     const ours = await runOurs(corpus, options);
-    const tesseractEach = await runTesseractEach(corpus);
+    const tesseractEach = await runTesseractEach(corpus, {});
+    // Debian's tesseract runs OpenMP threads; on a busy 2-core machine they cost it more than they gain.
+    const tesseractOneThread = await runTesseractEach(corpus, { OMP_THREAD_LIMIT: '1' });
     const tesseractBatch = await runTesseractBatch(corpus, work);
     const score = (transcripts: readonly Transcript[], images = corpus) => scoreAll(images, transcripts);
     const figures: Record<string, number | string> = {
@@ -40,9 +42,11 @@ export async function benchOcr(): Promise<Record<string, number | string>> {
       tesseract_wer_percent: score(tesseractEach.transcripts).wer,
       ours_ms_per_image: round(mean(ours.ms)),
       tesseract_ms_per_image: round(mean(tesseractEach.ms)),
+      tesseract_one_thread_ms_per_image: round(mean(tesseractOneThread.ms)),
       tesseract_one_process_ms_per_image: round(tesseractBatch.totalMs / corpus.length),
       ours_full_screen_ms_per_image: round(mean(corpus.flatMap((image, i) => (image.categories.includes('full-screen') ? [ours.ms[i]!] : [])))),
       tesseract_full_screen_ms_per_image: round(mean(corpus.flatMap((image, i) => (image.categories.includes('full-screen') ? [tesseractEach.ms[i]!] : [])))),
+      tesseract_one_thread_full_screen_ms_per_image: round(mean(corpus.flatMap((image, i) => (image.categories.includes('full-screen') ? [tesseractOneThread.ms[i]!] : [])))),
       ours_load_ms: round(ours.loadMs),
       ours_peak_rss_mb: ours.peakRssMb,
       tesseract_peak_rss_mb: tesseractEach.peakRssMb,
@@ -90,13 +94,13 @@ async function runOurs(corpus: readonly CorpusImage[], options: OcrEngineOptions
   return { transcripts: parsed.results, ms: parsed.results.map((result) => result.ms), loadMs: parsed.load_ms, peakRssMb: parsed.peak_rss_mb };
 }
 
-async function runTesseractEach(corpus: readonly CorpusImage[]): Promise<{ transcripts: Transcript[]; ms: number[]; peakRssMb: number }> {
+async function runTesseractEach(corpus: readonly CorpusImage[], env: NodeJS.ProcessEnv): Promise<{ transcripts: Transcript[]; ms: number[]; peakRssMb: number }> {
   const transcripts: Transcript[] = [];
   const ms: number[] = [];
   let peakKb = 0;
   for (const image of corpus) {
     const started = performance.now();
-    const { stdout, stderr } = await run(TIME, ['-v', 'tesseract', image.file, 'stdout'], { maxBuffer: 16 * 1024 * 1024 });
+    const { stdout, stderr } = await run(TIME, ['-v', 'tesseract', image.file, 'stdout'], { maxBuffer: 16 * 1024 * 1024, env: { ...process.env, ...env } });
     ms.push(performance.now() - started);
     transcripts.push({ lines: stdout.split('\n') });
     peakKb = Math.max(peakKb, maxRssKb(stderr));
@@ -109,7 +113,7 @@ async function runTesseractBatch(corpus: readonly CorpusImage[], work: string): 
   const list = path.join(work, 'images.txt');
   await fs.writeFile(list, `${corpus.map((image) => image.file).join('\n')}\n`);
   const started = performance.now();
-  const { stderr } = await run(TIME, ['-v', 'tesseract', list, 'stdout'], { maxBuffer: 64 * 1024 * 1024 });
+  const { stderr } = await run(TIME, ['-v', 'tesseract', list, 'stdout'], { maxBuffer: 64 * 1024 * 1024, env: { ...process.env, OMP_THREAD_LIMIT: '1' } });
   return { totalMs: performance.now() - started, peakRssMb: Math.round(maxRssKb(stderr) / 1024) };
 }
 

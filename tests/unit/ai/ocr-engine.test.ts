@@ -87,8 +87,11 @@ describe('recognition', () => {
         <button data-text style="margin-top:16px">Save changes</button></body>`;
       const shot = await screenshotPage(browser, html, 640, 260);
       const result = await engine.recognise(shot.image);
-      const read = result.lines.map((line) => line.text);
-      for (const known of shot.lines) expect(read.some((text) => text.includes(known))).toBe(true);
+      // A lone short word ("Off") gives the recogniser no x-height to judge its case by; search
+      // ignores case anyway.
+      const read = result.lines.map((line) => line.text.toLowerCase());
+      expect(shot.lines.length).toBe(6);
+      for (const known of shot.lines) expect(read).toContain(known.toLowerCase());
     } finally {
       await browser.close();
     }
