@@ -29,7 +29,8 @@ export interface ModelInstallView {
   failure: ModelInstallFailure | null;
 }
 
-export interface ModelView {
+/** What the core knows of one catalog model: the model store's listing, and the Models panel's. */
+export interface ModelFacts {
   id: string;
   title: string;
   task: AiCapability;
@@ -47,6 +48,9 @@ export interface ModelView {
   diskBytes: number;
   /** Of which a download waiting to resume. */
   partialBytes: number;
+}
+
+export interface ModelView extends ModelFacts {
   install: ModelInstallView | null;
 }
 

@@ -52,21 +52,7 @@ export function createModelHandlers(options: ModelHandlerOptions): { handlers: M
       dir: listing.dir,
       diskBytes: listing.diskBytes,
       canChooseFolder: options.chooseFolder !== undefined,
-      models: listing.models.map((model) => ({
-        id: model.id,
-        title: model.title,
-        task: model.task,
-        version: model.version,
-        licence: model.licence,
-        homepage: model.homepage,
-        bundled: model.bundled,
-        state: model.state,
-        sizeBytes: model.sizeBytes,
-        installedVersion: model.installedVersion,
-        diskBytes: model.diskBytes,
-        partialBytes: model.partialBytes,
-        install: installs?.view(model.id) ?? null,
-      })),
+      models: listing.models.map(({ dir: _dir, ...facts }) => ({ ...facts, install: installs?.view(facts.id) ?? null })),
     };
   };
 

@@ -135,7 +135,7 @@ async function convergence(started: number, devices: Device[]): Promise<number> 
   }
 }
 
-async function benchAgainstBaseline(root: string): Promise<Record<string, number>> {
+export async function benchAgainstBaseline(root: string): Promise<Record<string, number>> {
   const template = path.join(root, 'template');
   await makeLibrary(template, NEW_DEVICE_CLIPS, 'text');
 

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { AiCapability } from '../../../contract/analysis.js';
+import type { ModelFacts, ModelState } from '../../../contract/ai-settings.js';
 import { Limiter } from '../../library/video/limiter.js';
 import { writeFileAtomic } from '../../security/atomic-file.js';
 import { findPackageDir } from './bundled-package.js';
@@ -34,26 +34,11 @@ export interface ModelStoreOptions {
 }
 
 /** bundled: comes with ClipShot; outdated: an older version is installed (resolve gives null until updated); partial: a download waits to resume. */
-export type ModelState = 'bundled' | 'installed' | 'outdated' | 'partial' | 'not-installed';
+export type { ModelState } from '../../../contract/ai-settings.js';
 
-export interface ModelInfo {
-  id: string;
-  title: string;
-  task: AiCapability;
-  version: string;
-  licence: string;
-  homepage: string;
-  bundled: boolean;
-  state: ModelState;
-  /** All of its files, per the catalog. */
-  sizeBytes: number;
-  installedVersion: string | null;
+export interface ModelInfo extends ModelFacts {
   /** What `resolve` gives. */
   dir: string | null;
-  /** What it takes in the models folder (installed versions and partial downloads): what `remove` frees. */
-  diskBytes: number;
-  /** Of which a download waiting to resume. */
-  partialBytes: number;
 }
 
 export interface ModelListing {

@@ -6,7 +6,7 @@ import type { DocumentState, SyncedDocument, SyncedDocuments } from './synced-do
 /** At most this many documents are held loaded for one peer at a time (memory stays bounded). */
 const MAX_HELD = 64;
 /** Local changes are told to the peer in batches this far apart. */
-const CHANGE_BATCH_MS = 50;
+const CHANGE_BATCH_MS = 10;
 /** A held document whose digests still differ after this long is let go and tried again (loaded afresh) later. */
 const HOLD_TIMEOUT_MS = 10_000;
 const RETRY_AFTER_MS = 1_000;

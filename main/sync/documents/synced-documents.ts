@@ -30,6 +30,7 @@ export function headsDigest(heads: readonly string[]): string {
 export class SyncedDocuments {
   readonly #digests = new Map<DocumentId, DocumentState>();
   readonly #held = new Map<DocumentId, number>();
+  readonly #holdQueue: { doc: SyncedDocument; resolve: () => void; reject: (error: Error) => void }[] = [];
   readonly #listeners = new Set<(state: DocumentState) => void>();
   #complete: Promise<void> | null = null;
   readonly #stopListening: () => void;
@@ -149,22 +150,45 @@ export class SyncedDocuments {
    * Loads the document (creating an empty one a peer will fill) and keeps it loaded until release.
    * Records its digest as loaded: a document created here, or loaded unchanged, fires no change event.
    */
-  async hold(doc: SyncedDocument): Promise<void> {
-    const id = this.idOf(doc);
-    const handle: { heads(): string[] } = await this.library.write(async () => {
-      switch (doc.kind) {
-        case 'shard':
-          return this.library.shards.pin(doc.shard);
-        case 'detail':
-          return this.library.details.pin(doc.clipId, null);
-        case 'settings':
-          return this.library.settings.openForPeers();
-      }
+  hold(doc: SyncedDocument): Promise<void> {
+    return new Promise((resolve, reject) => {
+      this.#holdQueue.push({ doc, resolve, reject });
+      // Holds asked for together (a peer's manifest names hundreds of documents) load in one
+      // write: one transaction, not one each.
+      if (this.#holdQueue.length === 1) setImmediate(() => void this.#holdQueued());
     });
-    this.#held.set(id, (this.#held.get(id) ?? 0) + 1);
-    // Read now, not inside the write: changes from peers may have landed since, and their
-    // events recorded newer heads that an earlier reading would overwrite.
-    this.noteDigest(id, doc, headsDigest(handle.heads()));
+  }
+
+  async #holdQueued(): Promise<void> {
+    const batch = this.#holdQueue.splice(0);
+    const handles = await this.library
+      .write(async () => {
+        const loaded: ({ heads(): string[] } | Error)[] = [];
+        for (const { doc } of batch) loaded.push(await this.#pin(doc).catch((error: unknown) => (error instanceof Error ? error : new Error(String(error)))));
+        return loaded;
+      })
+      .catch((error: unknown) => batch.map(() => (error instanceof Error ? error : new Error(String(error)))));
+    batch.forEach(({ doc, resolve, reject }, index) => {
+      const handle = handles[index]!;
+      if (handle instanceof Error) return reject(handle);
+      const id = this.idOf(doc);
+      this.#held.set(id, (this.#held.get(id) ?? 0) + 1);
+      // Read now, not inside the write: changes from peers may have landed since, and their
+      // events recorded newer heads that an earlier reading would overwrite.
+      this.noteDigest(id, doc, headsDigest(handle.heads()));
+      resolve();
+    });
+  }
+
+  #pin(doc: SyncedDocument): Promise<{ heads(): string[] }> {
+    switch (doc.kind) {
+      case 'shard':
+        return this.library.shards.pin(doc.shard);
+      case 'detail':
+        return this.library.details.pin(doc.clipId, null);
+      case 'settings':
+        return this.library.settings.openForPeers();
+    }
   }
 
   /** For CLIPSHOT_SYNC_TRACE: what a document holds (heads, changes waiting for missing dependencies). */
