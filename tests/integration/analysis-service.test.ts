@@ -126,7 +126,7 @@ describe('background analysis', () => {
     await analysis.settled();
 
     const entry = library.get(imported!.id).analysis!;
-    expect(entry.models).toBe('pp-ocrv4@1.4.2 tiny-clip@1');
+    expect(entry.models).toBe('pp-ocrv4@1.4.2+1 tiny-clip@1');
     // `terminal` from the picture, and `screenshot`, which the vocabulary says it implies.
     expect(entry.suggested.filter((tag) => tag.source === 'clip').map((tag) => tag.tag)).toEqual(expect.arrayContaining(['terminal', 'screenshot']));
     // A model the other way round would have suggested something else: the pixels decide.

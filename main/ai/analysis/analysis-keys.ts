@@ -35,10 +35,10 @@ export function modelsImprove(ours: string, theirs: string): boolean {
   return false;
 }
 
-/** Numeric where both parts are numbers ("1.10" after "1.9"), else by text. */
+/** Numeric where both parts are numbers ("1.10" after "1.9", "1.4.2+10" after "1.4.2+9"), else by text. */
 export function compareVersions(a: string, b: string): number {
-  const left = a.split(/[.-]/);
-  const right = b.split(/[.-]/);
+  const left = a.split(/[.+-]/);
+  const right = b.split(/[.+-]/);
   for (let index = 0; index < Math.max(left.length, right.length); index++) {
     const x = left[index] ?? '';
     const y = right[index] ?? '';

@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { ModelStore } from '../models/model-store.js';
+import { OCR_PIPELINE_VERSION } from '../ocr/ocr-models.js';
 import { defaultModelsDir } from '../models/models-dir.js';
 import type { TaskModels } from '../worker/worker-protocol.js';
 
@@ -17,7 +18,7 @@ export async function installedAnalysisModels(store: ModelStore = new ModelStore
   const ocr = store.model(OCR_MODEL_ID);
   const clip = store.model(CLIP_MODEL_ID);
   return {
-    ocr: ocrDir ? { dir: ocrDir, model: { id: ocr.id, version: ocr.version } } : null,
+    ocr: ocrDir ? { dir: ocrDir, model: { id: ocr.id, version: `${ocr.version}+${OCR_PIPELINE_VERSION}` } } : null,
     clip: clipDir ? { dir: clipDir, model: { id: clip.id, version: clip.version }, cacheDir: path.join(store.dir, '.cache', 'prompt-embeddings') } : null,
   };
 }

@@ -8,6 +8,12 @@ import type { ModelRef } from '../../../contract/analysis.js';
 import { OcrError } from './ocr-errors.js';
 
 export const OCR_MODEL_ID = 'pp-ocrv4-en-ch';
+/**
+ * Our processing around the models (sizes, thresholds, spacing): bump it when a change alters
+ * what is read, so that clips read by an earlier pipeline are read again. Results carry it after
+ * the models' version ("1.4.2+1").
+ */
+export const OCR_PIPELINE_VERSION = 1;
 
 export const OCR_MODEL_FILES = {
   detection: 'ch_PP-OCRv4_det_infer.onnx',

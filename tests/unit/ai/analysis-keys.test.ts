@@ -14,6 +14,10 @@ describe('which clips analysis takes up', () => {
     expect(compareVersions('1.4.2', '1.4.2')).toBe(0);
     expect(compareVersions('2', '10')).toBe(-1);
     expect(compareVersions('1.0-beta', '1.0-alpha')).toBe(1);
+    // Our own processing's version after the models' one: a newer pipeline reads clips again.
+    expect(compareVersions('1.4.2+10', '1.4.2+9')).toBe(1);
+    expect(compareVersions('1.4.2+1', '1.4.2')).toBe(1);
+    expect(modelsImprove('pp-ocrv4@1.4.2+1', 'pp-ocrv4@1.4.2')).toBe(true);
   });
 
   it('improves on a result that lacks a model or has an older one, never both ways round', () => {
