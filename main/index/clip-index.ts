@@ -1,10 +1,9 @@
 import type BetterSqlite3 from 'better-sqlite3';
 import type { ClipSortField, TimelineBucket, TimelineBucketSize } from '../../contract/api.js';
-import type { ClipAnalysisSummary } from '../../contract/analysis.js';
 import type { ClipEdited, ClipPage, ClipQuery, ClipView } from '../../contract/clips.js';
 import { IndexRebuildingError, InvalidQueryError } from './errors.js';
 import { checkIndexIntegrity } from './integrity.js';
-import { INDEXED_COLUMNS, UNINDEXED_COLUMNS, WRITTEN_COLUMNS, clipColumns, clipToRowParameters, rowToClip, type ClipRow, type IndexedClip } from './indexed-clip.js';
+import { INDEXED_COLUMNS, UNINDEXED_COLUMNS, WRITTEN_COLUMNS, clipColumns, analysisOfRow, clipToRowParameters, rowToClip, type ClipRow, type IndexedClip } from './indexed-clip.js';
 import { OverviewReader, type IndexOverview } from './overview.js';
 import { encodePageCursor, type PagePosition } from './page-cursor.js';
 import { parseClipQuery, type FilterOptions, type QueryOptions } from './query-options.js';
@@ -168,7 +167,8 @@ export class ClipIndex {
       contentHash: row.content_hash,
       deletedAt: null,
       edited: row.edited === null ? null : (JSON.parse(row.edited) as ClipEdited),
-      ...(row.analysis !== null && { analysis: { ...(JSON.parse(row.analysis) as Omit<ClipAnalysisSummary, 'text'>), text: '' } }),
+      // Without the recognised text: deciding what to analyse never needs it.
+      ...(row.analysis !== null && { analysis: analysisOfRow(row.analysis, '') }),
     }));
   }
 

@@ -75,9 +75,14 @@ export function rowToClip(row: ClipRow): IndexedClip {
     text: row.body,
     sourceName: row.source_name,
     edited: row.edited === null ? null : (JSON.parse(row.edited) as ClipEdited),
-    ...(row.analysis !== null && { analysis: { ...(JSON.parse(row.analysis) as Omit<ClipAnalysisSummary, 'text'>), text: row.recognised } }),
+    ...(row.analysis !== null && { analysis: analysisOfRow(row.analysis, row.recognised) }),
     shard: Number(row.shard),
   };
+}
+
+/** The analysis column (a summary without its text) with the text kept in `recognised`. */
+export function analysisOfRow(analysis: string, recognised: string): ClipAnalysisSummary {
+  return { ...(JSON.parse(analysis) as Omit<ClipAnalysisSummary, 'text'>), text: recognised };
 }
 
 function rowToMedia(row: ClipRow): ClipMedia | null {

@@ -12,6 +12,7 @@ import {
 import type { ClipView } from '../../../contract/clips.js';
 import type { ClipAnalysisDoc, ClipEntryDoc } from '../../../contract/shard-document.js';
 import { ClipNotFoundError } from '../../library/errors.js';
+import type { AnalysisState } from '../../index/clip-index.js';
 import type { Library } from '../../library/library.js';
 import type { AiProvider } from '../ai-provider.js';
 import type { AnalysisTask, TaskModels, WorkerResult } from '../worker/worker-protocol.js';
@@ -228,17 +229,18 @@ export class AnalysisService implements AnalysisControl {
 
   #onClipsChanged(ids: string[] | null): void {
     if (this.#closed) return;
-    void this.#enqueueStale(ids).catch(() => undefined);
+    // Each changed clip is read from the index once, for both uses.
+    const clips = ids === null ? null : ids.map((id) => this.library.index.get(id)).filter((clip) => clip !== null);
+    void this.#enqueueStale(clips).catch(() => undefined);
     // Tags the person gave analysed clips by hand teach the personal suggestions.
-    for (const id of ids ?? []) {
-      const clip = this.library.index.get(id);
-      if (clip?.analysis && clip.tags.length > 0) this.#personal?.learn(clip, { tags: clip.tags });
+    for (const clip of clips ?? []) {
+      if (clip.analysis && clip.tags.length > 0) this.#personal?.learn(clip, { tags: clip.tags });
     }
   }
 
-  /** Queues the clips (all when null) whose analysis is missing or out of date. */
-  async #enqueueStale(ids: readonly string[] | null): Promise<void> {
-    const clips = ids === null ? this.library.index.analysisStates() : ids.map((id) => this.library.index.get(id)).filter((clip) => clip !== null);
+  /** Queues the clips (all of the library's when null) whose analysis is missing or out of date. */
+  async #enqueueStale(changed: readonly AnalysisState[] | null): Promise<void> {
+    const clips = changed ?? this.library.index.analysisStates();
     const jobs: NewJob[] = [];
     for (const clip of clips) {
       const need = analysisNeeded(clip, this.#modelsKey);
