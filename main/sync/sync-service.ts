@@ -1,3 +1,4 @@
+import type { DocumentId } from '@automerge/automerge-repo';
 import { createHash, randomBytes } from 'node:crypto';
 import os from 'node:os';
 import path from 'node:path';
@@ -135,6 +136,7 @@ export class SyncService implements SyncControl {
   #begin(options: SyncServiceOptions): void {
     this.library.repo.networkSubsystem.addNetworkAdapter(this.#adapter);
     this.#adapter.localDeviceId = this.identity.peerId;
+    this.#adapter.admit = (peerId, documentId) => this.#peers.get(peerId)?.documents.admit(documentId as DocumentId) ?? null;
     this.library.setDevicePolicy((peerId, documentId) => {
       if (!peerId.startsWith('device-')) return null;
       // Only a device connected right now through an authenticated session, and only documents

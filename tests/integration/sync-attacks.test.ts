@@ -3,6 +3,7 @@ import { cbor } from '@automerge/automerge-repo';
 import { randomBytes } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
 import type WebSocket from 'ws';
+import type { SyncStatus } from '../../contract/devices.js';
 import { shardDocumentId } from '../../main/library/documents/shard-documents.js';
 import { SYNCED_DOCUMENT_NAMESPACE } from '../../main/library/documents/document-namespace.js';
 import { openSocket } from '../../main/sync/connection/dialer.js';
@@ -145,5 +146,41 @@ describe('hostile peers get nothing, and honest devices keep syncing', { timeout
     expect((await a.cli(['import', await writePng(root, 'two.png', 2)])).code).toBe(0);
     const digest = await waitForConvergence([a, b], 60_000, { blobs: false });
     expect(digest.clips).toBe(2);
+  });
+});
+
+describe('an honest device is never refused a document the other side has not loaded yet', { timeout: 60_000 }, () => {
+  it('takes the changes in a sync message about a document it had not loaded, instead of answering "unavailable"', async () => {
+    // automerge-repo would answer "unavailable", and the sender, counting its change as sent,
+    // would not send it again until the document was loaded afresh on both sides.
+    const root = await tempDir('sync-admit-');
+    const a = await startDevice(root, 'a');
+    const identity = identityFromKeys(generateStaticKeyPair());
+    await pairInProcess(a, identity);
+    const { session } = await connect(a, identity);
+    await expect.poll(async () => ((await a.api('syncStatus')) as SyncStatus).devices.some((device) => device.online), { timeout: 10_000 }).toBe(true);
+    const documentId = shardDocumentId(SYNCED_DOCUMENT_NAMESPACE, 7);
+    let ours = Automerge.change(Automerge.init<{ note?: string }>(), (doc) => (doc.note = 'made offline'));
+    const ourHead = Automerge.getHeads(ours)[0]!;
+    let state = Automerge.initSyncState();
+    const answers: { type: string; heads: string[] }[] = [];
+    const sendNext = () => {
+      const [next, message] = Automerge.generateSyncMessage(ours, state);
+      state = next;
+      if (message) session.send(Channel.repo, cbor.encode({ type: 'sync', senderId: identity.peerId, targetId: a.deviceId, documentId, data: message }));
+    };
+    session.onMessage((channel, body) => {
+      if (channel !== Channel.repo) return;
+      const message = cbor.decode(body) as { type: string; documentId?: string; data?: Uint8Array };
+      if (message.documentId !== documentId) return;
+      answers.push({ type: message.type, heads: message.data ? Automerge.decodeSyncMessage(message.data).heads : [] });
+      if (!message.data) return;
+      [ours, state] = Automerge.receiveSyncMessage(ours, state, message.data);
+      sendNext();
+    });
+    sendNext();
+    await expect.poll(() => answers.some((answer) => answer.heads.includes(ourHead)), { timeout: 10_000 }).toBe(true);
+    expect(answers.map((answer) => answer.type)).not.toContain('doc-unavailable');
+    session.close(1000, 'done');
   });
 });

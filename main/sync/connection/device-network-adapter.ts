@@ -22,6 +22,15 @@ export class DeviceNetworkAdapter extends NetworkAdapter {
    * sees is bound to the key it authenticated.
    */
   localDeviceId: string | null = null;
+  /**
+   * Called before a device's message about a document is handed to the repo; a promise delays
+   * it until the document is loaded. automerge-repo answers a message about a document that is
+   * not loaded with "unavailable", and the sender, counting its changes as sent, never sends them
+   * again: the two would stay apart until the document is loaded afresh.
+   */
+  admit: ((peerId: string, documentId: string) => Promise<void> | null) | null = null;
+  /** Per peer and document, the last message waiting to be admitted: later ones queue behind it. */
+  readonly #waiting = new Map<string, Promise<void>>();
 
   isReady(): boolean {
     return this.#ready;
@@ -67,8 +76,23 @@ export class DeviceNetworkAdapter extends NetworkAdapter {
   receive(session: SecureSession, body: Uint8Array): void {
     if (this.#sessions.get(session.peerId as PeerId) !== session) return;
     const message = this.#validate(session, body);
-    if (message) this.emit('message', message);
-    else this.dropped += 1;
+    if (!message) {
+      this.dropped += 1;
+      return;
+    }
+    const documentId = 'documentId' in message ? message.documentId : undefined;
+    if (documentId === undefined) return void this.emit('message', message);
+    const key = `${session.peerId} ${documentId}`;
+    const before = this.#waiting.get(key);
+    const admitted = this.admit?.(session.peerId, documentId) ?? null;
+    if (!before && !admitted) return void this.emit('message', message);
+    const delivered = Promise.all([before, admitted])
+      .catch(() => undefined)
+      .then(() => {
+        if (this.#waiting.get(key) === delivered) this.#waiting.delete(key);
+        if (this.#sessions.get(session.peerId as PeerId) === session) this.emit('message', message);
+      });
+    this.#waiting.set(key, delivered);
   }
 
   #validate(session: SecureSession, body: Uint8Array): Message | null {

@@ -40,7 +40,7 @@ export class PeerDocumentSync {
   readonly #theirs = new Map<DocumentId, string>();
   readonly #pending = new Map<DocumentId, SyncedDocument>();
   readonly #held = new Map<DocumentId, { doc: SyncedDocument; since: number }>();
-  readonly #holding = new Set<DocumentId>();
+  readonly #holding = new Map<DocumentId, Promise<void>>();
   readonly #retryAt = new Map<DocumentId, number>();
   readonly #outgoing = new Map<DocumentId, DocumentState>();
   #outgoingTimer: NodeJS.Timeout | null = null;
@@ -107,6 +107,17 @@ export class PeerDocumentSync {
     if (this.#started) this.#evaluate(state.id, state.doc);
   }
 
+  /**
+   * Before the peer's message about a document reaches the repo: loads the document if this side
+   * does not hold it yet (null when it does, or when it is no document of the library's). Loads
+   * asked for this way are not limited by MAX_HELD: the peer's own limit bounds them.
+   */
+  admit(id: DocumentId): Promise<void> | null {
+    if (this.#closed || this.#held.has(id)) return null;
+    const doc = this.#pending.get(id) ?? this.documents.identify(id);
+    return doc ? this.#hold(id, doc) : null;
+  }
+
   close(): void {
     this.#closed = true;
     clearInterval(this.#sweepTimer);
@@ -147,20 +158,24 @@ export class PeerDocumentSync {
     for (const [id, doc] of this.#pending) {
       if (this.#held.size + this.#holding.size >= MAX_HELD) return;
       if (this.#held.has(id) || this.#holding.has(id) || (this.#retryAt.get(id) ?? 0) > now) continue;
-      this.#holding.add(id);
-      this.documents
-        .hold(doc)
-        .then(() => {
-          this.#holding.delete(id);
-          if (this.#closed || !this.#pending.has(id)) return this.documents.release(doc);
-          this.#held.set(id, { doc, since: Date.now() });
-          this.#evaluate(id, doc);
-        })
-        .catch(() => {
-          this.#holding.delete(id);
-          this.#retryAt.set(id, Date.now() + RETRY_AFTER_MS);
-        });
+      this.#hold(id, doc).catch(() => this.#retryAt.set(id, Date.now() + RETRY_AFTER_MS));
     }
+  }
+
+  /** Loads the document and keeps it held while it differs; one load however many ask at once. */
+  #hold(id: DocumentId, doc: SyncedDocument): Promise<void> {
+    const holding = this.#holding.get(id);
+    if (holding) return holding;
+    const held = this.documents
+      .hold(doc)
+      .then(() => {
+        if (this.#closed || this.#held.has(id)) return this.documents.release(doc);
+        this.#held.set(id, { doc, since: Date.now() });
+        this.#evaluate(id, doc);
+      })
+      .finally(() => this.#holding.delete(id));
+    this.#holding.set(id, held);
+    return held;
   }
 
   /** Lets go of documents stuck apart (the peer went quiet about them) and retries later. */
