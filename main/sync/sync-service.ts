@@ -136,7 +136,7 @@ export class SyncService implements SyncControl {
   #begin(options: SyncServiceOptions): void {
     this.library.repo.networkSubsystem.addNetworkAdapter(this.#adapter);
     this.#adapter.localDeviceId = this.identity.peerId;
-    this.#adapter.admit = (peerId, documentId) => this.#peers.get(peerId)?.documents.admit(documentId as DocumentId) ?? null;
+    this.#adapter.admit = (peerId, documentId, bringsChanges) => this.#peers.get(peerId)?.documents.admit(documentId as DocumentId, bringsChanges) ?? null;
     this.library.setDevicePolicy((peerId, documentId) => {
       if (!peerId.startsWith('device-')) return null;
       // Only a device connected right now through an authenticated session, and only documents

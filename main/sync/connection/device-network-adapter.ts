@@ -1,3 +1,4 @@
+import { decodeSyncMessage } from '@automerge/automerge';
 import { cbor, NetworkAdapter, type Message, type PeerId, type PeerMetadata } from '@automerge/automerge-repo';
 import { Channel } from './wire.js';
 import type { SecureSession } from './secure-session.js';
@@ -28,7 +29,7 @@ export class DeviceNetworkAdapter extends NetworkAdapter {
    * not loaded with "unavailable", and the sender, counting its changes as sent, never sends them
    * again: the two would stay apart until the document is loaded afresh.
    */
-  admit: ((peerId: string, documentId: string) => Promise<void> | null) | null = null;
+  admit: ((peerId: string, documentId: string, bringsChanges: () => boolean) => Promise<void> | null) | null = null;
   /** Per peer and document, the last message waiting to be admitted: later ones queue behind it. */
   readonly #waiting = new Map<string, Promise<void>>();
 
@@ -84,7 +85,7 @@ export class DeviceNetworkAdapter extends NetworkAdapter {
     if (documentId === undefined) return void this.emit('message', message);
     const key = `${session.peerId} ${documentId}`;
     const before = this.#waiting.get(key);
-    const admitted = this.admit?.(session.peerId, documentId) ?? null;
+    const admitted = this.admit?.(session.peerId, documentId, () => bringsChanges(message)) ?? null;
     if (!before && !admitted) return void this.emit('message', message);
     const delivered = Promise.all([before, admitted])
       .catch(() => undefined)
@@ -116,5 +117,15 @@ export class DeviceNetworkAdapter extends NetworkAdapter {
     if (!session || session.closed) return;
     if (!this.localDeviceId) return;
     session.send(Channel.repo, cbor.encode({ ...message, senderId: this.localDeviceId }));
+  }
+}
+
+function bringsChanges(message: Message): boolean {
+  if ((message.type !== 'sync' && message.type !== 'request') || !('data' in message) || !message.data) return false;
+  try {
+    return decodeSyncMessage(message.data).changes.length > 0;
+  } catch {
+    // Malformed: the repo refuses it either way.
+    return false;
   }
 }

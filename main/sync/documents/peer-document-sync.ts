@@ -108,13 +108,18 @@ export class PeerDocumentSync {
   }
 
   /**
-   * Before the peer's message about a document reaches the repo: loads the document if this side
-   * does not hold it yet (null when it does, or when it is no document of the library's). Loads
-   * asked for this way are not limited by MAX_HELD: the peer's own limit bounds them.
+   * Before the peer's message about a document reaches the repo: loads the document first when it
+   * differs here or the message brings changes (null: deliver it now). Refused, the message would
+   * be answered "unavailable", and the peer, counting the changes it carried as sent, would not
+   * send them again. A message without changes about a document both hold alike is the last of an
+   * exchange; loading for it would only cost time. Loads asked for this way are not limited by
+   * MAX_HELD: the peer's own limit bounds them.
    */
-  admit(id: DocumentId): Promise<void> | null {
+  admit(id: DocumentId, bringsChanges: () => boolean): Promise<void> | null {
     if (this.#closed || this.#held.has(id)) return null;
-    const doc = this.#pending.get(id) ?? this.documents.identify(id);
+    const pending = this.#pending.get(id);
+    if (!pending && !bringsChanges()) return null;
+    const doc = pending ?? this.documents.identify(id);
     return doc ? this.#hold(id, doc) : null;
   }
 
