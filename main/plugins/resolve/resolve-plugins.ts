@@ -140,19 +140,19 @@ function explain(id: string, constraints: Constraint[], versions: readonly Plugi
     return { kind: 'missing', id, message: `${first ? needs(first) : `${id} is needed`}, but no version of ${id} is installed or in the registry` };
   }
   const listed = versions.map((version) => version.version).sort(semver.compare);
-  for (const constraint of constraints) {
-    if (!versions.some((version) => satisfies(version.version, constraint.range))) {
-      return { kind: 'conflict', id, message: `${needs(constraint)}, but the versions of ${id} there are ${listed.join(', ')}` };
-    }
-  }
+  const alone = (constraint: Constraint) => versions.some((version) => satisfies(version.version, constraint.range));
+  // Two requirements that cannot hold together say most; what the person asked for comes first.
   for (let i = 0; i < constraints.length; i++) {
     for (let j = i + 1; j < constraints.length; j++) {
       const [a, b] = [constraints[i]!, constraints[j]!];
+      if (!alone(a) || (!alone(b) && a.chain.length > 0)) continue;
       if (!versions.some((version) => satisfies(version.version, a.range) && satisfies(version.version, b.range))) {
         return { kind: 'conflict', id, message: `${needs(a)}, but ${needs(b)} (no version of ${id} satisfies both; there are ${listed.join(', ')})` };
       }
     }
   }
+  const unmet = constraints.find((constraint) => !alone(constraint));
+  if (unmet !== undefined) return { kind: 'conflict', id, message: `${needs(unmet)}, but the versions of ${id} there are ${listed.join(', ')}` };
   const fitting = versions.filter((version) => constraints.every((constraint) => satisfies(version.version, constraint.range)));
   if (fitting.length > 0 && fitting.every((version) => !worksWith(version, appVersion))) {
     const wants = fitting.map((version) => `${version.version} needs ClipShot ${version.engines.clipshot}`).join(', ');
