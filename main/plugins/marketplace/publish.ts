@@ -6,7 +6,7 @@ import { MarketplaceError } from './marketplace-errors.js';
 import { PLUGIN_KEYWORD } from './marketplace.js';
 import { packPluginFolder } from './pack-plugin.js';
 import { RegistryClient } from './registry-client.js';
-import { signPackage } from './signatures.js';
+import { signPackage, type PluginSignature } from './signatures.js';
 
 export interface PublishOptions {
   /** The plugin's folder (its package.json is the manifest). */
@@ -34,9 +34,7 @@ export interface PublishResult {
  * since ClipShot never runs them and a plugin that needs one would not work.
  */
 export async function publishPlugin(options: PublishOptions): Promise<PublishResult> {
-  const packageJson = JSON.parse(await fs.readFile(path.join(options.folder, 'package.json'), 'utf8').catch(() => {
-    throw new MarketplaceError('publish', `${options.folder} has no package.json`);
-  })) as Record<string, unknown>;
+  const packageJson = await readPackageJson(options.folder);
   const manifest = parsePluginManifest(packageJson);
   const keywords = Array.isArray(packageJson.keywords) ? packageJson.keywords : [];
   if (!keywords.includes(PLUGIN_KEYWORD)) throw new MarketplaceError('publish', `package.json needs "${PLUGIN_KEYWORD}" among its "keywords", or ClipShot's plugin search will not show it`);
@@ -45,34 +43,63 @@ export async function publishPlugin(options: PublishOptions): Promise<PublishRes
   if (installScripts.length > 0) throw new MarketplaceError('publish', `package.json has ${installScripts.join(', ')} script(s); ClipShot never runs install scripts, so bundle what they would build`);
 
   const tarball = await packPluginFolder(options.folder);
-  const integrity = `sha512-${crypto.createHash('sha512').update(tarball).digest('base64')}`;
-  const shasum = crypto.createHash('sha1').update(tarball).digest('hex');
+  const integrity = integrityOf(tarball);
   const signature = signPackage(options.privateKey, manifest.packageName, manifest.version, integrity);
   const client = new RegistryClient({ url: options.registry, token: options.token, ...(options.timeoutMs !== undefined && { timeoutMs: options.timeoutMs }), ...(options.fetch && { fetch: options.fetch }) });
-  const fileName = `${manifest.packageName.replace(/^@[^/]+\//, '')}-${manifest.version}.tgz`;
-  const tarballPath = `${client.packagePath(manifest.packageName)}/-/${fileName}`;
+  await publishTarball(client, packageJson, tarball, signature);
+  return { packageName: manifest.packageName, version: manifest.version, integrity, keyFingerprint: signature.keyId, tarballBytes: tarball.length };
+}
+
+export function integrityOf(tarball: Uint8Array): string {
+  return `sha512-${crypto.createHash('sha512').update(tarball).digest('base64')}`;
+}
+
+/**
+ * Puts one version into the registry as `npm publish` does (the version document, its tarball
+ * attached), with the given signature or none. publishPlugin is the checked way in; this is the
+ * step it ends with.
+ */
+export async function publishTarball(client: RegistryClient, packageJson: Record<string, unknown>, tarball: Buffer, signature: PluginSignature | null): Promise<void> {
+  const packageName = String(packageJson.name);
+  const version = String(packageJson.version);
+  const integrity = integrityOf(tarball);
+  const shasum = crypto.createHash('sha1').update(tarball).digest('hex');
+  const fileName = `${packageName.replace(/^@[^/]+\//, '')}-${version}.tgz`;
   const body = {
-    _id: manifest.packageName,
-    name: manifest.packageName,
-    description: manifest.description,
-    'dist-tags': { latest: manifest.version },
+    _id: packageName,
+    name: packageName,
+    description: typeof packageJson.description === 'string' ? packageJson.description : '',
+    'dist-tags': { latest: version },
     versions: {
-      [manifest.version]: {
+      [version]: {
         ...packageJson,
-        _id: `${manifest.packageName}@${manifest.version}`,
-        clipshotSignature: signature,
-        dist: { integrity, shasum, tarball: `${client.url}${tarballPath.replace(/%2f/i, '/')}` },
+        _id: `${packageName}@${version}`,
+        ...(signature !== null && { clipshotSignature: signature }),
+        dist: { integrity, shasum, tarball: `${client.url}/${packageName}/-/${fileName}` },
       },
     },
     _attachments: { [fileName]: { content_type: 'application/octet-stream', data: tarball.toString('base64'), length: tarball.length } },
   };
   try {
-    await client.putJson(client.packagePath(manifest.packageName), body, `publishing ${manifest.packageName}@${manifest.version}`);
+    await client.putJson(client.packagePath(packageName), body, `publishing ${packageName}@${version}`);
   } catch (error) {
     if (error instanceof MarketplaceError && error.code === 'http' && (error.status === 409 || error.status === 400)) {
-      throw new MarketplaceError('publish', `the registry refused ${manifest.packageName}@${manifest.version}: ${error.message} (a version can be published once; raise "version")`, error.status);
+      throw new MarketplaceError('publish', `the registry refused ${packageName}@${version}: ${error.message} (a version can be published once; raise "version")`, error.status);
     }
     throw error;
   }
-  return { packageName: manifest.packageName, version: manifest.version, integrity, keyFingerprint: signature.keyId, tarballBytes: tarball.length };
+}
+
+async function readPackageJson(folder: string): Promise<Record<string, unknown>> {
+  let text: string;
+  try {
+    text = await fs.readFile(path.join(folder, 'package.json'), 'utf8');
+  } catch {
+    throw new MarketplaceError('publish', `${folder} has no package.json`);
+  }
+  try {
+    return JSON.parse(text) as Record<string, unknown>;
+  } catch (error) {
+    throw new MarketplaceError('publish', `${path.join(folder, 'package.json')} is not valid JSON (${(error as Error).message})`);
+  }
 }
