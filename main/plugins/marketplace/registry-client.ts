@@ -88,7 +88,7 @@ export class RegistryClient {
 
   private failure(error: unknown, what: string): MarketplaceError {
     const name = (error as Error).name;
-    if (name === 'TimeoutError' || name === 'AbortError') return new MarketplaceError('timeout', `${what}: the registry ${this.url} did not answer within ${Math.round(this.timeoutMs / 1000)} s`);
+    if (name === 'TimeoutError' || name === 'AbortError') return new MarketplaceError('timeout', `${what}: the registry ${this.url} did not answer within ${this.timeoutMs < 1000 ? `${this.timeoutMs} ms` : `${Math.round(this.timeoutMs / 1000)} s`}`);
     const cause = (error as { cause?: { code?: string; message?: string } }).cause;
     const reason = cause?.code ?? cause?.message ?? (error as Error).message;
     return new MarketplaceError('unreachable', `${what}: cannot reach the registry ${this.url} (${reason})`);

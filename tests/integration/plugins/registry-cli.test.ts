@@ -3,10 +3,13 @@ import net from 'node:net';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { InstalledPluginView, MarketplacePluginView } from '../../../contract/plugins.js';
+import { Marketplace } from '../../../main/plugins/marketplace/marketplace.js';
 import { packPluginFolder } from '../../../main/plugins/marketplace/pack-plugin.js';
-import { integrityOf, publishTarball } from '../../../main/plugins/marketplace/publish.js';
+import { integrityOf, publishPlugin, publishTarball } from '../../../main/plugins/marketplace/publish.js';
+import { installFromRegistry } from '../../../main/plugins/marketplace/registry-install.js';
 import { RegistryClient } from '../../../main/plugins/marketplace/registry-client.js';
 import { signPackage } from '../../../main/plugins/marketplace/signatures.js';
+import { PluginStore } from '../../../main/plugins/store/plugin-store.js';
 import { runCli } from '../../helpers/cli.js';
 import { startTestRegistry, testPublisher, writeTestPlugin, type TestPluginSpec, type TestRegistry } from '../../helpers/registry.js';
 import { tempDir } from '../../helpers/temp.js';
@@ -169,5 +172,45 @@ describe('clipshot plugin with a registry', () => {
     const down = await cli('search', 'x', '--registry', closed);
     expect(down.code).toBe(1);
     expect(down.stderr).toBe(`clipshot: searching for "x": cannot reach the registry ${closed} (ECONNREFUSED)\n`);
+  });
+});
+
+describe('Marketplace and PluginStore with a registry (the API the app uses)', () => {
+  it('falls back to the newest version that works with this ClipShot and that installed plugins accept', async () => {
+    const root = await tempDir('clipshot-plugin-api-');
+    const store = new PluginStore({ dir: path.join(root, 'plugins'), appVersion: '0.1.0' });
+    const trustedKeys = [{ fingerprint: publisher.fingerprint, publicKey: publisher.publicKey, name: 'Test Publisher', addedAt: 0 }];
+    const marketplace = new Marketplace({ registry: registry.url, trustedKeys, appVersion: '0.1.0' });
+    const name = 'clipshot-plugin-base';
+    const base = (version: string, extra: Partial<TestPluginSpec> = {}) => writeTestPlugin(path.join(root, 'src'), { packageName: name, id: 'test.base', version, ...extra });
+    const versions: [string, Partial<TestPluginSpec>][] = [
+      ['1.0.0', {}],
+      ['1.5.0', { permissions: ['clips:read', 'clipboard'] }],
+      ['2.0.0', { engines: '>=0.5.0' }],
+    ];
+    for (const [version, extra] of versions) {
+      await publishPlugin({ folder: await base(version, extra), registry: registry.url, token: registry.token, privateKey: publisher.privateKey });
+    }
+
+    const details = await marketplace.details(name);
+    expect(details).toMatchObject({ id: 'test.base', version: '1.5.0', versions: ['2.0.0', '1.5.0', '1.0.0'], compatible: true, signed: true, signer: { name: 'Test Publisher' }, permissions: ['clips:read', 'clipboard'], newPermissions: [] });
+    expect(await marketplace.details(name, { range: '2.0.0' })).toMatchObject({ version: '2.0.0', compatible: false });
+    expect(await marketplace.details(name, { installed: { granted: ['clips:read'] } })).toMatchObject({ newPermissions: ['clipboard'] });
+
+    expect(await installFromRegistry(store, marketplace, name, '~1.0.0', { acceptPermissions: ['clips:read'] })).toMatchObject({ version: '1.0.0', upToDate: false });
+    // A plugin that needs base ~1.0.0 holds base's update back at 1.0.0.
+    await store.installFolder(await writeTestPlugin(path.join(root, 'src'), { packageName: 'clipshot-plugin-user', id: 'test.user', version: '1.0.0', dependencies: { 'test.base': '~1.0.0' } }), { acceptPermissions: ['clips:read'] });
+    expect(await installFromRegistry(store, marketplace, name, undefined)).toMatchObject({ version: '1.0.0', upToDate: true });
+    await store.remove('test.user');
+    // Then the newest that works with ClipShot 0.1.0, asking for the permission it adds.
+    const asked: string[][] = [];
+    const updated = await installFromRegistry(store, marketplace, name, undefined, { confirm: (request) => (asked.push(request.newPermissions), true) });
+    expect(updated).toMatchObject({ version: '1.5.0', previousVersion: '1.0.0', signature: { keyFingerprint: publisher.fingerprint } });
+    expect(asked).toEqual([['clipboard']]);
+    const tooNew = await installFromRegistry(store, marketplace, name, '2.0.0').then(
+      () => null,
+      (error: unknown) => error,
+    );
+    expect((tooNew as Error).message).toBe('cannot install clipshot-plugin-base@2.0.0: you asked for test.base 2.0.0, but no such version of test.base works with ClipShot 0.1.0: 2.0.0 needs ClipShot >=0.5.0');
   });
 });
