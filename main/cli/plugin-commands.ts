@@ -6,13 +6,16 @@ import type { CommandOutput, CommandRequest } from '../control/protocol.js';
 import { writeFileAtomic } from '../security/atomic-file.js';
 import { PluginManifestError } from '../plugins/manifest/manifest-error.js';
 import { describePermission } from '../plugins/manifest/permissions.js';
-import { Marketplace } from '../plugins/marketplace/marketplace.js';
+import type { Marketplace } from '../plugins/marketplace/marketplace.js';
+import { openMarketplace } from '../plugins/marketplace/open-marketplace.js';
 import { publishPlugin } from '../plugins/marketplace/publish.js';
 import { installFromRegistry, type RegistryInstallResult } from '../plugins/marketplace/registry-install.js';
 import { normaliseRegistryUrl, readRegistrySetting, writeRegistrySetting } from '../plugins/marketplace/registry-settings.js';
 import { generatePublisherKey, parsePrivateKey } from '../plugins/marketplace/signatures.js';
 import { TrustedKeys } from '../plugins/marketplace/trusted-keys.js';
 import { PluginResolveError } from '../plugins/resolve/resolve-errors.js';
+import { MarketplaceError } from '../plugins/marketplace/marketplace-errors.js';
+import { PluginStoreError } from '../plugins/store/store-errors.js';
 import { PluginStore, type InstallOptions, type InstallResult, type PermissionRequest } from '../plugins/store/plugin-store.js';
 import { defaultPluginsDir } from '../plugins/store/plugins-dir.js';
 import { UsageError } from './parse-args.js';
@@ -51,8 +54,8 @@ export async function runPluginCommand(request: CommandRequest, output: CommandO
   try {
     return await handler({ args, request, output, terminal, json: request.options.json === true, dir, store: new PluginStore({ dir }) });
   } catch (error) {
-    // These list several problems, one per line; the CLI's usual error line would show only the first.
-    if (error instanceof PluginManifestError || error instanceof PluginResolveError) {
+    // These may list several problems, one per line; the CLI's usual error line would show only the first.
+    if (error instanceof PluginManifestError || error instanceof PluginResolveError || error instanceof MarketplaceError || error instanceof PluginStoreError) {
       output.stderr(`clipshot: ${error.message}\n`);
       return 1;
     }
@@ -69,10 +72,8 @@ function stringOption(context: Context, name: string): string | undefined {
   return typeof value === 'string' ? value : undefined;
 }
 
-async function marketplaceFor(context: Context, registryFromRecord?: string | null): Promise<Marketplace> {
-  const option = stringOption(context, 'registry');
-  const url = option !== undefined ? normaliseRegistryUrl(option) : (registryFromRecord ?? (await readRegistrySetting(context.dir)));
-  return new Marketplace({ registry: url, trustedKeys: await new TrustedKeys(context.dir).list(), appVersion: context.store.appVersion });
+function marketplaceFor(context: Context, registryFromRecord?: string | null): Promise<Marketplace> {
+  return openMarketplace(context.dir, { registry: stringOption(context, 'registry') ?? registryFromRecord ?? null, appVersion: context.store.appVersion });
 }
 
 function print(context: Context, value: unknown, text: string): void {

@@ -1,7 +1,7 @@
 import type { PluginManifest } from '../../../contract/plugins.js';
 import { PluginResolveError } from '../resolve/resolve-errors.js';
 import { resolvePlugins } from '../resolve/resolve-plugins.js';
-import type { InstallOptions, InstallResult, PluginStore } from '../store/plugin-store.js';
+import { notInstalled, type InstallOptions, type InstallResult, type PluginStore } from '../store/plugin-store.js';
 import { MarketplaceError } from './marketplace-errors.js';
 import type { Marketplace } from './marketplace.js';
 
@@ -33,12 +33,15 @@ export async function installFromRegistry(store: PluginStore, marketplace: Marke
   const available = new Map<string, PluginManifest[]>(others.map((manifest) => [manifest.id, [manifest]]));
   available.set(id, manifests.filter((manifest) => manifest.id === id));
   const dependants = others.filter((manifest) => id in manifest.dependencies);
+  // "name@latest" names a dist-tag, the one registries always keep; anything else must be a semver range.
+  if (range === 'latest' && packument.latest !== null) range = packument.latest;
   let version: string;
   try {
     const { chosen } = resolvePlugins({
       requested: Object.fromEntries([[id, range ?? '*'], ...dependants.map((manifest) => [manifest.id, manifest.version])]),
       available,
       appVersion: store.appVersion,
+      missing: notInstalled,
     });
     version = chosen.get(id)!.version;
   } catch (error) {

@@ -19,6 +19,8 @@ export interface ResolveRequest<T extends PluginCandidate> {
   appVersion: string;
   /** A version to try first for a plugin when it fits (the active one), so that nothing changes needlessly. */
   preferred?: Record<string, string>;
+  /** How to say that nothing called `id` is available, after "but" (default: "no version of <id> is installed or in the registry"). */
+  missing?: (id: string) => string;
 }
 
 export interface Resolution<T extends PluginCandidate> {
@@ -72,7 +74,7 @@ export function resolvePlugins<T extends PluginCandidate>(request: ResolveReques
     if (id === undefined) return true;
     const rest = queue.filter((queued) => queued !== id);
     const candidates = candidatesOf(id).filter((candidate) => fits(candidate, id));
-    if (candidates.length === 0) return fail(explain(id, constraints.get(id) ?? [], available.get(id) ?? [], request.appVersion));
+    if (candidates.length === 0) return fail(explain(id, constraints.get(id) ?? [], available.get(id) ?? [], request.appVersion, request.missing));
     for (const candidate of candidates) {
       const label = `${id}@${candidate.version}`;
       const chain = [...(chains.get(id) ?? []), label];
@@ -85,7 +87,7 @@ export function resolvePlugins<T extends PluginCandidate>(request: ResolveReques
         if (!chains.has(dependency)) chains.set(dependency, chain);
         const already = chosen.get(dependency);
         if (already !== undefined && !satisfies(already.version, range)) {
-          consistent = fail(explain(dependency, constraints.get(dependency)!, available.get(dependency) ?? [], request.appVersion));
+          consistent = fail(explain(dependency, constraints.get(dependency)!, available.get(dependency) ?? [], request.appVersion, request.missing));
           break;
         }
       }
@@ -133,11 +135,11 @@ function activationOrder<T extends PluginCandidate>(chosen: Map<string, T>): str
 }
 
 /** Why no version of `id` fits: the plain sentence a person reads. */
-function explain(id: string, constraints: Constraint[], versions: readonly PluginCandidate[], appVersion: string): ResolveProblem {
+function explain(id: string, constraints: Constraint[], versions: readonly PluginCandidate[], appVersion: string, missing = (absent: string) => `no version of ${absent} is installed or in the registry`): ResolveProblem {
   const needs = (constraint: Constraint) => (constraint.chain.length === 0 ? `you asked for ${id} ${constraint.range}` : `${constraint.chain.join(' → ')} needs ${id} ${constraint.range}`);
   if (versions.length === 0) {
     const first = constraints[0];
-    return { kind: 'missing', id, message: `${first ? needs(first) : `${id} is needed`}, but no version of ${id} is installed or in the registry` };
+    return { kind: 'missing', id, message: `${first ? needs(first) : `${id} is needed`}, but ${missing(id)}` };
   }
   const listed = versions.map((version) => version.version).sort(semver.compare);
   const alone = (constraint: Constraint) => versions.some((version) => satisfies(version.version, constraint.range));

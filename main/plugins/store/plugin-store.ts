@@ -293,6 +293,7 @@ export class PluginStore {
         requested: Object.fromEntries([[manifest.id, manifest.version], ...dependants.map((plugin) => [plugin.id, plugin.version])]),
         available,
         appVersion: this.appVersion,
+        missing: notInstalled,
       });
     } catch (error) {
       if (error instanceof PluginResolveError) throw new PluginStoreError('unresolvable', `cannot install ${manifest.id}@${manifest.version}: ${error.message}`);
@@ -325,6 +326,11 @@ export class PluginStore {
     await fs.mkdir(trash, { recursive: true });
     return path.join(trash, `${name}-${randomBytes(6).toString('hex')}`);
   }
+}
+
+/** Dependencies are not fetched on their own: the person installs them first. */
+export function notInstalled(id: string): string {
+  return `${id} is not installed: install it first`;
 }
 
 /** The manifest of the package unpacked in `folder`. */

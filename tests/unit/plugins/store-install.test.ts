@@ -98,7 +98,7 @@ describe('PluginStore', () => {
 
     const needy = await writeTestPlugin(root, { packageName: 'clipshot-plugin-extra', id: 'test.extra', version: '1.0.0', dependencies: { 'test.notes': '^1.0.0' } });
     const missing = await failure(store.installFolder(needy, { confirm: yes }), PluginStoreError);
-    expect(missing.message).toBe('cannot install test.extra@1.0.0: test.extra@1.0.0 needs test.notes ^1.0.0, but no version of test.notes is installed or in the registry');
+    expect(missing.message).toBe('cannot install test.extra@1.0.0: test.extra@1.0.0 needs test.notes ^1.0.0, but test.notes is not installed: install it first');
 
     await store.installFolder(await plugin({ version: '1.0.0' }), { confirm: yes });
     await store.installFolder(needy, { confirm: yes });
