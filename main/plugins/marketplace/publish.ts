@@ -83,8 +83,8 @@ export async function publishTarball(client: RegistryClient, packageJson: Record
   try {
     await client.putJson(client.packagePath(packageName), body, `publishing ${packageName}@${version}`);
   } catch (error) {
-    if (error instanceof MarketplaceError && error.code === 'http' && (error.status === 409 || error.status === 400)) {
-      throw new MarketplaceError('publish', `the registry refused ${packageName}@${version}: ${error.message} (a version can be published once; raise "version")`, error.status);
+    if (error instanceof MarketplaceError && error.code === 'http' && error.status === 409) {
+      throw new MarketplaceError('publish', `${packageName}@${version} is already in the registry ${client.url}: a version can be published only once; raise "version" in package.json`, 409);
     }
     throw error;
   }
