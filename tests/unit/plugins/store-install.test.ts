@@ -139,6 +139,19 @@ describe('PluginStore', () => {
     expect(swapped.code).toBe('mismatch');
   });
 
+  it('serialises installs made at the same time, so install.json keeps both', async () => {
+    const { pluginsDir, store, plugin } = await setup();
+    const folders = await Promise.all(['1.0.0', '1.1.0', '1.2.0'].map((version) => plugin({ version })));
+    // Two store objects on one folder, as the app and a CLI would have.
+    const other = new PluginStore({ dir: pluginsDir, appVersion: '0.1.0' });
+    await Promise.all([store.installFolder(folders[0]!, { confirm: yes }), other.installFolder(folders[1]!, { confirm: yes }), store.installFolder(folders[2]!, { confirm: yes })]);
+    const [view] = await store.list();
+    expect([...view!.versions].sort()).toEqual(['1.0.0', '1.1.0', '1.2.0']);
+    const record = JSON.parse(await fs.readFile(path.join(pluginsDir, 'test.notes', 'install.json'), 'utf8')) as { active: string; previous: string[] };
+    expect([record.active, ...record.previous].sort()).toEqual(['1.0.0', '1.1.0', '1.2.0']);
+    await expect(fs.stat(path.join(pluginsDir, '_lock'))).rejects.toThrow();
+  });
+
   it('shows a plugin whose files were damaged as invalid, with the reason', async () => {
     const { pluginsDir, store, plugin } = await setup();
     await store.installFolder(await plugin({ version: '1.0.0' }), { confirm: yes });
