@@ -140,12 +140,13 @@ export class Marketplace {
    * registry lists; then its publisher signature. An unsigned package, or one signed by an unknown
    * key or wrongly, is refused unless `allowUnsigned` (then it counts as 'unsigned').
    */
-  async download(packageName: string, version: string, options: { allowUnsigned?: boolean; packument?: Packument } = {}): Promise<VerifiedPackage> {
+  async download(packageName: string, version: string, options: { allowUnsigned?: boolean; packument?: Packument; onProgress?: (stage: 'downloading' | 'verifying', receivedBytes: number, totalBytes: number | null) => void } = {}): Promise<VerifiedPackage> {
     const packument = options.packument ?? (await this.packument(packageName));
     const entry = packument.versions.find((candidate) => candidate.version === version);
     if (entry === undefined) throw new MarketplaceError('not-found', `${packageName}@${version} is not in the registry ${this.registry} (there: ${packument.versions.map((candidate) => candidate.version).join(', ') || 'none'})`, 404);
     if (entry.integrity === null) throw new MarketplaceError('integrity', `${packageName}@${version} lists no sha512 integrity in ${this.registry}, so it cannot be checked; refused`);
-    const bytes = await this.client.getBytes(entry.tarball, `the tarball of ${packageName}@${version}`, DEFAULT_PACKAGE_LIMITS.maxTarballBytes);
+    const bytes = await this.client.getBytes(entry.tarball, `the tarball of ${packageName}@${version}`, DEFAULT_PACKAGE_LIMITS.maxTarballBytes, (received, total) => options.onProgress?.('downloading', received, total));
+    options.onProgress?.('verifying', bytes.byteLength, bytes.byteLength);
     const actual = `sha512-${crypto.createHash('sha512').update(bytes).digest('base64')}`;
     if (actual !== entry.integrity) {
       throw new MarketplaceError('integrity', `the tarball of ${packageName}@${version} does not match the registry's integrity (expected ${entry.integrity.slice(0, 24)}…, got ${actual.slice(0, 24)}…): it was changed or damaged; refused`);

@@ -40,7 +40,8 @@ export class RegistryClient {
     return parseJson(bytes, what, this.url);
   }
 
-  async getBytes(url: string, what: string, maxBytes: number): Promise<Uint8Array> {
+  /** `onBytes` hears how much has arrived (and the size, when the registry says it) as the body comes in. */
+  async getBytes(url: string, what: string, maxBytes: number, onBytes?: (received: number, total: number | null) => void): Promise<Uint8Array> {
     let parsed: URL;
     try {
       parsed = new URL(url);
@@ -48,7 +49,7 @@ export class RegistryClient {
       throw new MarketplaceError('bad-response', `the registry ${this.url} gave ${JSON.stringify(url)} as the address of ${what}, which is not a URL`);
     }
     if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') throw new MarketplaceError('bad-response', `the registry ${this.url} gave a non-http(s) address for ${what}: ${url}`);
-    return this.request(url, what, { method: 'GET' }, maxBytes);
+    return this.request(url, what, { method: 'GET' }, maxBytes, onBytes);
   }
 
   async putJson(pathAndQuery: string, body: unknown, what: string): Promise<unknown> {
@@ -56,7 +57,7 @@ export class RegistryClient {
     return bytes.byteLength === 0 ? null : parseJson(bytes, what, this.url);
   }
 
-  private async request(url: string, what: string, init: RequestInit, maxBytes: number): Promise<Uint8Array> {
+  private async request(url: string, what: string, init: RequestInit, maxBytes: number, onBytes?: (received: number, total: number | null) => void): Promise<Uint8Array> {
     const signal = AbortSignal.timeout(this.timeoutMs);
     const headers = new Headers(init.headers);
     if (this.token) headers.set('authorization', `Bearer ${this.token}`);
@@ -79,7 +80,7 @@ export class RegistryClient {
       throw new MarketplaceError('too-large', `${what} from ${this.url} is ${declared} bytes, over the ${maxBytes}-byte limit`);
     }
     try {
-      return await readBounded(response, maxBytes, what, this.url);
+      return await readBounded(response, maxBytes, what, this.url, (received) => onBytes?.(received, Number.isFinite(declared) && declared > 0 ? declared : null));
     } catch (error) {
       if (error instanceof MarketplaceError) throw error;
       throw this.failure(error, what);
@@ -95,7 +96,7 @@ export class RegistryClient {
   }
 }
 
-async function readBounded(response: Response, maxBytes: number, what: string, registry: string): Promise<Uint8Array> {
+async function readBounded(response: Response, maxBytes: number, what: string, registry: string, onBytes: (received: number) => void): Promise<Uint8Array> {
   if (response.body === null) return new Uint8Array();
   const chunks: Uint8Array[] = [];
   let total = 0;
@@ -109,6 +110,7 @@ async function readBounded(response: Response, maxBytes: number, what: string, r
       throw new MarketplaceError('too-large', `${what} from ${registry} is over the ${maxBytes}-byte limit`);
     }
     chunks.push(value);
+    onBytes(total);
   }
   return Buffer.concat(chunks);
 }

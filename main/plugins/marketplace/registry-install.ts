@@ -5,9 +5,17 @@ import { notInstalled, type InstallOptions, type InstallResult, type PluginStore
 import { MarketplaceError } from './marketplace-errors.js';
 import type { Marketplace } from './marketplace.js';
 
+export interface RegistryInstallProgress {
+  stage: 'resolving' | 'downloading' | 'verifying' | 'extracting';
+  receivedBytes: number;
+  /** The tarball's size once the registry has said it. */
+  totalBytes: number | null;
+}
+
 export interface RegistryInstallOptions extends InstallOptions {
   /** Accept a package that is unsigned, or signed by a key not trusted or wrongly (recorded as 'unsigned'). */
   allowUnsigned?: boolean;
+  onProgress?: (progress: RegistryInstallProgress) => void;
 }
 
 export interface RegistryInstallResult extends InstallResult {
@@ -23,6 +31,8 @@ export interface RegistryInstallResult extends InstallResult {
  * version), then downloads it, checks integrity and signature, and installs it.
  */
 export async function installFromRegistry(store: PluginStore, marketplace: Marketplace, packageName: string, range: string | undefined, options: RegistryInstallOptions = {}): Promise<RegistryInstallResult> {
+  const progress = (stage: RegistryInstallProgress['stage'], receivedBytes = 0, totalBytes: number | null = null) => options.onProgress?.({ stage, receivedBytes, totalBytes });
+  progress('resolving');
   const packument = await marketplace.packument(packageName);
   const manifests = packument.versions.flatMap((version) => (version.manifest !== null ? [version.manifest] : []));
   if (manifests.length === 0) throw new MarketplaceError('no-version', packument.versions[0]?.problem ?? `${packageName} has no version that is a ClipShot plugin in ${marketplace.registry}`);
@@ -51,7 +61,16 @@ export async function installFromRegistry(store: PluginStore, marketplace: Marke
   if (current !== null && current.manifest.version === version && current.record.versions[version]?.source === 'registry') {
     return { id, packageName, version, previousVersion: null, dir: current.dir, permissions: current.manifest.permissions, newPermissions: [], signature: current.record.versions[version]!.signature, upToDate: true };
   }
-  const verified = await marketplace.download(packageName, version, { packument, ...(options.allowUnsigned !== undefined && { allowUnsigned: options.allowUnsigned }) });
+  let size = 0;
+  const verified = await marketplace.download(packageName, version, {
+    packument,
+    ...(options.allowUnsigned !== undefined && { allowUnsigned: options.allowUnsigned }),
+    onProgress: (stage, received, total) => {
+      size = received;
+      progress(stage, received, total);
+    },
+  });
+  progress('extracting', size, size);
   const result = await store.installTarball(
     verified.bytes,
     { source: 'registry', signature: verified.signature, registry: verified.registry, integrity: verified.integrity, expected: { packageName, version } },

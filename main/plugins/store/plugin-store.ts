@@ -169,6 +169,11 @@ export class PluginStore {
     return views;
   }
 
+  /** One installed plugin as list() shows it, or null. */
+  async view(id: string): Promise<InstalledPluginView | null> {
+    return (await this.list()).find((plugin) => plugin.id === id) ?? null;
+  }
+
   /** The active version of every installed plugin whose files are intact (the host activates these). */
   async installed(): Promise<InstalledPlugin[]> {
     const plugins: InstalledPlugin[] = [];

@@ -6,7 +6,7 @@ import type { InstalledPluginView, MarketplacePluginView } from '../../../contra
 import { Marketplace } from '../../../main/plugins/marketplace/marketplace.js';
 import { packPluginFolder } from '../../../main/plugins/marketplace/pack-plugin.js';
 import { integrityOf, publishPlugin, publishTarball } from '../../../main/plugins/marketplace/publish.js';
-import { installFromRegistry } from '../../../main/plugins/marketplace/registry-install.js';
+import { installFromRegistry, type RegistryInstallProgress } from '../../../main/plugins/marketplace/registry-install.js';
 import { RegistryClient } from '../../../main/plugins/marketplace/registry-client.js';
 import { signPackage } from '../../../main/plugins/marketplace/signatures.js';
 import { PluginStore } from '../../../main/plugins/store/plugin-store.js';
@@ -204,9 +204,14 @@ describe('Marketplace and PluginStore with a registry (the API the app uses)', (
     await store.remove('test.user');
     // Then the newest that works with ClipShot 0.1.0, asking for the permission it adds.
     const asked: string[][] = [];
-    const updated = await installFromRegistry(store, marketplace, name, undefined, { confirm: (request) => (asked.push(request.newPermissions), true) });
+    const progress: RegistryInstallProgress[] = [];
+    const updated = await installFromRegistry(store, marketplace, name, undefined, { confirm: (request) => (asked.push(request.newPermissions), true), onProgress: (event) => progress.push(event) });
     expect(updated).toMatchObject({ version: '1.5.0', previousVersion: '1.0.0', signature: { keyFingerprint: publisher.fingerprint } });
     expect(asked).toEqual([['clipboard']]);
+    expect(progress.map((event) => event.stage).filter((stage, index, all) => stage !== all[index - 1])).toEqual(['resolving', 'downloading', 'verifying', 'extracting']);
+    const size = (await fs.stat(path.join(registry.storage, name, `${name}-1.5.0.tgz`))).size;
+    expect(progress.at(-1)).toEqual({ stage: 'extracting', receivedBytes: size, totalBytes: size });
+    expect(progress.filter((event) => event.stage === 'downloading').at(-1)!.receivedBytes).toBe(size);
     const tooNew = await installFromRegistry(store, marketplace, name, '2.0.0').then(
       () => null,
       (error: unknown) => error,
