@@ -25,6 +25,8 @@ export async function main(argv: string[]): Promise<number> {
   }
   // Models live outside the library: these commands neither open it nor need the core's heap flags.
   if (request.command === 'models') return (await import('./model-commands.js')).runModelCommand(request, terminalOutput);
+  // Plugins too live outside the library: these work on the plugins folder alone (`plugin dev`, the host's, is not one of them).
+  if (request.command === 'plugin' && request.positionals[0] !== 'dev') return (await import('./plugin-commands.js')).runPluginCommand(request, terminalOutput);
   // Help and usage errors are answered without it; anything that may open the library runs
   // with the core's heap flags, before stdin is read so that the relaunched process gets it.
   const script = process.argv[1];

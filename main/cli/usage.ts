@@ -39,6 +39,18 @@ Commands:
   models import DIR | models remove ID
                                      on-device AI models: list with sizes and disk usage, download
                                      (asks first; resumes; verifies SHA-256), import from a folder, remove
+  plugin search [TEXT] | plugin info NAME[@VERSION] [--registry URL] [--json]
+                                     find plugins in the registry; info shows the permissions they ask for
+  plugin install NAME[@VERSION]|FILE.tgz|DIR [--registry URL] [--yes] [--allow-unsigned]
+                                     install (checks sha512 and the publisher's signature; asks for permissions,
+                                     --yes: allowed); a .tgz or folder is unsigned and needs --allow-unsigned
+  plugin update [ID] [--yes] | plugin rollback ID [VERSION] | plugin remove ID | plugin list [--json]
+                                     newest compatible version (asks again for added permissions), go back, remove
+  plugin trust add KEY|FILE --name N | trust list | trust remove FINGERPRINT
+                                     the publisher keys you trust (Ed25519)
+  plugin publish DIR --key FILE [--registry URL] | plugin keygen FILE | plugin registry [URL]
+                                     sign and publish a plugin ($CLIPSHOT_REGISTRY_TOKEN), make a publisher key,
+                                     show or set the registry (default https://registry.npmjs.org)
   ai [providers] [--json]            remote AI providers (OpenAI, Anthropic): on or off, key, base URL, model
   ai enable openai|anthropic [--base-url URL] [--model M] [--embedding-model M] [--key-stdin] [--yes]
                                      show what would be sent where, ask consent (--yes: given) and the key
@@ -48,4 +60,5 @@ Commands:
 Library: --library DIR, else $CLIPSHOT_LIBRARY, else the per-user default.
 Unlock: $CLIPSHOT_PASSPHRASE selects the passphrase; else the OS keychain; else a prompt.
 Models: $CLIPSHOT_MODELS_DIR, else "models" beside the per-user default library.
+Plugins: $CLIPSHOT_PLUGINS_DIR, else "plugins" beside the per-user default library.
 `;
