@@ -1,0 +1,35 @@
+// The runtime's side of the IPC channel to the host. Imports: Node built-ins and this folder only.
+import type { HostToPluginMessage, PluginToHostMessage } from '../../../contract/plugins.js';
+
+export interface HostChannel {
+  /** Throws when the message cannot be serialised; `sent` runs once it has left the process. */
+  send(message: PluginToHostMessage, sent?: () => void): void;
+  onMessage(listener: (message: HostToPluginMessage) => void): void;
+}
+
+/**
+ * The process's IPC channel, captured before plugin code runs: a plugin that later replaces
+ * `process.send` or removes listeners only cuts itself off (the host's heartbeat then stops it).
+ */
+export function processChannel(): HostChannel {
+  const send = process.send?.bind(process);
+  if (!send) throw new Error('the plugin runtime must be started by the plugin host (no IPC channel)');
+  const on = process.on.bind(process);
+  return {
+    send: (message, sent) => {
+      send(message, undefined, {}, sent ? () => sent() : undefined);
+    },
+    onMessage: (listener) => {
+      on('message', (raw: unknown) => {
+        if (isHostMessage(raw)) listener(raw);
+      });
+    },
+  };
+}
+
+const HOST_MESSAGE_TYPES = new Set(['activate', 'invoke', 'reply', 'deactivate', 'ping']);
+
+/** The host is trusted; this only keeps a stray message from throwing inside the runtime. */
+function isHostMessage(raw: unknown): raw is HostToPluginMessage {
+  return typeof raw === 'object' && raw !== null && HOST_MESSAGE_TYPES.has((raw as { type?: unknown }).type as string);
+}
