@@ -24,8 +24,9 @@ export class RuntimeAccessDeniedError extends Error {
   }
 }
 
+/** A plain function, not an arrow: `new net.Socket()` must throw this refusal too, not "not a constructor". */
 function denied(what: string, why = NO_NETWORK): () => never {
-  return () => {
+  return function refused(): never {
     throw new RuntimeAccessDeniedError(what, why);
   };
 }
