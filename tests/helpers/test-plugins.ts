@@ -59,15 +59,41 @@ export async function writeTestPlugin(root: string, spec: TestPluginSpec): Promi
   const manifest = testManifest(spec);
   const dir = path.join(root, manifest.id, manifest.version);
   await fs.mkdir(dir, { recursive: true });
-  const { id: _id, packageName, version, main, ...clipshot } = manifest;
-  const packageJson = { name: packageName, version, type: 'module', main, clipshot: { id: manifest.id, ...clipshot } };
-  await fs.writeFile(path.join(dir, 'package.json'), `${JSON.stringify(packageJson, null, 2)}\n`);
-  await fs.writeFile(path.join(dir, 'index.js'), spec.source);
-  for (const [name, content] of Object.entries(spec.files ?? {})) {
+  await writePluginFolder(dir, manifest, spec.source, spec.files);
+  return { manifest, dir, dataDir: path.join(root, manifest.id, '_data') };
+}
+
+/** The package.json layout the manifest parser reads: npm's fields, the rest under `clipshot`. */
+export function packageJsonOf(manifest: PluginManifest): Record<string, unknown> {
+  const { id, packageName, version, description, engines, displayName, apiVersion, main, permissions, dependencies, activationEvents, contributes } = manifest;
+  return { name: packageName, version, description, type: 'module', engines, clipshot: { id, displayName, apiVersion, ...(main !== null && { main }), permissions, dependencies, activationEvents, contributes } };
+}
+
+export async function writePluginFolder(dir: string, manifest: PluginManifest, source: string, files: Record<string, string> = {}): Promise<void> {
+  await fs.mkdir(dir, { recursive: true });
+  await fs.writeFile(path.join(dir, 'package.json'), `${JSON.stringify(packageJsonOf(manifest), null, 2)}\n`);
+  await fs.writeFile(path.join(dir, 'index.js'), source);
+  for (const [name, content] of Object.entries(files)) {
     await fs.mkdir(path.dirname(path.join(dir, name)), { recursive: true });
     await fs.writeFile(path.join(dir, name), content);
   }
-  return { manifest, dir, dataDir: path.join(root, manifest.id, 'data') };
+}
+
+/** As the store leaves an installed plugin: `<plugins dir>/<id>/<version>/` and `<id>/install.json` granting what it asks. */
+export async function installTestPlugin(pluginsDir: string, spec: TestPluginSpec): Promise<PluginDescriptor> {
+  const descriptor = await writeTestPlugin(pluginsDir, spec);
+  const { manifest } = descriptor;
+  const record = {
+    schema: 1,
+    id: manifest.id,
+    packageName: manifest.packageName,
+    active: manifest.version,
+    previous: [],
+    granted: manifest.permissions,
+    versions: { [manifest.version]: { installedAt: Date.now(), source: 'folder', registry: null, integrity: null, signature: 'unsigned', permissions: manifest.permissions } },
+  };
+  await fs.writeFile(path.join(pluginsDir, manifest.id, 'install.json'), `${JSON.stringify(record, null, 2)}\n`);
+  return descriptor;
 }
 
 /** A plugin that behaves: echoes, counts, and reads the library when allowed. */

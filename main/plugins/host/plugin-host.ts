@@ -49,6 +49,8 @@ interface PluginRecord {
   log: PluginLogRing;
   bucket: TokenBucket;
   storage: PluginStorage;
+  /** State handed over on reload, given to each start until one activates with it (a broken reload, or its restarts, must not lose it). */
+  handedState: unknown;
 }
 
 /**
@@ -102,13 +104,13 @@ export class PluginHost {
   async fire(event: ActivationEvent): Promise<void> {
     for (const record of this.#records.values()) {
       if (!record.descriptor.manifest.activationEvents.includes(event)) continue;
-      await this.#ensureActive(record, undefined, []).catch(() => undefined);
+      await this.#ensureActive(record, []).catch(() => undefined);
     }
   }
 
   /** Starts one plugin now (its dependencies first); rejects with PluginError when it cannot. */
   activate(pluginId: string): Promise<void> {
-    return this.#ensureActive(this.#record(pluginId), undefined, []);
+    return this.#ensureActive(this.#record(pluginId), []);
   }
 
   /**
@@ -119,7 +121,7 @@ export class PluginHost {
     const record = [...this.#records.values()].find((candidate) => candidate.descriptor.manifest.contributes[kind].some((contribution) => contribution.id === contributionId));
     if (!record) throw new PluginError('not-found', `no installed plugin contributes the ${KIND_WORD[kind]} "${contributionId}"`);
     await this.fire(`${ACTIVATION_PREFIX[kind]}:${contributionId}` as ActivationEvent);
-    await this.#ensureActive(record, undefined, []);
+    await this.#ensureActive(record, []);
     const running = record.process;
     if (!running) throw new PluginError('plugin-failed', `${record.descriptor.manifest.id} is not running${record.problem ? `: ${record.problem}` : ''}`);
     return running.invoke(kind, contributionId, args, options.timeoutMs ?? this.#limits.callTimeoutMs);
@@ -132,9 +134,8 @@ export class PluginHost {
   async reload(descriptor: PluginDescriptor): Promise<void> {
     const id = descriptor.manifest.id;
     let record = this.#records.get(id);
-    let state: unknown;
     if (record) {
-      if (record.process && record.status === 'active') state = await record.process.handOver(this.#limits.handOverTimeoutMs);
+      if (record.process && record.status === 'active') record.handedState = await record.process.handOver(this.#limits.handOverTimeoutMs);
       await this.#halt(record);
       if (record.descriptor.dataDir !== descriptor.dataDir) record.storage = new PluginStorage(descriptor.dataDir, this.#limits.storageMaxBytes);
       record.descriptor = descriptor;
@@ -144,8 +145,8 @@ export class PluginHost {
       record = this.#newRecord(descriptor);
       this.#records.set(id, record);
     }
-    this.#log(record, 'info', `reloaded ${id} ${descriptor.manifest.version}`);
-    await this.#ensureActive(record, state, []);
+    this.#log(record, 'info', `reloading ${id} ${descriptor.manifest.version}`);
+    await this.#ensureActive(record, []);
   }
 
   /** Stops a plugin on purpose; it starts again on its next activation event or use. */
@@ -161,7 +162,7 @@ export class PluginHost {
     await this.#halt(record);
     record.policy.reset();
     record.gaveUp = false;
-    await this.#ensureActive(record, undefined, []);
+    await this.#ensureActive(record, []);
   }
 
   views(): PluginRuntimeView[] {
@@ -218,10 +219,11 @@ export class PluginHost {
       log: new PluginLogRing(limits.logLines),
       bucket: new TokenBucket({ capacity: limits.messageBurst, refillPerSecond: limits.messagesPerSecond, maxWaitMs: 0 }),
       storage: new PluginStorage(descriptor.dataDir, limits.storageMaxBytes),
+      handedState: undefined,
     };
   }
 
-  async #ensureActive(record: PluginRecord, state: unknown, chain: string[]): Promise<void> {
+  async #ensureActive(record: PluginRecord, chain: string[]): Promise<void> {
     const { manifest } = record.descriptor;
     if (this.#closed) throw new PluginError('plugin-failed', 'the plugin host is shut down');
     if (record.process && record.status === 'active') return;
@@ -229,7 +231,7 @@ export class PluginHost {
     if (manifest.main === null) throw new PluginError('not-found', `${manifest.id} has no code to run (it only contributes themes)`);
     if (record.gaveUp || record.restartTimer) throw new PluginError('plugin-failed', `${manifest.id} ${record.problem ?? 'is waiting to restart'}`);
     if (chain.includes(manifest.id)) throw new PluginError('plugin-failed', `dependency cycle: ${[...chain, manifest.id].join(' → ')}`);
-    const starting = this.#startWithDependencies(record, state, [...chain, manifest.id]);
+    const starting = this.#startWithDependencies(record, [...chain, manifest.id]);
     record.starting = starting;
     try {
       await starting;
@@ -238,20 +240,20 @@ export class PluginHost {
     }
   }
 
-  async #startWithDependencies(record: PluginRecord, state: unknown, chain: string[]): Promise<void> {
+  async #startWithDependencies(record: PluginRecord, chain: string[]): Promise<void> {
     const { manifest } = record.descriptor;
     for (const dependency of Object.keys(manifest.dependencies)) {
       const needed = this.#records.get(dependency);
       if (!needed) throw this.#cannotStart(record, `it needs the plugin ${dependency}, which is not installed`);
       if (needed.descriptor.manifest.main === null) continue;
       try {
-        await this.#ensureActive(needed, undefined, chain);
+        await this.#ensureActive(needed, chain);
       } catch (error) {
         throw this.#cannotStart(record, `its dependency ${dependency} did not start (${(error as Error).message})`);
       }
     }
     this.#setStatus(record, 'starting', null);
-    const running = new PluginProcess(this.options.launcher, manifest, record.descriptor.dir, state, this.#limits, record.bucket, {
+    const running = new PluginProcess(this.options.launcher, manifest, record.descriptor.dir, record.handedState, this.#limits, record.bucket, {
       serve: (method, params) =>
         serveCall(this.options.services, this.#callLimits, {
           pluginId: manifest.id,
@@ -264,6 +266,8 @@ export class PluginHost {
     });
     record.process = running;
     await running.activated;
+    // Handed over: a restart after a later crash starts afresh.
+    record.handedState = undefined;
     if (record.process === running) this.#setStatus(record, 'active', null);
   }
 
@@ -291,7 +295,7 @@ export class PluginHost {
       record.restartTimer = null;
       if (this.#closed || record.process) return;
       record.restarts++;
-      this.#ensureActive(record, undefined, []).catch(() => undefined);
+      this.#ensureActive(record, []).catch(() => undefined);
     }, decision.afterMs);
     record.restartTimer.unref();
   }
