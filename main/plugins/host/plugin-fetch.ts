@@ -62,34 +62,36 @@ export async function pluginFetch(params: PluginApiParams['net.fetch'], permissi
   if (body !== undefined) headers['content-length'] = String(Buffer.byteLength(body));
   const client = url.protocol === 'https:' ? https : http;
   return new Promise((resolve, reject) => {
+    let settled = false;
+    const settle = (outcome: () => void) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      outcome();
+    };
+    const fail = (error: Error) => {
+      settle(() => reject(error instanceof PluginError ? error : new PluginError('host-error', `net.fetch: ${url.host}: ${error.message}`)));
+      request.destroy();
+    };
     const request = client.request(url, { method: params.init?.method ?? 'GET', headers, agent: false, ...(!literal && { lookup: publicOnlyLookup }) }, (response) => {
       const chunks: Buffer[] = [];
       let size = 0;
       response.on('data', (chunk: Buffer) => {
         size += chunk.length;
-        if (size > limits.maxResponseBytes) {
-          request.destroy(new PluginError('host-error', `net.fetch: the response from ${url.host} is over ${limits.maxResponseBytes} bytes`));
-          return;
-        }
-        chunks.push(chunk);
+        if (size > limits.maxResponseBytes) fail(new PluginError('host-error', `net.fetch: the response from ${url.host} is over ${limits.maxResponseBytes} bytes`));
+        else chunks.push(chunk);
       });
       response.on('error', fail);
-      response.on('end', () => {
-        clearTimeout(timer);
-        resolve({ status: response.statusCode ?? 0, headers: flattenHeaders(response.headers), body: Buffer.concat(chunks).toString('utf8') });
-      });
+      response.on('end', () => settle(() => resolve({ status: response.statusCode ?? 0, headers: flattenHeaders(response.headers), body: Buffer.concat(chunks).toString('utf8') })));
     });
-    const timer = setTimeout(() => request.destroy(new PluginError('timeout', `net.fetch: ${url.host} did not answer within ${limits.timeoutMs} ms`)), limits.timeoutMs);
-    function fail(error: Error): void {
-      clearTimeout(timer);
-      reject(error instanceof PluginError ? error : new PluginError('host-error', `net.fetch: ${url.host}: ${error.message}`));
-    }
+    const timer = setTimeout(() => fail(new PluginError('timeout', `net.fetch: ${url.host} did not answer within ${limits.timeoutMs} ms`)), limits.timeoutMs);
     request.on('error', fail);
     request.end(body);
   });
 }
 
-const publicOnlyLookup: LookupFunction = (hostname, options, callback) => {
+/** Resolves a declared name, refusing it when it leads only to this device or its networks (exported for tests). */
+export const publicOnlyLookup: LookupFunction = (hostname, options, callback) => {
   dns.lookup(hostname, { all: true, ...(options.family !== undefined && { family: options.family }) }, (error, addresses) => {
     if (error) return callback(error, '', 4);
     const usable = addresses.filter((entry) => !isInternalAddress(entry.address));

@@ -12,6 +12,8 @@ export interface HostChannel {
  * `process.send` or removes listeners only cuts itself off (the host's heartbeat then stops it).
  */
 export function processChannel(): HostChannel {
+  const parentPort = (process as { parentPort?: ParentPort }).parentPort;
+  if (parentPort) return parentPortChannel(parentPort);
   const send = process.send?.bind(process);
   if (!send) throw new Error('the plugin runtime must be started by the plugin host (no IPC channel)');
   const on = process.on.bind(process);
@@ -22,6 +24,28 @@ export function processChannel(): HostChannel {
     onMessage: (listener) => {
       on('message', (raw: unknown) => {
         if (isHostMessage(raw)) listener(raw);
+      });
+    },
+  };
+}
+
+/** Electron's utility process talks through `process.parentPort` instead of `process.send`. */
+interface ParentPort {
+  postMessage(message: unknown): void;
+  on(event: 'message', listener: (event: { data: unknown }) => void): void;
+}
+
+function parentPortChannel(port: ParentPort): HostChannel {
+  const post = port.postMessage.bind(port);
+  const on = port.on.bind(port);
+  return {
+    send: (message, sent) => {
+      post(message);
+      if (sent) setImmediate(sent);
+    },
+    onMessage: (listener) => {
+      on('message', (event) => {
+        if (isHostMessage(event.data)) listener(event.data);
       });
     },
   };
