@@ -38,7 +38,8 @@ export class ForkPluginLauncher implements PluginLauncher {
         if (child.connected) child.send(message as object);
       },
       onMessage: (listener) => child.on('message', listener),
-      onExit: (listener) => child.once('exit', (code, signal) => listener(code, signal)),
+      // 'close' comes after the output is drained: V8's out-of-memory report is read before the exit is judged.
+      onExit: (listener) => child.once('close', (code, signal) => listener(code, signal)),
       onOutput: (listener) => outputListeners.push(listener),
       kill: () => child.kill('SIGKILL'),
     };

@@ -37,8 +37,9 @@ export const DEFAULT_PLUGIN_HOST_LIMITS: PluginHostLimits = {
   maxBackoffMs: 60_000,
   maxFailures: 5,
   failureWindowMs: 10 * 60_000,
-  messagesPerSecond: 200,
-  messageBurst: 400,
+  // A plugin going through a thousand clips one call at a time is fine; a loop of calls is not.
+  messagesPerSecond: 1_000,
+  messageBurst: 2_000,
   logLines: 500,
   storageMaxBytes: 1024 * 1024,
   fetchTimeoutMs: 15_000,

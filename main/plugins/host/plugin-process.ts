@@ -1,4 +1,4 @@
-import type { PluginApiMethod, PluginContributions, PluginManifest, PluginToHostMessage } from '../../../contract/plugins.js';
+import type { HostToPluginMessage, PluginApiMethod, PluginContributions, PluginManifest, PluginToHostMessage } from '../../../contract/plugins.js';
 import type { TokenBucket } from '../../ai/rate-limit/token-bucket.js';
 import { PluginError, toPluginErrorShape } from './plugin-error.js';
 import type { PluginChannel, PluginLauncher } from './plugin-launcher.js';
@@ -139,16 +139,37 @@ export class PluginProcess {
 
   #onMessage(raw: unknown, state: unknown): void {
     if (this.#exited || this.#problem !== null) return;
-    if (!this.#admit()) {
-      if (isCall(raw)) this.#channel.send({ type: 'reply', id: raw.id, ok: false, error: { code: 'rate-limited', message: 'too many calls to the host; slow down' } });
-      return;
-    }
     const parsed = parsePluginMessage(raw);
     if (!parsed.ok) {
-      this.hooks.log('warn', `dropped a malformed message from the plugin (${parsed.reason})`);
+      if (this.#admit()) this.hooks.log('warn', `dropped a malformed message from the plugin (${parsed.reason})`);
       return;
     }
-    this.#handle(parsed.message, state);
+    const message = parsed.message;
+    // Answers the host is waiting for always get through (a throttled result would hang its
+    // invocation); what the plugin sends of its own accord takes a token.
+    if (!this.#awaited(message) && !this.#admit()) {
+      if (message.type === 'call') this.#channel.send({ type: 'reply', id: message.id, ok: false, error: { code: 'rate-limited', message: 'too many calls to the host; slow down' } });
+      return;
+    }
+    this.#handle(message, state);
+  }
+
+  #awaited(message: PluginToHostMessage): boolean {
+    switch (message.type) {
+      case 'result':
+        return this.#invocations.has(message.id);
+      case 'pong':
+        return this.#pingSentAt !== null;
+      case 'state':
+        return this.#handOver !== null;
+      case 'ready':
+      case 'activated':
+      case 'activation-failed':
+        return this.#activation !== null;
+      case 'call':
+      case 'log':
+        return false;
+    }
   }
 
   #handle(message: PluginToHostMessage, state: unknown): void {
@@ -200,16 +221,16 @@ export class PluginProcess {
     }
     this.#callsInProgress++;
     this.hooks.serve(method, params).then(
-      (value) => this.#reply(id, { type: 'reply', id, ok: true, value: value ?? null }),
+      (value) => this.#reply({ type: 'reply', id, ok: true, value: value ?? null }),
       (error: unknown) => {
         const shape = toPluginErrorShape(error);
         if (shape.code === 'permission-denied') this.hooks.log('warn', `refused ${method}: ${shape.message}`);
-        this.#reply(id, { type: 'reply', id, ok: false, error: shape });
+        this.#reply({ type: 'reply', id, ok: false, error: shape });
       },
     );
   }
 
-  #reply(_id: number, message: { type: 'reply'; id: number; ok: true; value: unknown } | { type: 'reply'; id: number; ok: false; error: { code: PluginError['code']; message: string } }): void {
+  #reply(message: Extract<HostToPluginMessage, { type: 'reply' }>): void {
     this.#callsInProgress--;
     if (!this.#exited) this.#channel.send(message);
   }
@@ -284,6 +305,3 @@ export class PluginProcess {
   }
 }
 
-function isCall(raw: unknown): raw is { type: 'call'; id: number } {
-  return typeof raw === 'object' && raw !== null && (raw as { type?: unknown }).type === 'call' && Number.isSafeInteger((raw as { id?: unknown }).id);
-}
