@@ -86,4 +86,38 @@ describe('the plugin host', () => {
       await library.close();
     }
   });
+
+  it('refuses to start a plugin whose dependency is missing or broken, naming it', async () => {
+    const root = await tempDir();
+    const orphan = await writeTestPlugin(root, { id: 'orphan', source: 'export default {};', commands: ['orphan.run'], dependencies: { ghost: '^1.0.0' } });
+    const broken = await writeTestPlugin(root, { id: 'shaky', source: 'throw new Error("shaky base");' });
+    const child = await writeTestPlugin(root, { id: 'child', source: 'export default { commands: { "child.run": () => 1 } };', commands: ['child.run'], dependencies: { shaky: '^1.0.0' } });
+    const host = startHost([orphan, broken, child], { library: null }, { backoffMs: 60_000 });
+    await expect(host.invoke('commands', 'orphan.run', null)).rejects.toMatchObject({ code: 'plugin-failed', message: 'orphan cannot start: it needs the plugin ghost, which is not installed' });
+    expect(host.view('orphan')).toMatchObject({ status: 'crashed', problem: 'cannot start: it needs the plugin ghost, which is not installed' });
+    await expect(host.invoke('commands', 'child.run', null)).rejects.toMatchObject({ code: 'plugin-failed', message: expect.stringContaining('its dependency shaky did not start') });
+    expect(host.view('shaky')).toMatchObject({ status: 'crashed', problem: expect.stringContaining('shaky base') });
+  });
+
+  it('stops, restarts and replaces plugins on request', async () => {
+    const root = await tempDir();
+    const good = await writeTestPlugin(root, { id: 'good', source: WELL_BEHAVED_SOURCE, commands: ['good.echo', 'good.count'] });
+    const other = await writeTestPlugin(root, { id: 'other', source: 'export default { commands: { "other.v": () => 1 } };', commands: ['other.v'] });
+    const host = startHost([good, other]);
+    const first = (await host.invoke('commands', 'good.echo', null)) as { pid: number };
+    await host.stop('good');
+    expect(host.view('good')).toMatchObject({ status: 'stopped', problem: null });
+    expect(host.pid('good')).toBeNull();
+    // Used again, it starts again (a new process, its count from zero).
+    expect(await host.invoke('commands', 'good.echo', null)).toMatchObject({ calls: 1 });
+    await host.restart('good');
+    expect(host.pid('good')).not.toBe(first.pid);
+    expect(await host.invoke('commands', 'other.v', null)).toBe(1);
+
+    const otherV2 = await writeTestPlugin(root, { id: 'other', version: '2.0.0', source: 'export default { commands: { "other.v": () => 2 } };', commands: ['other.v'] });
+    await host.setPlugins([otherV2]);
+    expect(host.views().map((view) => `${view.id}:${view.status}`)).toEqual(['other:inactive']);
+    expect(await host.invoke('commands', 'other.v', null)).toBe(2);
+    await expect(host.invoke('commands', 'good.echo', null)).rejects.toMatchObject({ code: 'not-found' });
+  });
 });
