@@ -96,11 +96,19 @@ export type HostToPluginMessage =
   | { type: 'reply'; id: number; ok: true; value: unknown }
   | { type: 'reply'; id: number; ok: false; error: PluginErrorShape }
   /** Asks for the state to hand over to the next instance (hot reload); the plugin answers 'state'. */
-  | { type: 'deactivate' };
+  | { type: 'deactivate' }
+  /** The host's heartbeat: a plugin that does not answer 'pong' in time is stopped (a busy loop, a hang). */
+  | { type: 'ping'; id: number };
 
 /** Messages from a plugin process to the host. */
 export type PluginToHostMessage =
+  /** The runtime is listening: the host may send 'activate' (a message sent earlier could be lost). */
   | { type: 'ready' }
+  /** The entry module loaded and its `activate` returned: invocations may follow. */
+  | { type: 'activated' }
+  /** The entry module could not be loaded, or its `activate` threw; the process exits next. */
+  | { type: 'activation-failed'; message: string }
+  | { type: 'pong'; id: number }
   | { type: 'call'; id: number; method: PluginApiMethod; params: unknown }
   | { type: 'result'; id: number; ok: true; value: unknown }
   | { type: 'result'; id: number; ok: false; error: PluginErrorShape }
@@ -123,6 +131,22 @@ export const PLUGIN_API_PERMISSIONS = {
   'storage.set': null,
 } as const satisfies Record<string, FixedPluginPermission | 'net' | null>;
 export type PluginApiMethod = keyof typeof PLUGIN_API_PERMISSIONS;
+
+/** The `params` of a 'call' message for each method (how the runtime encodes PluginHostApi's arguments). */
+export interface PluginApiParams {
+  'clips.list': { limit?: number; cursor?: string | null };
+  'clips.get': { id: string };
+  'clips.search': { query: string; limit?: number };
+  'clips.createText': { text: string; title?: string; tags?: string[] };
+  'clips.update': { id: string; changes: { title?: string; notes?: string } };
+  'clips.addTags': { id: string; tags: string[] };
+  'blobs.read': { hash: string };
+  'net.fetch': { url: string; init?: { method?: string; headers?: Record<string, string>; body?: string } };
+  'clipboard.writeText': { text: string };
+  'ui.showPanel': { panelId: string; data?: unknown };
+  'storage.get': { key: string };
+  'storage.set': { key: string; value: unknown };
+}
 
 export const PLUGIN_ERROR_CODES = [
   'permission-denied', // the plugin lacks the permission the method needs

@@ -8,6 +8,7 @@ import { LIBRARY_COMMANDS } from './library-commands.js';
 import { SYNC_COMMANDS } from './sync-commands.js';
 import type { SyncService } from '../sync/sync-service.js';
 import type { AnalysisService } from '../ai/analysis/analysis-service.js';
+import type { PluginHost } from '../plugins/host/plugin-host.js';
 import { runAnalyzeCommand } from './analysis-commands.js';
 import { describeError } from './describe-error.js';
 import { UsageError } from './parse-args.js';
@@ -41,6 +42,8 @@ export async function runWithOwnLibrary(dir: string, request: CommandRequest, te
 export interface RunningServices {
   sync?: SyncService | null;
   analysis?: AnalysisService | null;
+  /** The instance's plugin host; without it `run` starts the installed plugins for the one command. */
+  plugins?: PluginHost | null;
 }
 
 export function runLibraryCommand(library: Library, request: CommandRequest, output: CommandOutput, signal?: AbortSignal, services: RunningServices = {}): Promise<number> {
@@ -54,6 +57,14 @@ export function runLibraryCommand(library: Library, request: CommandRequest, out
       output.stderr(`clipshot: ${describeError(error)}\n`);
       return error instanceof UsageError ? 2 : 1;
     });
+  }
+  if (request.command === 'run') {
+    return import('./plugin-run-commands.js')
+      .then(({ runPluginCommand }) => runPluginCommand(library, request, output, { host: services.plugins ?? null }))
+      .catch((error: unknown) => {
+        output.stderr(`clipshot: ${describeError(error)}\n`);
+        return error instanceof UsageError ? 2 : 1;
+      });
   }
   const syncHandler = SYNC_COMMANDS[request.command];
   if (syncHandler) {

@@ -34,6 +34,8 @@ export async function main(argv: string[]): Promise<number> {
   const dir = libraryOption ?? process.env.CLIPSHOT_LIBRARY ?? defaultLibraryDir();
   // Heavy modules (Automerge, SQLite, sharp) load only when this process opens the library itself.
   if (request.command === 'keys') return (await import('./key-commands.js')).runKeyCommand(dir, request, terminalOutput);
+  // The plugin host's dev loop holds the library itself (when free) so that `run` reaches it.
+  if (request.command === 'plugin' && request.positionals[0] === 'dev') return (await import('./plugin-run-commands.js')).runPluginDevCommand(dir, request, terminalOutput);
   if (request.command === 'serve') return (await import('./serve-command.js')).runServe(dir, request, terminalOutput);
   if (request.command === 'import' && request.positionals.includes('-')) request.stdinText = readStdin();
   // Consent and the API key are asked here, where the terminal is, before the instance acts.

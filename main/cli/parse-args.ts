@@ -42,6 +42,7 @@ export const COMMANDS: Record<string, { options: OptionSpec; positionals: [numbe
   keys: { options: {}, positionals: [1, 2] },
   analyze: { options: { all: { type: 'boolean' } }, positionals: [0, Infinity] },
   models: { options: { yes: { type: 'boolean' }, mirror: { type: 'string' } }, positionals: [0, 2] },
+  run: { options: {}, positionals: [1, Infinity] },
   plugin: { options: { registry: { type: 'string' }, 'allow-unsigned': { type: 'boolean' }, yes: { type: 'boolean' }, key: { type: 'string' }, name: { type: 'string' } }, positionals: [0, 3] },
   ai: { options: { 'base-url': { type: 'string' }, model: { type: 'string' }, 'embedding-model': { type: 'string' }, 'key-stdin': { type: 'boolean' }, yes: { type: 'boolean' } }, positionals: [0, 2] },
 };

@@ -56,6 +56,9 @@ Commands:
                                      show what would be sent where, ask consent (--yes: given) and the key
   ai disable PROVIDER | ai forget PROVIDER
                                      stop all requests (keeps the key) | also delete its key and settings
+  run COMMAND_ID [JSON | KEY=VALUE...] [--json]
+                                     run an installed plugin's command against the library, print its result
+  plugin dev DIR [--json]            run the plugin in DIR and reload it on every change, keeping its state
 
 Library: --library DIR, else $CLIPSHOT_LIBRARY, else the per-user default.
 Unlock: $CLIPSHOT_PASSPHRASE selects the passphrase; else the OS keychain; else a prompt.

@@ -1,4 +1,4 @@
-// `npm run bench -- library [--clips N]` (and `ui`, `timeline`, `video`, `export`, `sync`, `ocr`: see ui-bench.ts, timeline-bench.ts, video-bench.ts, export-bench.ts, sync-bench.ts, ocr-bench.ts): builds a library of N synthetic clips through the real
+// `npm run bench -- library [--clips N]` (and `ui`, `timeline`, `video`, `export`, `sync`, `ocr`, `plugins`: see ui-bench.ts, timeline-bench.ts, video-bench.ts, export-bench.ts, sync-bench.ts, ocr-bench.ts, plugin-bench.ts): builds a library of N synthetic clips through the real
 // import pipeline and prints JSON figures (every key ends in its unit), with a bare FTS5 baseline
 // measured in the same run. The corpus is made and the baseline measured in child processes,
 // so the peak RSS reported is the library's own.
@@ -21,6 +21,7 @@ import { benchUi } from './ui-bench.js';
 import { benchVideo } from './video-bench.js';
 import { benchOcr } from './ocr-bench.js';
 import { benchAnalysisLag } from './analysis-lag-bench.js';
+import { benchPlugins } from './plugin-bench.js';
 import { benchQueries } from './bench-corpus.js';
 import { peakRssMb, percentile, timeMs } from './stats.js';
 
@@ -165,6 +166,7 @@ const BENCHMARKS: Record<string, (clips: number) => Promise<Record<string, numbe
   sync: benchSync,
   // Recognition against tesseract, then what background analysis costs the main process.
   ocr: async () => ({ ...(await benchOcr()), ...(await benchAnalysisLag()) }),
+  plugins: benchPlugins,
 };
 
 async function main(): Promise<void> {
