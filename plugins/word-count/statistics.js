@@ -13,8 +13,7 @@ const MIN_TOP_WORD_CHARS = 4;
 export function textStatistics(text) {
   let words = 0;
   for (const segment of WORDS.segment(text)) if (segment.isWordLike) words++;
-  let characters = 0;
-  for (const _ of GRAPHEMES.segment(text)) characters++;
+  const characters = Array.from(GRAPHEMES.segment(text)).length;
   const lines = text === '' ? 0 : text.split(/\r\n|\r|\n/).length;
   return { words, characters, lines };
 }

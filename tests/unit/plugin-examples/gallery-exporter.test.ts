@@ -2,7 +2,7 @@
 // import) inlined, and every piece of clip text, however hostile, shown as the same text and
 // never as markup, in the HTML page and in the Markdown file.
 import MarkdownIt from 'markdown-it';
-import { Window } from 'happy-dom';
+import { Window, type HTMLElement } from 'happy-dom';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
 import type { ExportedFile, PluginManifest, PluginModule } from '../../../contract/plugins.js';
 import { importFiles, importText } from '../../../main/library/importer.js';
@@ -22,7 +22,6 @@ const HOSTILE_TEXT = '</pre><script>alert(4)</script>\n```\nnot code\n````\n# no
 let library: Library;
 let plugin: { manifest: PluginManifest; module: PluginModule };
 let imageId: string;
-let textId: string;
 
 beforeEach(async () => {
   ({ library } = await createTestLibrary());
@@ -34,7 +33,6 @@ beforeEach(async () => {
   await changeClipTags(library, imageId, { add: [HOSTILE_TAG, 'plain'] });
   const text = await importText(library, HOSTILE_TEXT, { title: '# Heading? [link](http://example.com) `code`' });
   if (text.type !== 'imported') throw new Error('the text was not imported');
-  textId = text.id;
 });
 
 afterEach(async () => {
@@ -46,10 +44,10 @@ async function exportWith(host: InProcessHost, exporter: string): Promise<Export
   return plugin.module.exporters![exporter]!({ clips: [...clips].sort((a, b) => a.kind.localeCompare(b.kind)) }, host.api);
 }
 
-function parse(html: string): Document {
+function parse(html: string) {
   const window = new Window();
   window.document.write(html);
-  return window.document as unknown as Document;
+  return window.document;
 }
 
 describe('the HTML gallery', () => {
