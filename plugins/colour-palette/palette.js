@@ -42,7 +42,7 @@ export function dominantColours(pixels, count = 5) {
   }
   return boxes
     .map((box) => {
-      const rgb = [0, 1, 2].map((c) => Math.round(box.reduce((sum, colour) => sum + channelOf(colour, c), 0) / box.length));
+      const rgb = /** @type {[number, number, number]} */ ([0, 1, 2].map((c) => Math.round(box.reduce((sum, colour) => sum + channelOf(colour, c), 0) / box.length)));
       return { hex: toHex(rgb), rgb, share: box.length / opaque.length };
     })
     .sort((a, b) => b.share - a.share || a.hex.localeCompare(b.hex));

@@ -5,6 +5,7 @@
 // definePlugin as the SDK's own copy.
 import fs from 'node:fs';
 import path from 'node:path';
+import ts from 'typescript';
 import { describe, expect, test } from 'vitest';
 import { PLUGIN_API_VERSION } from '../../../contract/plugins.js';
 import { PLUGINS_DIR, exampleManifest, examplePackageJson, exampleNames, loadExample } from '../../helpers/example-plugins.js';
@@ -39,6 +40,15 @@ test('there are the four examples: an exporter, an analyzer, a theme and a comma
   expect(manifests.filter((manifest) => manifest.contributes.analyzers.length > 0).map((manifest) => manifest.id)).toEqual(['clipshot.colour-palette']);
   expect(manifests.filter((manifest) => manifest.contributes.themes.length > 0).map((manifest) => manifest.id)).toEqual(['clipshot.theme-solarized']);
   expect(manifests.filter((manifest) => manifest.contributes.panels.length > 0 && manifest.contributes.commands.length > 0).map((manifest) => manifest.id)).toEqual(['clipshot.word-count']);
+});
+
+test('their code type-checks against the SDK’s types (plugins/tsconfig.json)', () => {
+  const config = ts.getParsedCommandLineOfConfigFile(path.join(PLUGINS_DIR, 'tsconfig.json'), {}, { ...ts.sys, onUnRecoverableConfigFileDiagnostic: (diagnostic) => { throw new Error(String(diagnostic.messageText)); } })!;
+  expect(config.fileNames.map((file) => path.relative(PLUGINS_DIR, file)).sort()).toEqual(['colour-palette/index.js', 'gallery-exporter/index.js', 'sdk/index.js', 'word-count/index.js', 'word-count/panel/panel.js']);
+  const program = ts.createProgram(config.fileNames, config.options);
+  expect(ts.getPreEmitDiagnostics(program).map((diagnostic) => `${diagnostic.file?.fileName ?? ''}: ${ts.flattenDiagnosticMessageText(diagnostic.messageText, ' ')}`)).toEqual([]);
+  // What it checked includes the handlers' modules, not only the entries.
+  expect(program.getSourceFiles().map((file) => path.relative(PLUGINS_DIR, file.fileName))).toEqual(expect.arrayContaining(['colour-palette/palette.js', 'gallery-exporter/gallery.js', 'word-count/statistics.js', 'sdk/index.d.ts']));
 });
 
 describe.each(exampleNames())('%s', (name) => {
