@@ -7,7 +7,8 @@ import { collectionStatistics } from './statistics.js';
 export const PANEL_ID = 'clipshot.word-count.panel';
 /** Enough for any library a person reads statistics of; the rest is said to be left out. */
 const MAX_CLIPS = 20_000;
-const PAGE = 500;
+// The host hands out at most 200 clips a call.
+const PAGE = 200;
 
 let runs = 0;
 
@@ -41,8 +42,13 @@ function clipIdsOf(args) {
 export async function stats(args, host) {
   const { clips, complete } = await textClips(host, clipIdsOf(args));
   const statistics = { ...collectionStatistics(clips.map((clip) => ({ id: clip.id, title: clip.title, text: clip.text ?? '' }))), complete, run: ++runs };
-  await host.ui.showPanel(PANEL_ID, statistics);
   host.log('info', `counted ${statistics.words} words in ${statistics.clips} text clips`);
+  try {
+    await host.ui.showPanel(PANEL_ID, statistics);
+  } catch (error) {
+    // Run from the command line there is no window to show it in: the statistics are the answer.
+    host.log('warn', `the panel was not shown: ${error instanceof Error ? error.message : String(error)}`);
+  }
   return statistics;
 }
 

@@ -43,7 +43,8 @@ export interface InProcessHost {
   storage: Map<string, unknown>;
 }
 
-const MAX_LIST = 500;
+// As the host: at most 200 clips a call.
+const MAX_LIST = 200;
 
 export function pluginClip(clip: ClipView): PluginClip {
   return {

@@ -99,9 +99,11 @@ describe('the Text statistics command', () => {
     await expect(plugin.module.commands![COMMAND]!({ clipIds: ['0'.repeat(26)] }, host.api)).rejects.toMatchObject({ code: 'not-found' });
   });
 
-  test('without ui:panel the host refuses the panel, and without clips:read the clips', async () => {
+  test('without ui:panel the statistics are still the answer, and the refusal is logged; without clips:read it fails', async () => {
     const noPanel = createInProcessHost(library, { ...plugin.manifest, permissions: ['clips:read'] });
-    await expect(plugin.module.commands![COMMAND]!(undefined, noPanel.api)).rejects.toEqual(new PluginCallError('permission-denied', 'clipshot.word-count has no permission ui:panel for ui.showPanel'));
+    expect(await plugin.module.commands![COMMAND]!(undefined, noPanel.api)).toMatchObject({ clips: 2, words: 23 });
+    expect(noPanel.calls).toContainEqual({ method: 'ui.showPanel', allowed: false });
+    expect(noPanel.logs.map((entry) => [entry.level, entry.message])).toContainEqual(['warn', `the panel was not shown: ${new PluginCallError('permission-denied', 'clipshot.word-count has no permission ui:panel for ui.showPanel').message}`]);
     const noClips = createInProcessHost(library, { ...plugin.manifest, permissions: ['ui:panel'] });
     await expect(plugin.module.commands![COMMAND]!(undefined, noClips.api)).rejects.toMatchObject({ code: 'permission-denied' });
     expect(noClips.panels).toEqual([]);
