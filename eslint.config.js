@@ -45,6 +45,16 @@ export default tseslint.config(
     },
   },
   {
+    // Plugin code runs in a plugin process (plain Node ESM); a plugin's panel in a sandboxed frame.
+    files: ['plugins/**/*.js'],
+    ignores: ['plugins/*/panel/**'],
+    languageOptions: { globals: { Buffer: 'readonly' } },
+  },
+  {
+    files: ['plugins/*/panel/**/*.js'],
+    languageOptions: { globals: { window: 'readonly' } },
+  },
+  {
     files: ['bin/**/*.js'],
     languageOptions: { globals: { process: 'readonly', console: 'readonly' } },
   },

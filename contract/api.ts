@@ -9,9 +9,11 @@ import { checkDeviceName, checkPairingCode, checkPeerAddress, DEVICE_NAME_MAX_CH
 import type { DeviceView, PairingInvitationView, SyncStatus } from './devices.js';
 import type { AnalysisProgress, ClipAnalysisView } from './analysis.js';
 import type { AiProvidersView, ModelDownloadPlan, ModelImportResult, ModelsStatus, RemoteProviderView } from './ai-settings.js';
+import { PLUGIN_REQUEST_SCHEMAS, type PluginApiEvent, type PluginApiResults } from './plugin-api.js';
 
 export * from './bulk.js';
 export type * from './ai-settings.js';
+export type * from './plugin-api.js';
 
 export type { MediaRequest, MediaUrlOptions, MediaVariant } from './media.js';
 
@@ -168,7 +170,9 @@ export type ApiEvent =
   /** A model's download moved on, or a model was installed, imported or removed: at most a few a second, each the whole status. */
   | { type: 'models-changed'; status: ModelsStatus }
   /** A remote AI provider was turned on or off, or forgotten (never with its key). */
-  | { type: 'providers-changed'; providers: AiProvidersView };
+  | { type: 'providers-changed'; providers: AiProvidersView }
+  /** Plugins: the installed list changed, an install moved on, a plugin showed a panel (contract/plugin-api.ts). */
+  | PluginApiEvent;
 
 const clipIdParams = z.object({ id: clipId }).strict();
 
@@ -363,6 +367,8 @@ export const API_REQUEST_SCHEMAS = {
   disableProvider: z.object({ id: providerId }).strict(),
   /** Turns a remote provider off and deletes its key and settings from this device. */
   forgetProvider: z.object({ id: providerId }).strict(),
+  /** The Plugins panel: marketplace, installed plugins, their commands (contract/plugin-api.ts). */
+  ...PLUGIN_REQUEST_SCHEMAS,
 } as const;
 
 export type ApiMethod = keyof typeof API_REQUEST_SCHEMAS;
@@ -370,7 +376,7 @@ export const API_METHODS = Object.keys(API_REQUEST_SCHEMAS) as ApiMethod[];
 export type ApiParams<M extends ApiMethod> = z.input<(typeof API_REQUEST_SCHEMAS)[M]>;
 
 /** What each method resolves to. */
-export interface ApiResults {
+export interface ApiResults extends PluginApiResults {
   listClips: ClipPage<ClipView>;
   countClips: number;
   getClip: ClipView;

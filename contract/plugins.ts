@@ -124,6 +124,7 @@ export const PLUGIN_API_PERMISSIONS = {
   'clips.update': 'clips:write',
   'clips.addTags': 'clips:write',
   'blobs.read': 'blobs:read',
+  'blobs.readPixels': 'blobs:read',
   'net.fetch': 'net',
   'clipboard.writeText': 'clipboard',
   'ui.showPanel': 'ui:panel',
@@ -245,6 +246,11 @@ export interface PluginHostApi {
   blobs: {
     /** The original's or thumbnail's bytes, by the hash a PluginClip names. */
     read(hash: string): Promise<Uint8Array>;
+    /**
+     * An image blob (a thumbnail, an image original) decoded by the host: a plugin process has no
+     * image codecs (thumbnails are WebP; native addons are not allowed in it).
+     */
+    readPixels(hash: string, params?: { maxSide?: number }): Promise<PluginPixels>;
   };
   net: {
     /** Only to hosts the manifest declares as `net:<host>`; the host makes the request. */
@@ -262,6 +268,29 @@ export interface PluginHostApi {
     set(key: string, value: unknown): Promise<void>;
   };
   log(level: 'info' | 'warn' | 'error', message: string): void;
+}
+
+/** Decoded pixels, as `blobs.readPixels` hands them over. */
+export interface PluginPixels {
+  width: number;
+  height: number;
+  /** 8-bit RGBA, row by row, `width * height * 4` bytes. */
+  rgba: Uint8Array;
+}
+
+/** The largest `maxSide` of `blobs.readPixels` (the default is PLUGIN_PIXELS_DEFAULT_SIDE): the image is scaled down to fit, never up. */
+export const PLUGIN_PIXELS_MAX_SIDE = 512;
+export const PLUGIN_PIXELS_DEFAULT_SIDE = 64;
+
+/**
+ * What a plugin panel's page receives (a window 'message' event) when the plugin calls
+ * `ui.showPanel(panelId, data)`; the page runs in a sandboxed frame with no other way in.
+ */
+export const PLUGIN_PANEL_DATA_MESSAGE = 'clipshot:panel-data';
+export interface PluginPanelDataMessage {
+  type: typeof PLUGIN_PANEL_DATA_MESSAGE;
+  panelId: string;
+  data: unknown;
 }
 
 /** A file an exporter produces. */

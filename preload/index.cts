@@ -87,6 +87,15 @@ const METHODS = {
   enableProvider: true,
   disableProvider: true,
   forgetProvider: true,
+  pluginList: true,
+  pluginSearch: true,
+  pluginDetails: true,
+  pluginInstall: true,
+  pluginUpdate: true,
+  pluginRollback: true,
+  pluginRemove: true,
+  pluginLogs: true,
+  pluginRunCommand: true,
 } as const satisfies Record<ApiMethod, true>;
 
 type Reply = { ok: true; value: unknown } | { ok: false; error: ApiErrorData };

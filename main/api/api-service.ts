@@ -15,6 +15,7 @@ import { undoLastChange } from '../library/operations/undo.js';
 import { videoTimeline } from '../library/video/video-timeline.js';
 import { parseDetailHeads, waitForDetailHeads } from '../library/documents/wait-for-details.js';
 import { invalidRequest, toApiError } from './api-errors.js';
+import { PLUGIN_REQUEST_METHODS, type PluginRequestMethod } from '../../contract/plugin-api.js';
 import { createAnalysisHandlers, forwardAnalysisChanges } from './analysis-handlers.js';
 import { createBulkHandlers } from './bulk-handlers.js';
 import { createDeviceHandlers, forwardSyncChanges } from './device-handlers.js';
@@ -181,6 +182,15 @@ export function createApiService(library: Library, options: ApiServiceOptions = 
     ...createAnalysisHandlers(library, options.analysis),
     ...models.handlers,
     ...createProviderHandlers({ providers: options.providers, models: options.models, emit }),
+    // Until the plugin host is wired in, an instance runs no plugins.
+    ...(Object.fromEntries(
+      PLUGIN_REQUEST_METHODS.map((method) => [
+        method,
+        () => {
+          throw new ApiError('unsupported', 'this instance of ClipShot does not run plugins');
+        },
+      ]),
+    ) as unknown as Pick<Handlers, PluginRequestMethod>),
   };
 
   const run = async (method: string, params: unknown, session: SessionState): Promise<unknown> => {
