@@ -142,6 +142,7 @@ export interface PluginApiParams {
   'clips.update': { id: string; changes: { title?: string; notes?: string } };
   'clips.addTags': { id: string; tags: string[] };
   'blobs.read': { hash: string };
+  'blobs.readPixels': { hash: string; maxSide?: number };
   'net.fetch': { url: string; init?: { method?: string; headers?: Record<string, string>; body?: string } };
   'clipboard.writeText': { text: string };
   'ui.showPanel': { panelId: string; data?: unknown };

@@ -1,4 +1,4 @@
-import type { PluginApiMethod, PluginApiParams, PluginPermission } from '../../../contract/plugins.js';
+import { PLUGIN_PIXELS_DEFAULT_SIDE, type PluginApiMethod, type PluginApiParams, type PluginPermission } from '../../../contract/plugins.js';
 import { API_PARAM_SCHEMAS } from './api-params.js';
 import { missingPermission } from './api-permissions.js';
 import type { PluginLibraryAccess } from './library-access.js';
@@ -58,6 +58,7 @@ const HANDLERS: { [M in PluginApiMethod]: (params: PluginApiParams[M], context: 
   'clips.update': ({ id, changes }, { services }) => library(services).update(id, changes),
   'clips.addTags': ({ id, tags }, { services }) => library(services).addTags(id, tags),
   'blobs.read': ({ hash }, { services, limits }) => library(services).readBlob(hash, limits.maxBlobBytes),
+  'blobs.readPixels': ({ hash, maxSide }, { services, limits }) => library(services).readPixels(hash, maxSide ?? PLUGIN_PIXELS_DEFAULT_SIDE, limits.maxBlobBytes),
   'net.fetch': (params, { limits, caller }) => pluginFetch(params, caller.permissions, limits.fetch),
   'clipboard.writeText': async ({ text }, { services }) => {
     if (!services.clipboard) throw new PluginError('host-error', 'clipboard.writeText: this ClipShot has no clipboard (it runs without a desktop)');

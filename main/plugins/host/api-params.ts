@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { PluginApiMethod, PluginApiParams } from '../../../contract/plugins.js';
+import { PLUGIN_PIXELS_MAX_SIDE, type PluginApiMethod, type PluginApiParams } from '../../../contract/plugins.js';
 
 export const MAX_PAGE = 200;
 const clipId = z.string().min(1).max(64);
@@ -15,6 +15,7 @@ export const API_PARAM_SCHEMAS: { [M in PluginApiMethod]: z.ZodType<PluginApiPar
   'clips.update': z.strictObject({ id: clipId, changes: z.strictObject({ title: z.string().max(500).optional(), notes: z.string().max(100_000).optional() }) }),
   'clips.addTags': z.strictObject({ id: clipId, tags: z.array(tag).min(1).max(50) }),
   'blobs.read': z.strictObject({ hash: z.string().regex(/^[0-9a-f]{64}$/, 'a SHA-256 in lower-case hex') }),
+  'blobs.readPixels': z.strictObject({ hash: z.string().regex(/^[0-9a-f]{64}$/, 'a SHA-256 in lower-case hex'), maxSide: z.number().int().min(1).max(PLUGIN_PIXELS_MAX_SIDE).optional() }),
   'net.fetch': z.strictObject({
     url: z.string().min(1).max(8_000),
     init: z

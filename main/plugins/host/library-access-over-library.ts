@@ -1,5 +1,5 @@
 import type { ClipView } from '../../../contract/clips.js';
-import type { PluginClip } from '../../../contract/plugins.js';
+import type { PluginClip, PluginPixels } from '../../../contract/plugins.js';
 import { InvalidQueryError, IndexRebuildingError } from '../../index/errors.js';
 import { ImportRejection } from '../../library/import/rejection.js';
 import { importText } from '../../library/importer.js';
@@ -45,6 +45,14 @@ export function libraryAccessOver(library: Library): PluginLibraryAccess {
       if (size > maxBytes) throw new PluginError('invalid-params', `blob ${hash} holds ${size} bytes, over the ${maxBytes}-byte limit of blobs.read`);
       return new Uint8Array(await library.blobs.readAll(hash));
     }),
+    readPixels: guarded(async (hash, maxSide, maxBytes) => {
+      if (!library.index.isBlobReferenced(hash)) throw new PluginError('not-found', `no clip refers to blob ${hash}`);
+      const size = await library.blobs.size(hash);
+      if (size > maxBytes) throw new PluginError('invalid-params', `blob ${hash} holds ${size} bytes, over the ${maxBytes}-byte limit of blobs.readPixels`);
+      return decodePixels(await library.blobs.readAll(hash), maxSide).catch((error: unknown) => {
+        throw new PluginError('invalid-params', `blob ${hash} is not an image this ClipShot can decode (${error instanceof Error ? error.message : String(error)})`);
+      });
+    }),
   };
 }
 
@@ -75,4 +83,16 @@ function toPluginError(error: unknown): PluginError {
   if (error instanceof IndexRebuildingError) return new PluginError('host-error', error.message);
   if (error instanceof LibraryError) return new PluginError(NOT_FOUND_CODES.has(error.code) ? 'not-found' : error.code === 'invalid-edit' || error.code === 'ambiguous-id' ? 'invalid-params' : 'host-error', error.message);
   return new PluginError('host-error', error instanceof Error ? error.message : String(error));
+}
+
+async function decodePixels(bytes: Buffer, maxSide: number): Promise<PluginPixels> {
+  const { default: sharp } = await import('sharp');
+  // The first frame only (an animated image or a video's poster), with its orientation applied.
+  const { data, info } = await sharp(bytes, { limitInputPixels: 100_000_000 })
+    .rotate()
+    .resize({ width: maxSide, height: maxSide, fit: 'inside', withoutEnlargement: true })
+    .ensureAlpha()
+    .raw()
+    .toBuffer({ resolveWithObject: true });
+  return { width: info.width, height: info.height, rgba: new Uint8Array(data.buffer, data.byteOffset, data.byteLength) };
 }

@@ -1,4 +1,4 @@
-import type { PluginClip } from '../../../contract/plugins.js';
+import type { PluginClip, PluginPixels } from '../../../contract/plugins.js';
 
 /**
  * What plugins may do with the library, whatever holds it open (the CLI's own Library, `serve`,
@@ -16,4 +16,6 @@ export interface PluginLibraryAccess {
   addTags(id: string, tags: string[]): Promise<PluginClip>;
   /** The bytes of a blob some clip refers to (an original or a thumbnail), up to `maxBytes`. */
   readBlob(hash: string, maxBytes: number): Promise<Uint8Array>;
+  /** A blob's image decoded to RGBA and scaled down to fit `maxSide` (plugin processes have no image decoders). */
+  readPixels(hash: string, maxSide: number, maxBytes: number): Promise<PluginPixels>;
 }

@@ -40,7 +40,10 @@ export class HostApiClient {
         update: (id, changes) => call('clips.update', { id, changes }) as ReturnType<PluginHostApi['clips']['update']>,
         addTags: (id, tags) => call('clips.addTags', { id, tags }) as ReturnType<PluginHostApi['clips']['addTags']>,
       }),
-      blobs: Object.freeze({ read: (hash) => call('blobs.read', { hash }) as Promise<Uint8Array> }),
+      blobs: Object.freeze({
+        read: (hash) => call('blobs.read', { hash }) as Promise<Uint8Array>,
+        readPixels: (hash, params = {}) => call('blobs.readPixels', { hash, ...params }) as ReturnType<PluginHostApi['blobs']['readPixels']>,
+      }),
       net: Object.freeze({ fetch: (url, init) => call('net.fetch', init === undefined ? { url } : { url, init }) as ReturnType<PluginHostApi['net']['fetch']> }),
       clipboard: Object.freeze({ writeText: (text) => call('clipboard.writeText', { text }) as Promise<void> }),
       ui: Object.freeze({ showPanel: (panelId, data) => call('ui.showPanel', data === undefined ? { panelId } : { panelId, data }) as Promise<void> }),
