@@ -184,11 +184,15 @@ describe('the library in a browser', () => {
     await saveScreenshot(page, 'shortcuts');
     await page.keyboard.press('Escape');
     await grid.focus();
-    const countBefore = await page.getByTestId('clip-card').count();
+    // The clip Delete acts on, followed by its id: the number of cards can change meanwhile (a
+    // clip another test imported may still be arriving).
+    const deleted = await selected();
+    expect(deleted).toBeTruthy();
+    const cardOfDeleted = page.locator(`[data-testid="clip-card"][data-clip-id="${deleted}"]`);
     await page.keyboard.press('Delete');
-    await expect.poll(() => page.getByTestId('clip-card').count()).toBe(countBefore - 1);
+    await expect.poll(() => cardOfDeleted.count()).toBe(0);
     await page.getByTestId('toast').filter({ hasText: /trash/i }).getByRole('button', { name: /undo/i }).click();
-    await expect.poll(() => page.getByTestId('clip-card').count()).toBe(countBefore);
+    await expect.poll(() => cardOfDeleted.count()).toBe(1);
     await page.close();
   });
 
