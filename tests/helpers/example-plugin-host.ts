@@ -62,9 +62,10 @@ export async function installExample(folder: string, pluginsDir?: string): Promi
 
 /**
  * A host running one installed example against `library`. `granted` replaces what the person
- * granted (install.json's `granted`, as the host reads it), to see the plugin with less.
+ * granted (install.json's `granted`, as the host reads it), to see the plugin with less;
+ * `window: false` is the host as `clipshot plugin run` has it, with no window to show a panel in.
  */
-export function runExample(descriptor: PluginDescriptor, library: Library, options: { granted?: PluginPermission[] } = {}): ExampleRun {
+export function runExample(descriptor: PluginDescriptor, library: Library, options: { granted?: PluginPermission[]; window?: boolean } = {}): ExampleRun {
   const served: PluginApiMethod[] = [];
   const panels: ExampleRun['panels'] = [];
   const access = libraryAccessOver(library);
@@ -83,12 +84,14 @@ export function runExample(descriptor: PluginDescriptor, library: Library, optio
     launcher,
     services: {
       library: recorded,
-      ui: {
-        showPanel: async (pluginId, panelId, data) => {
-          served.push('ui.showPanel');
-          panels.push({ pluginId, panelId, data });
+      ...(options.window !== false && {
+        ui: {
+          showPanel: async (pluginId: string, panelId: string, data: unknown) => {
+            served.push('ui.showPanel');
+            panels.push({ pluginId, panelId, data });
+          },
         },
-      },
+      }),
     },
     plugins: [running],
   });
