@@ -1,14 +1,13 @@
-// The example plugins of plugins/ as the tests load them: the manifest read from package.json
-// (name, version, description, engines and the `clipshot` field, empty contribution lists filled
-// in as the manifest parser does), and the entry module imported from its file like the plugin
-// runtime imports it.
+// The example plugins of plugins/ as the tests read them: the manifest parsed from package.json by
+// the real manifest parser, and (for checks of pure logic) a module of the example imported into
+// the test process. Running an example is the real host's job: tests/helpers/example-plugin-host.ts.
 import fs from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import type { PluginContributions, PluginManifest, PluginModule } from '../../contract/plugins.js';
+import type { PluginManifest, PluginModule } from '../../contract/plugins.js';
+import { parsePluginManifest } from '../../main/plugins/manifest/parse-manifest.js';
 
 export const PLUGINS_DIR = path.resolve(import.meta.dirname, '../../plugins');
-const CONTRIBUTION_KINDS: (keyof PluginContributions)[] = ['commands', 'importers', 'exporters', 'analyzers', 'panels', 'themes', 'keybindings'];
 
 /** Every example plugin's folder name (the SDK is not a plugin). */
 export function exampleNames(): string[] {
@@ -23,24 +22,9 @@ export function examplePackageJson(name: string): Record<string, unknown> & { cl
   return JSON.parse(fs.readFileSync(path.join(PLUGINS_DIR, name, 'package.json'), 'utf8')) as Record<string, unknown> & { clipshot: Record<string, unknown> };
 }
 
+/** The example's manifest as the store and the host read it (main/plugins/manifest's parser); throws PluginManifestError. */
 export function exampleManifest(name: string): PluginManifest {
-  const json = examplePackageJson(name);
-  const { clipshot } = json;
-  const contributes = (clipshot.contributes ?? {}) as Partial<PluginContributions>;
-  return {
-    id: clipshot.id as string,
-    packageName: json.name as string,
-    version: json.version as string,
-    displayName: (clipshot.displayName as string | undefined) ?? (json.name as string),
-    description: (json.description as string | undefined) ?? '',
-    engines: json.engines as { clipshot: string },
-    apiVersion: clipshot.apiVersion as number,
-    main: (clipshot.main as string | undefined) ?? null,
-    permissions: (clipshot.permissions ?? []) as PluginManifest['permissions'],
-    dependencies: (clipshot.dependencies ?? {}) as Record<string, string>,
-    activationEvents: (clipshot.activationEvents ?? []) as PluginManifest['activationEvents'],
-    contributes: Object.fromEntries(CONTRIBUTION_KINDS.map((kind) => [kind, contributes[kind] ?? []])) as unknown as PluginContributions,
-  };
+  return parsePluginManifest(examplePackageJson(name));
 }
 
 /** A module of the example by its path inside the plugin's folder. */

@@ -8,6 +8,8 @@ import path from 'node:path';
 import ts from 'typescript';
 import { describe, expect, test } from 'vitest';
 import { PLUGIN_API_VERSION } from '../../../contract/plugins.js';
+import { PluginManifestError } from '../../../main/plugins/manifest/manifest-error.js';
+import { parsePluginManifest } from '../../../main/plugins/manifest/parse-manifest.js';
 import { PLUGINS_DIR, exampleManifest, examplePackageJson, exampleNames, loadExample } from '../../helpers/example-plugins.js';
 
 const HANDLED = { commands: 'commands', exporters: 'exporters', importers: 'importers', analyzers: 'analyzers' } as const;
@@ -56,6 +58,15 @@ describe.each(exampleNames())('%s', (name) => {
   const json = examplePackageJson(name);
   const manifest = exampleManifest(name);
   const files = json.files as string[];
+
+  test('is a manifest main/plugins/manifest’s parser accepts, as the store and the host read it', () => {
+    const parsed = parsePluginManifest(json);
+    expect(parsed).toEqual(manifest);
+    expect(parsed).toMatchObject({ packageName: json.name, version: json.version, id: json.clipshot.id });
+    // The parser is strict: the same package with a field it does not know is refused, naming it.
+    expect(() => parsePluginManifest({ ...json, clipshot: { ...json.clipshot, permission: [] } })).toThrow(PluginManifestError);
+    expect(() => parsePluginManifest({ ...json, clipshot: { ...json.clipshot, permission: [] } })).toThrow(/unknown field "permission"/);
+  });
 
   test('is an npm package marked as a ClipShot plugin for this API and app version', () => {
     expect(json.keywords).toContain('clipshot-plugin');
