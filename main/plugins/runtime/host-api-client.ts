@@ -5,7 +5,8 @@ import type { HostChannel } from './host-channel.js';
 export class HostCallError extends Error {
   readonly code: PluginErrorCode;
   constructor(method: string, error: PluginErrorShape) {
-    super(`${method}: ${error.message}`);
+    // The host's messages mostly name the method already; the plugin's author sees it once.
+    super(error.message.startsWith(`${method}:`) ? error.message : `${method}: ${error.message}`);
     this.name = 'HostCallError';
     this.code = error.code;
   }
