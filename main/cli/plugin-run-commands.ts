@@ -6,11 +6,12 @@ import { startControlServer, type ControlServer } from '../control/control-serve
 import { LibraryInUseError } from '../library/errors.js';
 import { Library } from '../library/library.js';
 import { ForkPluginLauncher } from '../plugins/host/fork-plugin-launcher.js';
-import type { ManifestReader } from '../plugins/host/folder-manifest.js';
-import { pluginsDirFromEnv, readInstalledPlugins } from '../plugins/host/installed-plugins.js';
+import { runnablePlugins } from '../plugins/host/installed-plugins.js';
 import { libraryAccessOver } from '../plugins/host/library-access-over-library.js';
 import { PluginDevSession } from '../plugins/host/plugin-dev-session.js';
 import { PluginHost, type PluginDescriptor } from '../plugins/host/plugin-host.js';
+import { PluginStore } from '../plugins/store/plugin-store.js';
+import { defaultPluginsDir } from '../plugins/store/plugins-dir.js';
 import { describeError } from './describe-error.js';
 import { runLibraryCommand } from './local-runner.js';
 import { UsageError } from './parse-args.js';
@@ -40,8 +41,15 @@ export async function runPluginCommand(library: Library, request: CommandRequest
 }
 
 async function temporaryHost(library: Library, loadPlugins: PluginRunOptions['loadPlugins'], output: CommandOutput): Promise<PluginHost> {
-  const plugins = await (loadPlugins ?? (() => readInstalledPlugins(pluginsDirFromEnv(), { onProblem: (id, problem) => output.stderr(`clipshot: plugin ${id} is left out: ${problem}\n`) })))();
+  const plugins = await (loadPlugins ?? (() => installedPlugins(output)))();
   return new PluginHost({ launcher: new ForkPluginLauncher(), services: { library: libraryAccessOver(library) }, plugins });
+}
+
+/** The installed plugins that can run; those that cannot are named with why. */
+async function installedPlugins(output: CommandOutput): Promise<PluginDescriptor[]> {
+  const { plugins, blocked } = await runnablePlugins(new PluginStore({ dir: defaultPluginsDir() }));
+  for (const { id, problem } of blocked) output.stderr(`clipshot: plugin ${id} is left out: ${problem}\n`);
+  return plugins;
 }
 
 /**
@@ -83,8 +91,6 @@ function formatResult(result: unknown, json: boolean): string {
 }
 
 export interface PluginDevOptions {
-  /** The registry's manifest parser where available; a structural check otherwise. */
-  readManifest?: ManifestReader;
   /** Resolves when the session should end (default: SIGINT or SIGTERM). */
   until?: Promise<void>;
 }
@@ -100,9 +106,7 @@ export async function runPluginDevCommand(libraryDir: string, request: CommandRe
   const dir = path.resolve(request.cwd, folder);
   const json = request.options.json === true;
   const library = await openIfFree(libraryDir, output);
-  const pluginsDir = pluginsDirFromEnv();
-  const manifestReader = options.readManifest;
-  const installed = await readInstalledPlugins(pluginsDir, { ...(manifestReader && { readManifest: manifestReader }) });
+  const installed = await installedPlugins(output);
   const host = new PluginHost({ launcher: new ForkPluginLauncher(), services: { library: library ? libraryAccessOver(library) : null }, plugins: installed });
   let control: ControlServer | null = null;
   let session: PluginDevSession | null = null;
@@ -120,7 +124,6 @@ export async function runPluginDevCommand(libraryDir: string, request: CommandRe
       host,
       // Outside the watched folder (a storage write must not trigger a reload), and the same for each session on it.
       dataDir: path.join(os.tmpdir(), 'clipshot-plugin-dev', createHash('sha256').update(dir).digest('hex').slice(0, 16)),
-      ...(manifestReader && { readManifest: manifestReader }),
       onLoad: (outcome) => {
         if (json) output.stdout(`${JSON.stringify({ type: 'load', ...(outcome.ok ? { ok: true, id: outcome.manifest.id, version: outcome.manifest.version, loads: outcome.loads } : outcome) })}\n`);
         else if (outcome.ok) output.stdout(`loaded ${outcome.manifest.id} ${outcome.manifest.version} (${outcome.loads === 1 ? 'watching for changes' : `reload ${outcome.loads - 1}`})\n`);

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { PluginManifest } from '../../../contract/plugins.js';
-import { readFolderManifest, type ManifestReader } from './folder-manifest.js';
+import { readPackageManifest } from '../store/plugin-store.js';
 import type { PluginHost } from './plugin-host.js';
 
 export interface PluginDevSessionOptions {
@@ -10,8 +10,6 @@ export interface PluginDevSessionOptions {
   host: PluginHost;
   /** Where its storage goes while developing. */
   dataDir: string;
-  /** Checks the manifest before each load (the registry's parsePluginManifest reads it best); a plain structural check by default. */
-  readManifest?: ManifestReader;
   /** Changes closer together than this are one reload (an editor writes a file in several steps). */
   debounceMs?: number;
   onLoad?: (outcome: DevLoadOutcome) => void;
@@ -93,7 +91,8 @@ export class PluginDevSession {
     const { dir, host, dataDir, onLoad } = this.options;
     let manifest: PluginManifest;
     try {
-      manifest = await (this.options.readManifest ?? readFolderManifest)(dir);
+      // The same checks as an install (parsePluginManifest), so what loads here installs too.
+      manifest = await readPackageManifest(dir);
     } catch (error) {
       onLoad?.({ ok: false, error: `not reloaded, the manifest has a problem: ${(error as Error).message}` });
       return;

@@ -338,8 +338,8 @@ export function notInstalled(id: string): string {
   return `${id} is not installed: install it first`;
 }
 
-/** The manifest of the package unpacked in `folder`. */
-async function readPackageManifest(folder: string): Promise<PluginManifest> {
+/** The manifest of the package in `folder` (unpacked, installed, or an author's working copy), every mistake listed. */
+export async function readPackageManifest(folder: string): Promise<PluginManifest> {
   let text: string;
   try {
     text = await fs.readFile(path.join(folder, 'package.json'), 'utf8');
