@@ -15,11 +15,12 @@ import { undoLastChange } from '../library/operations/undo.js';
 import { videoTimeline } from '../library/video/video-timeline.js';
 import { parseDetailHeads, waitForDetailHeads } from '../library/documents/wait-for-details.js';
 import { invalidRequest, toApiError } from './api-errors.js';
-import { PLUGIN_REQUEST_METHODS, type PluginRequestMethod } from '../../contract/plugin-api.js';
 import { createAnalysisHandlers, forwardAnalysisChanges } from './analysis-handlers.js';
 import { createBulkHandlers } from './bulk-handlers.js';
 import { createDeviceHandlers, forwardSyncChanges } from './device-handlers.js';
 import { createModelHandlers } from './model-handlers.js';
+import { createPluginHandlers } from './plugin-handlers.js';
+import type { PluginService } from '../plugins/plugin-service.js';
 import { createProviderHandlers } from './provider-handlers.js';
 import type { ModelStore } from '../ai/models/model-store.js';
 import type { ProviderRegistry } from '../ai/providers/provider-registry.js';
@@ -69,6 +70,8 @@ export interface ApiServiceOptions {
   onModelsChanged?: () => Promise<void>;
   /** The remote AI providers of this library on this device; without it the provider methods answer 'unsupported'. */
   providers?: ProviderRegistry;
+  /** The instance's plugins (the Plugins panel); without it the plugin methods answer 'unsupported'. */
+  plugins?: PluginService;
 }
 
 type Handlers = { [M in ApiMethod]: (params: ReturnType<(typeof API_REQUEST_SCHEMAS)[M]['parse']>, session: SessionState) => Promise<ApiResults[M]> | ApiResults[M] };
@@ -92,6 +95,7 @@ export function createApiService(library: Library, options: ApiServiceOptions = 
   const stopSyncEvents = forwardSyncChanges(options.sync, emit);
   const stopAnalysisEvents = forwardAnalysisChanges(options.analysis, emit);
   const models = createModelHandlers({ models: options.models, chooseFolder: options.chooseFolder, onModelsChanged: options.onModelsChanged, emit });
+  const plugins = createPluginHandlers(options.plugins, emit);
   const defaultSession: SessionState = { openDocuments: new Map(), settingsOpen: false };
   const sessions = new Set<SessionState>([defaultSession]);
 
@@ -182,15 +186,7 @@ export function createApiService(library: Library, options: ApiServiceOptions = 
     ...createAnalysisHandlers(library, options.analysis),
     ...models.handlers,
     ...createProviderHandlers({ providers: options.providers, models: options.models, emit }),
-    // Until the plugin host is wired in, an instance runs no plugins.
-    ...(Object.fromEntries(
-      PLUGIN_REQUEST_METHODS.map((method) => [
-        method,
-        () => {
-          throw new ApiError('unsupported', 'this instance of ClipShot does not run plugins');
-        },
-      ]),
-    ) as unknown as Pick<Handlers, PluginRequestMethod>),
+    ...plugins.handlers,
   };
 
   const run = async (method: string, params: unknown, session: SessionState): Promise<unknown> => {
@@ -236,6 +232,7 @@ export function createApiService(library: Library, options: ApiServiceOptions = 
       stopSyncEvents();
       stopAnalysisEvents();
       await models.close();
+      plugins.close();
       operations.stopAll();
       await imports.stopAll();
       await exports.stopAll();

@@ -10,11 +10,14 @@ import { planMediaResponse, type ResponseBody, type ResponsePlan } from '../api/
 import { SECURITY_HEADERS } from '../server/content-security.js';
 import { resolveStaticFile } from '../server/static-files.js';
 import { APP_HOST, APP_SCHEME } from './app-url.js';
+import { PANEL_PATH_PREFIX, panelSecurityHeaders, resolvePanelFile } from '../plugins/panel-files.js';
+import type { PluginStore } from '../plugins/store/plugin-store.js';
 
 export type AppRoute =
   | { kind: 'static'; path: string }
   | { kind: 'media'; clipId: string; request: MediaRequest; download: boolean }
   | { kind: 'export'; jobId: string }
+  | { kind: 'panel'; path: string }
   | { kind: 'refused'; status: 400 | 404 | 405; reason: string };
 
 export interface AppRequest {
@@ -29,6 +32,8 @@ export interface AppProtocolOptions {
   openMedia(clipId: string, request: MediaRequest): Promise<MediaFile>;
   /** A finished export job's file. */
   openExport(jobId: string): Promise<MediaFile>;
+  /** The installed plugins whose panels are served under /plugin-panels/. */
+  pluginStore?: PluginStore | null;
 }
 
 /**
@@ -65,6 +70,7 @@ export function routeAppRequest(url: string, method: string): AppRoute {
   const jobId = parseExportPath(path);
   if (jobId) return { kind: 'export', jobId };
   if (path.startsWith('/exports/')) return refused(404, 'no such export');
+  if (path.startsWith(PANEL_PATH_PREFIX)) return { kind: 'panel', path: rawPath };
   return { kind: 'static', path };
 }
 
@@ -85,6 +91,12 @@ export async function planAppResponse(request: AppRequest, options: AppProtocolO
         return textResponse(status, error instanceof Error ? error.message : String(error), head);
       }
       return planMediaResponse(request.method, request.headers.get('range'), media, route.kind === 'export' || route.download);
+    }
+    case 'panel': {
+      const file = options.pluginStore ? await resolvePanelFile(options.pluginStore, route.path) : null;
+      if (!file) return textResponse(404, 'Not found.', head);
+      const headers = { ...panelSecurityHeaders(`${APP_SCHEME}://${APP_HOST}`, file), 'Content-Type': file.mime, 'Content-Length': String(file.size), 'Cache-Control': 'no-cache' };
+      return { status: 200, headers, body: head ? { kind: 'none' } : { kind: 'file', path: file.file } };
     }
     case 'static': {
       // Only "/" falls back to index.html: the renderer routes inside the page, never by URL path.

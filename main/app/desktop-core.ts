@@ -16,11 +16,16 @@ import type { WorkerLauncher } from '../ai/worker/worker-launcher.js';
 import { openAppModelStore } from '../api/app-model-store.js';
 import { openLibraryProviderRegistry } from '../ai/providers/library-provider-registry.js';
 import { enabledRemoteTaggers } from '../ai/providers/enabled-taggers.js';
+import { startInstancePlugins } from '../plugins/instance-plugins.js';
+import type { PluginLauncher } from '../plugins/host/plugin-launcher.js';
+import type { PluginService } from '../plugins/plugin-service.js';
 
 export interface DesktopCore {
   library: Library;
   /** Null when sync could not start (the reason went to the log); the library works regardless. */
   sync: SyncService | null;
+  /** Null when plugins are off (the shell's choice, or they could not start). */
+  plugins: PluginService | null;
   api: ApiService;
   windows: WindowConnections;
   controlSocket: string;
@@ -38,6 +43,10 @@ export interface DesktopShell {
   analysis?: false;
   /** How the analysis worker starts: Electron's utility process in the app. */
   analysisLauncher?: WorkerLauncher;
+  /** Turns plugins off (tests of other parts). */
+  plugins?: false;
+  /** How plugin processes start: Electron's utility process in the app. */
+  pluginLauncher?: PluginLauncher;
 }
 
 export async function startDesktopCore(dir: string, unlock: AppUnlockOptions, shell: DesktopShell = {}): Promise<DesktopCore> {
@@ -46,10 +55,11 @@ export async function startDesktopCore(dir: string, unlock: AppUnlockOptions, sh
   let library: Library | null = null;
   let sync: SyncService | null = null;
   let analysis: AnalysisService | null = null;
+  let plugins: PluginService | null = null;
   let control: ControlServer;
   try {
     control = await startControlServer(libraryPaths(dir).controlSocket, (request, output, signal) => {
-      if (library) return runLibraryCommand(library, request, output, signal, { sync, analysis });
+      if (library) return runLibraryCommand(library, request, output, signal, { sync, analysis, plugins: plugins?.host ?? null });
       output.stderr('clipshot: the app is still opening the library; try again in a moment\n');
       return Promise.resolve(1);
     });
@@ -85,7 +95,11 @@ export async function startDesktopCore(dir: string, unlock: AppUnlockOptions, sh
       return null;
     }
   })();
+  if (shell.plugins !== false) {
+    plugins = await startInstancePlugins(opened, { ...(shell.pluginLauncher && { launcher: shell.pluginLauncher }), onProblem: (message) => console.error(`ClipShot: ${message}`) });
+  }
   const running = analysis;
+  const startedPlugins = plugins;
   const api = createApiService(opened, {
     allowPaths: true,
     ...(shell.chooseFolder && { chooseFolder: shell.chooseFolder }),
@@ -93,12 +107,14 @@ export async function startDesktopCore(dir: string, unlock: AppUnlockOptions, sh
     ...(running && { analysis: running, onModelsChanged: () => running.modelsChanged() }),
     ...(models && { models }),
     providers,
+    ...(startedPlugins && { plugins: startedPlugins }),
   });
   const windows = new WindowConnections(api, opened.repo.networkSubsystem);
   let closing: Promise<void> | null = null;
   return {
     library: opened,
     sync,
+    plugins: startedPlugins,
     api,
     windows,
     controlSocket: control.socketPath,
@@ -106,6 +122,7 @@ export async function startDesktopCore(dir: string, unlock: AppUnlockOptions, sh
       (closing ??= (async () => {
         windows.releaseAll();
         await api.close();
+        await startedPlugins?.close();
         // Sync first: it ends a `clipshot pair` still waiting, which the control socket waits for.
         await sync?.close();
         await control.close();

@@ -15,6 +15,8 @@ import { openAppModelStore } from '../api/app-model-store.js';
 import { openLibraryProviderRegistry } from '../ai/providers/library-provider-registry.js';
 import { enabledRemoteTaggers } from '../ai/providers/enabled-taggers.js';
 import { UsageError } from './parse-args.js';
+import { startInstancePlugins } from '../plugins/instance-plugins.js';
+import type { PluginService } from '../plugins/plugin-service.js';
 
 const DEFAULT_HOST = '127.0.0.1';
 
@@ -30,6 +32,7 @@ export async function runServe(dir: string, request: CommandRequest, output: Com
   await uploads.clear();
   let sync: SyncService | null = null;
   let analysis: AnalysisService | null = null;
+  let plugins: PluginService | null = null;
   let service;
   let control;
   let server;
@@ -42,6 +45,7 @@ export async function runServe(dir: string, request: CommandRequest, output: Com
       return null;
     });
     const models = modelStoreOrNothing(output);
+    plugins = await startInstancePlugins(library, { onProblem: (message) => output.stderr(`clipshot: ${message}\n`) });
     const running = analysis;
     service = createApiService(library, {
       uploads,
@@ -49,10 +53,11 @@ export async function runServe(dir: string, request: CommandRequest, output: Com
       ...(running ? { analysis: running, onModelsChanged: () => running.modelsChanged() } : {}),
       ...(models ? { models } : {}),
       providers,
+      ...(plugins && { plugins }),
     });
-    const services = { sync, analysis };
+    const services = { sync, analysis, plugins: plugins?.host ?? null };
     control = await startControlServer(library.paths.controlSocket, (command, commandOutput, signal) => runLibraryCommand(library, command, commandOutput, signal, services));
-    server = await startServeServer(library, service, uploads, { host, port, rendererDir: builtRendererDir(), ...serveTokenFromEnvironment() });
+    server = await startServeServer(library, service, uploads, { host, port, rendererDir: builtRendererDir(), ...(plugins && { pluginStore: plugins.store }), ...serveTokenFromEnvironment() });
     if (!isLoopbackHost(host)) output.stderr(`clipshot: listening on ${host}, not only this device: anyone who can reach it and has the URL's token can use the library\n`);
     const syncLine = sync ? `sync: ${sync.status().listening.join(', ')} (device ${sync.status().device.fingerprint})\n` : '';
     output.stdout(`ClipShot is serving the library at ${library.paths.dir}\ncontrol socket: ${control.socketPath}\n${syncLine}Open ${server.url}\n`);
@@ -63,6 +68,7 @@ export async function runServe(dir: string, request: CommandRequest, output: Com
   } finally {
     await server?.close();
     await service?.close();
+    await plugins?.close();
     // Sync first: it ends a `clipshot pair` still waiting, which the control socket waits for.
     await sync?.close();
     await control?.close();

@@ -17,6 +17,8 @@ import { SECURITY_HEADERS } from './content-security.js';
 import { requestHostAllowed, urlHost } from './hosts.js';
 import { newSessionToken, SESSION_COOKIE, tokenOfRequest, tokensMatch } from './session-token.js';
 import { resolveStaticFile } from './static-files.js';
+import { PANEL_PATH_PREFIX, panelSecurityHeaders, resolvePanelFile } from '../plugins/panel-files.js';
+import type { PluginStore } from '../plugins/store/plugin-store.js';
 
 const MAX_SYNC_MESSAGE_BYTES = 64 * 1024 * 1024;
 
@@ -25,6 +27,8 @@ export interface ServeServerOptions {
   port: number;
   rendererDir: string;
   token?: string;
+  /** The installed plugins whose panels are served under /plugin-panels/. */
+  pluginStore?: PluginStore;
 }
 
 export interface ServeServer {
@@ -62,6 +66,9 @@ export async function startServeServer(library: Library, service: ApiService, up
       response.writeHead(303, { Location: '/', 'Set-Cookie': `${SESSION_COOKIE}=${token}; HttpOnly; SameSite=Strict; Path=/`, 'Cache-Control': 'no-store' });
       return void response.end();
     }
+    // A panel's frame is sandboxed (an opaque origin), so its requests for its own scripts carry no
+    // SameSite cookie; panel files are the plugin's published package files, no library data.
+    if (url.pathname.startsWith(PANEL_PATH_PREFIX)) return servePanelFile(request, response, url.pathname);
     if (!authorized(request)) return sendText(response, 401, 'Open the address that `clipshot serve` printed: it carries the session token this server needs.');
     const media = parseMediaPath(url.pathname, url.searchParams);
     const exportJob = parseExportPath(url.pathname);
@@ -77,6 +84,15 @@ export async function startServeServer(library: Library, service: ApiService, up
       return sendText(response, 404, `Not found.${missingApp}`);
     }
     response.writeHead(200, { ...SECURITY_HEADERS, 'Content-Type': file.mime, 'Content-Length': file.size, 'Cache-Control': file.mime.startsWith('text/html') ? 'no-store' : 'no-cache' });
+    if (request.method === 'HEAD') return void response.end();
+    await pipeline(fs.createReadStream(file.file), response);
+  }
+
+  async function servePanelFile(request: IncomingMessage, response: ServerResponse, urlPath: string): Promise<void> {
+    if (request.method !== 'GET' && request.method !== 'HEAD') return sendText(response, 405, 'Method not allowed.');
+    const file = options.pluginStore ? await resolvePanelFile(options.pluginStore, urlPath) : null;
+    if (!file) return sendText(response, 404, 'Not found.');
+    response.writeHead(200, { ...panelSecurityHeaders(`http://${request.headers.host ?? ''}`, file), 'Content-Type': file.mime, 'Content-Length': file.size, 'Cache-Control': 'no-cache' });
     if (request.method === 'HEAD') return void response.end();
     await pipeline(fs.createReadStream(file.file), response);
   }
