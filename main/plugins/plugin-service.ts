@@ -175,7 +175,7 @@ export class PluginService {
 
   /** Runs a contributed command (its plugin starts on 'onCommand:<id>' if it is not running). */
   async runCommand(command: string, args: unknown): Promise<unknown> {
-    return (await this.host.invoke('commands', command, args ?? {})) ?? null;
+    return (await this.host.invoke('commands', command, args ?? null)) ?? null;
   }
 
   onEvent(listener: (event: PluginApiEvent) => void): () => void {

@@ -11,6 +11,7 @@ import { exportPath, mediaPath } from '../../contract/media.js';
 import { createApiService, type ApiService, type ApiServiceOptions } from '../../main/api/api-service.js';
 import { UploadStore } from '../../main/api/upload-store.js';
 import type { Library } from '../../main/library/library.js';
+import type { PluginService } from '../../main/plugins/plugin-service.js';
 import type { ProviderRegistry } from '../../main/ai/providers/provider-registry.js';
 import { ObservableConnectionStatus } from '../../renderer/src/api/connection-status.js';
 import { UploadFileImporter, type FileImporter } from '../../renderer/src/api/file-importer.js';
@@ -47,6 +48,8 @@ export interface TestCoreOptions extends Pick<ApiServiceOptions, 'sync' | 'model
   analysis?: (library: Library) => Promise<AnalysisControl & { close?(): Promise<void> }>;
   /** The remote AI providers the API's provider methods use, made for the new library. */
   providers?: (library: Library) => ProviderRegistry;
+  /** The instance's plugins (tests/helpers/plugin-marketplace.ts), started on the new library; closed after the API. */
+  plugins?: (library: Library) => Promise<PluginService>;
 }
 
 /** `parent`: a folder for the library that outlives one test (see createTestLibrary); `options.sync`: the sync subsystem the API's device methods use. */
@@ -54,6 +57,7 @@ export async function createTestCore(parent?: string, options: TestCoreOptions =
   const { library, dir } = await createTestLibrary(parent);
   const uploads = new UploadStore(path.join(dir, 'uploads'));
   const analysis = options.analysis ? await options.analysis(library) : undefined;
+  const plugins = options.plugins ? await options.plugins(library) : undefined;
   const service = createApiService(library, {
     ...(options.sync && { sync: options.sync }),
     ...(analysis && { analysis }),
@@ -61,6 +65,7 @@ export async function createTestCore(parent?: string, options: TestCoreOptions =
     ...(options.onModelsChanged && { onModelsChanged: options.onModelsChanged }),
     ...(options.chooseFolder && { chooseFolder: options.chooseFolder }),
     ...(options.providers && { providers: options.providers(library) }),
+    ...(plugins && { plugins }),
     uploads,
   });
   const windows = new Set<TestWindow>();
@@ -103,6 +108,7 @@ export async function createTestCore(parent?: string, options: TestCoreOptions =
       for (const window of [...windows]) window.close();
       await analysis?.close?.();
       await service.close();
+      await plugins?.close();
       await library.close();
     },
   };
