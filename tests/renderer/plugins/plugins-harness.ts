@@ -1,33 +1,50 @@
 // The Plugins panel's tests share this: the whole app mounted on a real core per test
-// (tests/helpers/direct-api.ts), its plugin methods answered by tests/helpers/plugin-panel-backend.ts
-// over the real library, with the example plugins published to it.
+// (tests/helpers/direct-api.ts) with the real plugin service over a temp plugins folder, and a
+// real Verdaccio (tests/helpers/plugin-marketplace.ts) with the example plugins published: signed
+// by a trusted test publisher, except the colour palette (unsigned). Plugins run in real
+// processes (the built runtime: `npx tsc -p tsconfig.json` first).
+import path from 'node:path';
 import { afterEach, beforeEach } from 'vitest';
+import type { ApiEvent, ClipShotApi } from '../../../contract/api.js';
+import { PLUGIN_REQUEST_METHODS, type PluginRequestMethod } from '../../../contract/plugin-api.js';
 import App from '../../../renderer/src/App.vue';
 import { useSettingsStore } from '../../../renderer/src/stores/settings.js';
 import { createTestCore, type TestCore } from '../../helpers/direct-api.js';
-import { exampleVersion, PluginPanelBackend } from '../../helpers/plugin-panel-backend.js';
+import { PLUGINS_DIR } from '../../helpers/example-plugins.js';
+import { startTestMarketplace, startTestPluginService, type TestMarketplace } from '../../helpers/plugin-marketplace.js';
+import { tempDir } from '../../helpers/temp.js';
 import { giveGridViewport, mountWithCore, unmountWithCore, type Mounted } from '../library/mount-library.js';
 import { byTestId } from '../models/ai-settings-harness.js';
 
 export interface PluginsHarness {
   readonly core: TestCore;
-  readonly backend: PluginPanelBackend;
+  readonly marketplace: TestMarketplace;
+  readonly pluginsDir: string;
+  /** The plugin requests the window made, in order. */
+  readonly calls: { method: PluginRequestMethod; params: unknown }[];
+  /** Every event the window was sent. */
+  readonly events: ApiEvent[];
 }
 
-/** Call at the top of a test file; `plugins: false` mounts the app on the core alone (no plugin host). */
+/** Call at the top of a test file; `plugins: false` mounts the app on a core without plugins. */
 export function usePluginsHarness(options: { plugins?: boolean } = {}): PluginsHarness {
   let state: PluginsHarness | null = null;
   let mounted: Mounted | null = null;
   let restoreViewport: () => void = () => undefined;
 
   beforeEach(async () => {
-    const core = await createTestCore();
-    const backend = new PluginPanelBackend(core.library);
-    backend.publish(exampleVersion('colour-palette', { signed: false }), exampleVersion('gallery-exporter'), exampleVersion('theme-solarized'), exampleVersion('word-count'));
-    state = { core, backend };
+    const marketplace = await startTestMarketplace();
+    for (const name of ['gallery-exporter', 'theme-solarized', 'word-count']) await marketplace.publishSigned(path.join(PLUGINS_DIR, name));
+    await marketplace.publishUnsigned(path.join(PLUGINS_DIR, 'colour-palette'));
+    const pluginsDir = path.join(await tempDir(), 'plugins');
+    const core = await createTestCore(undefined, options.plugins === false ? {} : { plugins: (library) => startTestPluginService(library, pluginsDir, marketplace, { backoffMs: 60_000 }) });
+    const calls: PluginsHarness['calls'] = [];
+    const events: ApiEvent[] = [];
+    core.api.onEvent((event) => events.push(event));
+    state = { core, marketplace, pluginsDir, calls, events };
     restoreViewport = giveGridViewport(800, 600);
     localStorage.clear();
-    mounted = mountWithCore(App, core, options.plugins === false ? {} : { api: backend.api(core.api) });
+    mounted = mountWithCore(App, core, { api: recording(core.api, calls) });
     await useSettingsStore(mounted.pinia).whenOpen();
   });
 
@@ -36,6 +53,7 @@ export function usePluginsHarness(options: { plugins?: boolean } = {}): PluginsH
     mounted = null;
     restoreViewport();
     await state?.core.close();
+    await state?.marketplace.stop();
     state = null;
   });
 
@@ -47,10 +65,33 @@ export function usePluginsHarness(options: { plugins?: boolean } = {}): PluginsH
     get core() {
       return get().core;
     },
-    get backend() {
-      return get().backend;
+    get marketplace() {
+      return get().marketplace;
+    },
+    get pluginsDir() {
+      return get().pluginsDir;
+    },
+    get calls() {
+      return get().calls;
+    },
+    get events() {
+      return get().events;
     },
   };
+}
+
+/** The core's own API, noting each plugin request as it goes by (what the window asked, not an answer). */
+function recording(api: ClipShotApi, calls: PluginsHarness['calls']): ClipShotApi {
+  const noted = Object.fromEntries(
+    PLUGIN_REQUEST_METHODS.map((method) => [
+      method,
+      (params: unknown) => {
+        calls.push({ method, params: JSON.parse(JSON.stringify(params ?? {})) as unknown });
+        return (api[method] as (params: unknown) => Promise<unknown>)(params);
+      },
+    ]),
+  );
+  return { ...api, ...noted } as ClipShotApi;
 }
 
 export function pluginRow(id: string): HTMLElement {
