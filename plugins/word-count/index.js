@@ -34,6 +34,8 @@ async function textClips(host, clipIds) {
 function clipIdsOf(args) {
   if (args === undefined || args === null) return null;
   const ids = typeof args === 'object' && !Array.isArray(args) ? args.clipIds : undefined;
+  // `clipshot run` hands `{}` when given no arguments: every text clip, as with none.
+  if (ids === undefined && typeof args === 'object' && !Array.isArray(args)) return null;
   if (!Array.isArray(ids) || !ids.every((id) => typeof id === 'string')) throw new TypeError('Text statistics takes no arguments, or { "clipIds": ["…"] }');
   return ids;
 }
