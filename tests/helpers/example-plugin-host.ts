@@ -6,7 +6,7 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import type { PluginApiMethod, PluginLogEntry, PluginManifest, PluginPermission } from '../../contract/plugins.js';
 import type { Library } from '../../main/library/library.js';
-import { readInstalledPlugins } from '../../main/plugins/host/installed-plugins.js';
+import { runnablePlugins } from '../../main/plugins/host/installed-plugins.js';
 import type { PluginLibraryAccess } from '../../main/plugins/host/library-access.js';
 import { libraryAccessOver } from '../../main/plugins/host/library-access-over-library.js';
 import type { PluginLauncher } from '../../main/plugins/host/plugin-launcher.js';
@@ -48,13 +48,9 @@ export async function installExample(folder: string, pluginsDir?: string): Promi
   const store = new PluginStore({ dir, appVersion: '0.1.0' });
   const manifest = parsePluginManifest(JSON.parse(await fs.readFile(path.join(folder, 'package.json'), 'utf8')));
   const installed = await store.installFolder(folder, { acceptPermissions: manifest.permissions });
-  // The host reads installed plugins with the parser the store installed them with.
-  const descriptors = await readInstalledPlugins(dir, {
-    readManifest: async (pluginDir) => parsePluginManifest(JSON.parse(await fs.readFile(path.join(pluginDir, 'package.json'), 'utf8'))),
-    onProblem: (id, problem) => {
-      throw new Error(`${id} could not be read back: ${problem}`);
-    },
-  });
+  // What the host runs of the store's installed plugins, as an instance reads them.
+  const { plugins: descriptors, blocked } = await runnablePlugins(store, store.appVersion);
+  if (blocked.length > 0) throw new Error(`could not be read back: ${blocked.map(({ id, problem }) => `${id}: ${problem}`).join('; ')}`);
   const descriptor = descriptors.find((candidate) => candidate.manifest.id === installed.id);
   if (!descriptor) throw new Error(`${installed.id} was installed but the host does not see it`);
   return descriptor;

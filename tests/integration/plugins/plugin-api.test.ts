@@ -4,7 +4,7 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ApiError, type ApiEvent } from '../../../contract/api.js';
+import type { ApiEvent } from '../../../contract/api.js';
 import { importText } from '../../../main/library/importer.js';
 import { createTestCore, type TestCore } from '../../helpers/direct-api.js';
 import { PLUGINS_DIR } from '../../helpers/example-plugins.js';
@@ -50,15 +50,6 @@ async function core(): Promise<{ core: TestCore; pluginsDir: string; events: Api
   return { core: started, pluginsDir, events };
 }
 
-async function refusal(promise: Promise<unknown>): Promise<ApiError> {
-  const error = await promise.then(
-    () => null,
-    (caught: unknown) => caught,
-  );
-  expect(error).toBeInstanceOf(ApiError);
-  return error as ApiError;
-}
-
 describe('the API’s plugin methods on the real service', () => {
   it('searches, shows permissions, installs with consent (progress reported), runs the command with its panel, and keeps logs', async () => {
     const { core: test, pluginsDir, events } = await core();
@@ -85,7 +76,7 @@ describe('the API’s plugin methods on the real service', () => {
       await expect.poll(() => events.some((event) => event.type === 'plugins-changed' && event.plugins[0]?.status === 'active')).toBe(true);
       const logs = await test.api.pluginLogs({ id: 'clipshot.word-count' });
       expect(logs.map((entry) => entry.message)).toContain('counted 5 words in 2 text clips');
-      expect((await refusal(test.api.pluginRunCommand({ command: 'clipshot.nothing.here' }))).code).toBe('not-found');
+      await expect(test.api.pluginRunCommand({ command: 'clipshot.nothing.here' })).rejects.toMatchObject({ code: 'not-found' });
     } finally {
       await test.close();
     }
@@ -94,11 +85,11 @@ describe('the API’s plugin methods on the real service', () => {
   it('refuses a package asking for a permission the consent lacks, and an unsigned one unless allowed', async () => {
     const { core: test, pluginsDir } = await core();
     try {
-      const lacking = await refusal(test.api.pluginInstall({ packageName: WORD_COUNT, version: '1.0.0', consent: { permissions: ['clips:read'], allowUnsigned: false } }));
-      expect(lacking).toMatchObject({ code: 'invalid-request', message: expect.stringContaining('asks for ui:panel, which you did not agree to') });
-      const unsigned = await refusal(test.api.pluginInstall({ packageName: PALETTE, consent: { permissions: ['blobs:read'], allowUnsigned: false } }));
-      expect(unsigned.code).toBe('invalid-request');
-      expect(unsigned.message).toMatch(/sign/);
+      await expect(test.api.pluginInstall({ packageName: WORD_COUNT, version: '1.0.0', consent: { permissions: ['clips:read'], allowUnsigned: false } })).rejects.toMatchObject({
+        code: 'invalid-request',
+        message: expect.stringContaining('asks for ui:panel, which you did not agree to'),
+      });
+      await expect(test.api.pluginInstall({ packageName: PALETTE, consent: { permissions: ['blobs:read'], allowUnsigned: false } })).rejects.toMatchObject({ code: 'invalid-request', message: expect.stringMatching(/sign/) });
       expect((await test.api.pluginList({})).plugins).toEqual([]);
       expect((await fs.readdir(pluginsDir)).filter((name) => !name.startsWith('_') && !name.endsWith('.json'))).toEqual([]);
 
@@ -115,8 +106,10 @@ describe('the API’s plugin methods on the real service', () => {
       const first = { permissions: ['clips:read', 'ui:panel'] as const, allowUnsigned: false };
       await test.api.pluginInstall({ packageName: WORD_COUNT, version: '1.0.0', consent: { ...first, permissions: [...first.permissions] } });
       expect((await test.api.pluginDetails({ packageName: WORD_COUNT })).newPermissions).toEqual(['clipboard']);
-      const asked = await refusal(test.api.pluginUpdate({ id: 'clipshot.word-count', consent: { ...first, permissions: [...first.permissions] } }));
-      expect(asked.message).toContain('asks for clipboard, which you did not agree to');
+      await expect(test.api.pluginUpdate({ id: 'clipshot.word-count', consent: { ...first, permissions: [...first.permissions] } })).rejects.toMatchObject({
+        code: 'invalid-request',
+        message: expect.stringContaining('asks for clipboard, which you did not agree to'),
+      });
       expect((await test.api.pluginList({})).plugins[0]).toMatchObject({ version: '1.0.0', versions: ['1.0.0'] });
 
       const updated = await test.api.pluginUpdate({ id: 'clipshot.word-count', consent: { permissions: ['clips:read', 'ui:panel', 'clipboard'], allowUnsigned: false } });
@@ -125,14 +118,14 @@ describe('the API’s plugin methods on the real service', () => {
 
       const rolled = await test.api.pluginRollback({ id: 'clipshot.word-count' });
       expect(rolled).toMatchObject({ version: '1.0.0', versions: ['1.1.0', '1.0.0'] });
-      expect((await refusal(test.api.pluginRollback({ id: 'clipshot.word-count', version: '0.9.0' }))).code).toBe('not-found');
+      await expect(test.api.pluginRollback({ id: 'clipshot.word-count', version: '0.9.0' })).rejects.toMatchObject({ code: 'not-found' });
 
       await fs.mkdir(path.join(pluginsDir, 'clipshot.word-count', '_data'), { recursive: true });
       await fs.writeFile(path.join(pluginsDir, 'clipshot.word-count', '_data', 'storage.json'), '{}');
       expect(await test.api.pluginRemove({ id: 'clipshot.word-count' })).toEqual({ id: 'clipshot.word-count', versions: ['1.1.0', '1.0.0'] });
       await expect(fs.access(path.join(pluginsDir, 'clipshot.word-count'))).rejects.toThrow();
       expect((await test.api.pluginList({})).plugins).toEqual([]);
-      expect((await refusal(test.api.pluginLogs({ id: 'clipshot.word-count' }))).code).toBe('not-found');
+      await expect(test.api.pluginLogs({ id: 'clipshot.word-count' })).rejects.toMatchObject({ code: 'not-found' });
     } finally {
       await test.close();
     }
@@ -160,8 +153,8 @@ describe('a core without plugins', () => {
   it('answers every plugin method “unsupported”', async () => {
     const test = await createTestCore();
     try {
-      expect(await refusal(test.api.pluginList({}))).toMatchObject({ code: 'unsupported', message: 'this instance of ClipShot does not run plugins' });
-      expect((await refusal(test.api.pluginRunCommand({ command: 'a.b.c' }))).code).toBe('unsupported');
+      await expect(test.api.pluginList({})).rejects.toMatchObject({ code: 'unsupported', message: 'this instance of ClipShot does not run plugins' });
+      await expect(test.api.pluginRunCommand({ command: 'a.b.c' })).rejects.toMatchObject({ code: 'unsupported' });
     } finally {
       await test.close();
     }
