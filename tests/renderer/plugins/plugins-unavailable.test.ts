@@ -1,16 +1,13 @@
 // Settings → Plugins on a core that runs no plugins: the panel shows the core's own answer.
 import { describe, expect, test } from 'vitest';
-import { nextTick } from 'vue';
-import { byTestId, text } from '../models/ai-settings-harness.js';
+import { openSettingsAt, text } from '../models/ai-settings-harness.js';
 import { usePluginsHarness } from './plugins-harness.js';
 
 describe('without a plugin host', () => {
   usePluginsHarness({ plugins: false });
 
   test('says this instance runs no plugins (the core’s own answer)', async () => {
-    byTestId('settings-button')!.click();
-    await nextTick();
-    byTestId('settings-tab-plugins')!.click();
-    await expect.poll(() => text('plugins-unavailable')).toBe('This instance of ClipShot does not run plugins.');
+    await openSettingsAt('plugins', 'plugins-unavailable');
+    expect(text('plugins-unavailable')).toBe('This instance of ClipShot does not run plugins.');
   });
 });
