@@ -28,16 +28,14 @@ export interface PluginsHarness {
 
 /** Call at the top of a test file; `plugins: false` mounts the app on a core without plugins. */
 export function usePluginsHarness(options: { plugins?: boolean } = {}): PluginsHarness {
-  let state: PluginsHarness | null = null;
+  let state: (Omit<PluginsHarness, 'marketplace'> & { marketplace: TestMarketplace | null }) | null = null;
   let mounted: Mounted | null = null;
   let restoreViewport: () => void = () => undefined;
 
   beforeEach(async () => {
-    const marketplace = await startTestMarketplace();
-    for (const name of ['gallery-exporter', 'theme-solarized', 'word-count']) await marketplace.publishSigned(path.join(PLUGINS_DIR, name));
-    await marketplace.publishUnsigned(path.join(PLUGINS_DIR, 'colour-palette'));
     const pluginsDir = path.join(await tempDir(), 'plugins');
-    const core = await createTestCore(undefined, options.plugins === false ? {} : { plugins: (library) => startTestPluginService(library, pluginsDir, marketplace, { backoffMs: 60_000 }) });
+    const marketplace = options.plugins === false ? null : await startPublished();
+    const core = await createTestCore(undefined, marketplace === null ? {} : { plugins: (library) => startTestPluginService(library, pluginsDir, marketplace, { backoffMs: 60_000 }) });
     const calls: PluginsHarness['calls'] = [];
     const events: ApiEvent[] = [];
     core.api.onEvent((event) => events.push(event));
@@ -53,7 +51,7 @@ export function usePluginsHarness(options: { plugins?: boolean } = {}): PluginsH
     mounted = null;
     restoreViewport();
     await state?.core.close();
-    await state?.marketplace.stop();
+    await state?.marketplace?.stop();
     state = null;
   });
 
@@ -66,7 +64,9 @@ export function usePluginsHarness(options: { plugins?: boolean } = {}): PluginsH
       return get().core;
     },
     get marketplace() {
-      return get().marketplace;
+      const { marketplace } = get();
+      if (!marketplace) throw new Error('this harness runs no plugins, so it has no registry');
+      return marketplace;
     },
     get pluginsDir() {
       return get().pluginsDir;
@@ -78,6 +78,14 @@ export function usePluginsHarness(options: { plugins?: boolean } = {}): PluginsH
       return get().events;
     },
   };
+}
+
+/** A registry with the examples: signed by the trusted test publisher, the colour palette unsigned. */
+async function startPublished(): Promise<TestMarketplace> {
+  const marketplace = await startTestMarketplace();
+  for (const name of ['gallery-exporter', 'theme-solarized', 'word-count']) await marketplace.publishSigned(path.join(PLUGINS_DIR, name));
+  await marketplace.publishUnsigned(path.join(PLUGINS_DIR, 'colour-palette'));
+  return marketplace;
 }
 
 /** The core's own API, noting each plugin request as it goes by (what the window asked, not an answer). */
