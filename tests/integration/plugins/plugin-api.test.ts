@@ -10,6 +10,7 @@ import { createTestCore, type TestCore } from '../../helpers/direct-api.js';
 import { PLUGINS_DIR } from '../../helpers/example-plugins.js';
 import { startTestMarketplace, startTestPluginService, type TestMarketplace } from '../../helpers/plugin-marketplace.js';
 import { writeTestPlugin } from '../../helpers/registry.js';
+import { installTestPlugin } from '../../helpers/test-plugins.js';
 import { tempDir } from '../../helpers/temp.js';
 
 const WORD_COUNT = 'clipshot-plugin-word-count';
@@ -143,6 +144,26 @@ describe('the API’s plugin methods on the real service', () => {
       await importText(test.library, 'still here');
       expect(await test.api.countClips({})).toBeGreaterThanOrEqual(1);
       expect((await test.api.pluginSearch({ query: '' })).length).toBeGreaterThan(0);
+    } finally {
+      await test.close();
+    }
+  });
+});
+
+describe('an instance starting', () => {
+  it('runs the installed plugins that ask for onStartup, and shows one that cannot run as invalid, with why', async () => {
+    const pluginsDir = path.join(await tempDir(), 'plugins');
+    await installTestPlugin(pluginsDir, { id: 'test.early', source: 'export default { activate() {} };', activationEvents: ['onStartup'] });
+    await installTestPlugin(pluginsDir, { id: 'test.future', source: 'export default {};', activationEvents: ['onStartup'] });
+    const packageJson = path.join(pluginsDir, 'test.future', '1.0.0', 'package.json');
+    await fs.writeFile(packageJson, JSON.stringify({ ...JSON.parse(await fs.readFile(packageJson, 'utf8')), engines: { clipshot: '>=9.0.0' } }));
+    const test = await createTestCore(undefined, { plugins: (library) => startTestPluginService(library, pluginsDir, marketplace) });
+    try {
+      await expect.poll(async () => (await test.api.pluginList({})).plugins.map(({ id, status, problem }) => ({ id, status, problem }))).toEqual([
+        { id: 'test.early', status: 'active', problem: null },
+        { id: 'test.future', status: 'invalid', problem: 'test.future@1.0.0 needs ClipShot >=9.0.0, and this is 0.1.0' },
+      ]);
+      expect((await test.api.pluginLogs({ id: 'test.future' })).map((entry) => entry.message)).toEqual(['cannot run: test.future@1.0.0 needs ClipShot >=9.0.0, and this is 0.1.0']);
     } finally {
       await test.close();
     }
