@@ -6,7 +6,9 @@ import { ApiError } from '../../../contract/api.js';
 import type { MediaRequest, MediaVariant } from '../../../contract/media.js';
 import type { MediaFile } from '../../../main/api/media.js';
 import { createAppProtocolHandler, routeAppRequest, type AppRequest } from '../../../main/app/app-protocol.js';
+import { PluginStore } from '../../../main/plugins/store/plugin-store.js';
 import { tempDir } from '../../helpers/temp.js';
+import { installTestPlugin } from '../../helpers/test-plugins.js';
 
 const CLIP = '0123456789abcdefghijklmnop';
 const VIDEO_BYTES = Buffer.from('0123456789abcdefghij');
@@ -236,5 +238,26 @@ describe('media', () => {
     const failed = await fetchApp(new Request('clipshot://app/media/zzzzzzzzzzzzzzzzzzzzzzzzzz/original'));
     expect(failed.status).toBe(500);
     expect(failed.text).toContain('the disk went away');
+  });
+});
+
+describe('plugin panels in the app', () => {
+  it('serves an installed panel under its own no-network policy, and nothing else of the plugin', async () => {
+    const pluginsDir = await tempDir();
+    await installTestPlugin(pluginsDir, {
+      id: 'acme.stats',
+      source: 'export default {};',
+      contributes: { panels: [{ id: 'acme.stats.panel', title: 'Stats', entry: 'panel/index.html' }] },
+      files: { 'panel/index.html': '<!doctype html><title>Stats</title>' },
+    });
+    const options = { rendererDir, openMedia, openExport: async () => Promise.reject(new ApiError('not-found', 'none')), pluginStore: new PluginStore({ dir: pluginsDir }) };
+    const panel = await createAppProtocolHandler(options)(raw('clipshot://app/plugin-panels/acme.stats/1.0.0/panel/index.html'));
+    expect(panel.status).toBe(200);
+    expect(await panel.text()).toBe('<!doctype html><title>Stats</title>');
+    expect(panel.headers.get('content-security-policy')).toContain("default-src 'none'; script-src clipshot://app/plugin-panels/acme.stats/1.0.0/panel/;");
+    expect(panel.headers.get('content-security-policy')).toContain("frame-ancestors 'self'");
+    expect((await createAppProtocolHandler(options)(raw('clipshot://app/plugin-panels/acme.stats/1.0.0/index.js'))).status).toBe(404);
+    // An app without plugins serves no panels.
+    expect((await handler()(raw('clipshot://app/plugin-panels/acme.stats/1.0.0/panel/index.html'))).status).toBe(404);
   });
 });
