@@ -59,25 +59,17 @@ export function usePluginsHarness(options: { plugins?: boolean } = {}): PluginsH
     if (!state) throw new Error('the harness starts in beforeEach');
     return state;
   };
-  return {
-    get core() {
-      return get().core;
-    },
-    get marketplace() {
+  // Read at use: each test has its own core, registry and records.
+  const harness = {} as PluginsHarness;
+  for (const key of ['core', 'pluginsDir', 'calls', 'events'] as const) Object.defineProperty(harness, key, { get: () => get()[key] });
+  Object.defineProperty(harness, 'marketplace', {
+    get: () => {
       const { marketplace } = get();
       if (!marketplace) throw new Error('this harness runs no plugins, so it has no registry');
       return marketplace;
     },
-    get pluginsDir() {
-      return get().pluginsDir;
-    },
-    get calls() {
-      return get().calls;
-    },
-    get events() {
-      return get().events;
-    },
-  };
+  });
+  return harness;
 }
 
 /** A registry with the examples: signed by the trusted test publisher, the colour palette unsigned. */
