@@ -216,7 +216,9 @@ describe('hostile plugins', () => {
     const running = await withHostile({
       id: 'hog',
       commands: ['hog.run'],
-      source: `const kept = []; export default { commands: { 'hog.run': () => { for (;;) kept.push(new Array(1e5).fill({ x: 1 })); } } };`,
+      // Yielding between allocations keeps the heartbeat answered: memory, not the watchdog, stops it
+      // (a loaded machine otherwise misses the heartbeat first; busy loops have their own test).
+      source: `const kept = []; export default { commands: { 'hog.run': async () => { for (;;) { kept.push(new Array(1e5).fill({ x: 1 })); await new Promise((resolve) => setImmediate(resolve)); } } } };`,
     });
     await expect(running.invoke('commands', 'hog.run', null)).rejects.toMatchObject({ code: 'plugin-failed', message: expect.stringContaining('ran out of memory (over its 128 MB heap)') });
     expect(logText(running, 'hog')).toContain('stopped: ran out of memory');
