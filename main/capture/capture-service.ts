@@ -48,6 +48,7 @@ interface PendingCapture {
   /** Every display of the capture: "repeat last region" finds its display among them. */
   displays: CaptureDisplay[];
   image: Buffer;
+  mime: string;
   size: Size;
   windows: SnapWindow[];
   capturedAt: number;
@@ -58,6 +59,8 @@ const PENDING_LIMIT = 16;
 
 export class CaptureService {
   readonly #pending = new Map<string, PendingCapture>();
+  /** Who waits for a capture (by group) to end: `clipshot capture` prints what became of it. */
+  readonly #waiting = new Map<string, ((result: CaptureSaved | null) => void)[]>();
 
   constructor(
     private readonly library: Library,
@@ -66,12 +69,15 @@ export class CaptureService {
   ) {}
 
   /** Holds one capture (a screenshot per display) for its overlays; the ids are in the order given. */
-  async open(mode: CaptureMode, screenshots: readonly DisplayScreenshot[], windows: readonly DesktopWindow[], capturedAt = Date.now()): Promise<string[]> {
+  async open(mode: CaptureMode, screenshots: readonly DisplayScreenshot[], windows: readonly DesktopWindow[], options: { capturedAt?: number; ids?: readonly string[] } = {}): Promise<string[]> {
     if (screenshots.length === 0) throw new ApiError('invalid-request', 'a capture needs the screenshot of at least one display');
+    const capturedAt = options.capturedAt ?? Date.now();
+    const ids = options.ids ?? screenshots.map(() => randomBytes(16).toString('hex'));
+    if (ids.length !== screenshots.length || ids.some((id) => !/^[0-9a-f]{32}$/.test(id) || this.#pending.has(id))) throw new ApiError('invalid-request', 'each display of a capture needs a new id of 32 hexadecimal characters');
     const group = randomBytes(16).toString('hex');
     const displays = screenshots.map((screenshot) => screenshot.display);
     const captures: PendingCapture[] = [];
-    for (const { display, image } of screenshots) {
+    for (const [index, { display, image }] of screenshots.entries()) {
       const metadata = await sharp(image, { limitInputPixels: DEFAULT_IMPORT_LIMITS.maxImagePixels })
         .metadata()
         .catch(() => {
@@ -82,7 +88,8 @@ export class CaptureService {
         const rect = dipToDisplayPixels(window.bounds, display, size);
         return isEmptyRect(rect) ? [] : [{ rect, title: window.title, app: window.app }];
       });
-      captures.push({ id: randomBytes(16).toString('hex'), group, mode, display, displays, image, size, windows: onDisplay, capturedAt });
+      const mime = `image/${metadata.format === 'jpeg' ? 'jpeg' : metadata.format}`;
+      captures.push({ id: ids[index]!, group, mode, display, displays, image, mime, size, windows: onDisplay, capturedAt });
     }
     for (const capture of captures) this.#pending.set(capture.id, capture);
     this.#dropOldest();
@@ -108,8 +115,9 @@ export class CaptureService {
   }
 
   /** The frozen screen of one display, for its overlay. */
-  screenshot(captureId: string): Buffer {
-    return this.#get(captureId).image;
+  screenshot(captureId: string): { bytes: Buffer; mime: string } {
+    const capture = this.#get(captureId);
+    return { bytes: capture.image, mime: capture.mime };
   }
 
   /** Ends a capture: the region and its annotations are saved, copied or pinned as the trigger and settings say. */
@@ -140,6 +148,7 @@ export class CaptureService {
       return rendered;
     };
     // The capture is kept until here: a failed save leaves the overlay open to try again.
+    const waiting = this.#takeWaiting(capture.group);
     this.#end(capture.group);
     await this.settings.rememberRegion(displayPixelsToDip(request.region, capture.display)).catch((error: unknown) => {
       console.error(`ClipShot: the last region could not be remembered: ${error instanceof Error ? error.message : String(error)}`);
@@ -159,7 +168,19 @@ export class CaptureService {
       if (outcome.quickAccess && shell?.showQuickAccess) shell.showQuickAccess(clipId, await picture());
       if (outcome.openEditor) shell?.openEditor?.(clipId);
     }
-    return { clipId, duplicateOf, outcome, copied, pinned };
+    const saved: CaptureSaved = { clipId, duplicateOf, outcome, copied, pinned };
+    for (const resolve of waiting) resolve(saved);
+    return saved;
+  }
+
+  /** Resolves when the capture ends: with what it came to, or null when it was cancelled or dropped. */
+  ended(captureId: string): Promise<CaptureSaved | null> {
+    const { group } = this.#get(captureId);
+    return new Promise((resolve) => {
+      const list = this.#waiting.get(group) ?? [];
+      list.push(resolve);
+      this.#waiting.set(group, list);
+    });
   }
 
   /** Esc: the capture is dropped, nothing is kept. */
@@ -178,7 +199,14 @@ export class CaptureService {
     return capture;
   }
 
+  #takeWaiting(group: string): ((result: CaptureSaved | null) => void)[] {
+    const list = this.#waiting.get(group) ?? [];
+    this.#waiting.delete(group);
+    return list;
+  }
+
   #end(group: string): void {
+    for (const resolve of this.#takeWaiting(group)) resolve(null);
     const ended = [...this.#pending.values()].filter((capture) => capture.group === group).map((capture) => capture.id);
     for (const id of ended) this.#pending.delete(id);
     if (ended.length > 0) this.options.shell?.finished?.(ended);

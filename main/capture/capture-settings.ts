@@ -20,6 +20,9 @@ export interface CaptureSettings {
   lastRegion: Rect | null;
 }
 
+/** The settings file's name in the library folder (this device's). */
+export const CAPTURE_SETTINGS_FILE = 'capture-settings.json';
+
 export const DEFAULT_CAPTURE_SETTINGS: CaptureSettings = { afterCapture: DEFAULT_AFTER_CAPTURE, shortcuts: {}, delaySeconds: 0, lastRegion: null };
 
 const MAX_SETTINGS_BYTES = 64 * 1024;

@@ -15,6 +15,9 @@ import { openAppModelStore } from '../api/app-model-store.js';
 import { openLibraryProviderRegistry } from '../ai/providers/library-provider-registry.js';
 import { enabledRemoteTaggers } from '../ai/providers/enabled-taggers.js';
 import { UsageError } from './parse-args.js';
+import { CaptureService } from '../capture/capture-service.js';
+import { CAPTURE_SETTINGS_FILE, CaptureSettingsStore } from '../capture/capture-settings.js';
+import { openCaptureFixture } from '../capture/capture-fixture.js';
 
 const DEFAULT_HOST = '127.0.0.1';
 
@@ -43,19 +46,23 @@ export async function runServe(dir: string, request: CommandRequest, output: Com
     });
     const models = modelStoreOrNothing(output);
     const running = analysis;
+    const captureInput = request.options['capture-input'];
+    const capture = typeof captureInput === 'string' ? await openFixtureCapture(library, path.resolve(request.cwd, captureInput), running) : null;
     service = createApiService(library, {
       uploads,
       ...(sync ? { sync } : {}),
       ...(running ? { analysis: running, onModelsChanged: () => running.modelsChanged() } : {}),
       ...(models ? { models } : {}),
       providers,
+      ...(capture && { capture: capture.service }),
     });
     const services = { sync, analysis };
     control = await startControlServer(library.paths.controlSocket, (command, commandOutput, signal) => runLibraryCommand(library, command, commandOutput, signal, services));
-    server = await startServeServer(library, service, uploads, { host, port, rendererDir: builtRendererDir(), ...serveTokenFromEnvironment() });
+    server = await startServeServer(library, service, uploads, { host, port, rendererDir: builtRendererDir(), ...serveTokenFromEnvironment(), ...(capture && { captures: capture.service }) });
     if (!isLoopbackHost(host)) output.stderr(`clipshot: listening on ${host}, not only this device: anyone who can reach it and has the URL's token can use the library\n`);
     const syncLine = sync ? `sync: ${sync.status().listening.join(', ')} (device ${sync.status().device.fingerprint})\n` : '';
-    output.stdout(`ClipShot is serving the library at ${library.paths.dir}\ncontrol socket: ${control.socketPath}\n${syncLine}Open ${server.url}\n`);
+    const captureLine = capture ? `capture overlay: ${server.origin}/capture.html?capture=${capture.id}\n` : '';
+    output.stdout(`ClipShot is serving the library at ${library.paths.dir}\ncontrol socket: ${control.socketPath}\n${syncLine}${captureLine}Open ${server.url}\n`);
     await new Promise<void>((resolve) => {
       process.once('SIGINT', resolve);
       process.once('SIGTERM', resolve);
@@ -72,6 +79,17 @@ export async function runServe(dir: string, request: CommandRequest, output: Com
   }
   output.stdout('stopped\n');
   return 0;
+}
+
+/** A capture read from files (`--capture-input`), held for the overlay page as the desktop app holds a screenshot. */
+async function openFixtureCapture(library: Library, file: string, analysis: AnalysisService | null): Promise<{ service: CaptureService; id: string }> {
+  const settings = await CaptureSettingsStore.open(path.join(library.paths.dir, CAPTURE_SETTINGS_FILE));
+  const service = new CaptureService(library, settings, analysis ? { analysis } : {});
+  try {
+    return { service, id: await openCaptureFixture(service, file) };
+  } catch (error) {
+    throw new UsageError(`serve: --capture-input: ${error instanceof Error ? error.message : String(error)}`);
+  }
 }
 
 /** The Models panel is off (and says so) when the catalog or mirror given in the environment cannot be used. */
