@@ -58,7 +58,7 @@ function linuxProblems(environment: CaptureEnvironment): CaptureProblem[] {
     problems.push({
       area: 'capture',
       problem: `This is a Wayland session${desktop}, where apps may capture the screen only through the desktop portal, and no screen-capture portal (xdg-desktop-portal) answers.`,
-      fix: 'Install xdg-desktop-portal with the backend for your desktop (xdg-desktop-portal-gnome, -kde or -wlr) and log in again. The first capture then asks you which screen to share.',
+      fix: 'Install xdg-desktop-portal with the backend for your desktop (xdg-desktop-portal-gnome, xdg-desktop-portal-kde or xdg-desktop-portal-wlr) and log in again. The first capture then asks you which screen to share.',
       route: IMPORT_ROUTE,
     });
   }

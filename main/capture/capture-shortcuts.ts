@@ -154,8 +154,14 @@ export function captureShortcutConflicts(shortcuts: Record<CaptureAction, string
   const seen: { action: CaptureAction; keys: string }[] = [];
   for (const action of CAPTURE_ACTIONS) {
     for (const keys of shortcuts[action]) {
+      let shortcut: Shortcut;
+      try {
+        shortcut = parseShortcut(keys);
+      } catch (error) {
+        conflicts.push({ action, keys, problem: `${JSON.stringify(keys.slice(0, 40))} is not a shortcut: ${error instanceof Error ? error.message : String(error)}` });
+        continue;
+      }
       const label = shortcutLabel(keys, platform);
-      const shortcut = parseShortcut(keys);
       const refusal = shortcutRefusal(shortcut);
       if (refusal) {
         conflicts.push({ action, keys, problem: `${label} cannot be a shortcut: ${refusal}` });

@@ -20,6 +20,11 @@ export async function countDown(seconds: number, options: { onTick?: (left: numb
   options.signal?.throwIfAborted();
   for (let left = seconds; left > 0; left--) {
     options.onTick?.(left);
-    await wait(tickMs, undefined, options.signal ? { signal: options.signal } : {});
+    try {
+      await wait(tickMs, undefined, options.signal ? { signal: options.signal } : {});
+    } catch (error) {
+      // Node rejects with its own AbortError; the caller's reason says why.
+      throw options.signal?.aborted ? options.signal.reason : error;
+    }
   }
 }
