@@ -16,6 +16,10 @@ import type { WorkerLauncher } from '../ai/worker/worker-launcher.js';
 import { openAppModelStore } from '../api/app-model-store.js';
 import { openLibraryProviderRegistry } from '../ai/providers/library-provider-registry.js';
 import { enabledRemoteTaggers } from '../ai/providers/enabled-taggers.js';
+import path from 'node:path';
+import type { CaptureStarter } from '../cli/capture-commands.js';
+import { CaptureService, type CaptureShell } from '../capture/capture-service.js';
+import { CAPTURE_SETTINGS_FILE, CaptureSettingsStore } from '../capture/capture-settings.js';
 
 export interface DesktopCore {
   library: Library;
@@ -24,6 +28,10 @@ export interface DesktopCore {
   api: ApiService;
   windows: WindowConnections;
   controlSocket: string;
+  /** Screen captures (null without a capture shell: tests of other parts). */
+  capture: CaptureService | null;
+  /** What `clipshot capture` asks, once the shell has set up capturing. */
+  setCaptureStarter(starter: CaptureStarter | null): void;
   close(): Promise<void>;
 }
 
@@ -38,6 +46,8 @@ export interface DesktopShell {
   analysis?: false;
   /** How the analysis worker starts: Electron's utility process in the app. */
   analysisLauncher?: WorkerLauncher;
+  /** The clipboard and windows after a capture (Electron); without it the app captures nothing. */
+  captureShell?: CaptureShell;
 }
 
 export async function startDesktopCore(dir: string, unlock: AppUnlockOptions, shell: DesktopShell = {}): Promise<DesktopCore> {
@@ -46,10 +56,11 @@ export async function startDesktopCore(dir: string, unlock: AppUnlockOptions, sh
   let library: Library | null = null;
   let sync: SyncService | null = null;
   let analysis: AnalysisService | null = null;
+  let captureStarter: CaptureStarter | null = null;
   let control: ControlServer;
   try {
     control = await startControlServer(libraryPaths(dir).controlSocket, (request, output, signal) => {
-      if (library) return runLibraryCommand(library, request, output, signal, { sync, analysis });
+      if (library) return runLibraryCommand(library, request, output, signal, { sync, analysis, capture: captureStarter });
       output.stderr('clipshot: the app is still opening the library; try again in a moment\n');
       return Promise.resolve(1);
     });
@@ -86,6 +97,9 @@ export async function startDesktopCore(dir: string, unlock: AppUnlockOptions, sh
     }
   })();
   const running = analysis;
+  const capture = shell.captureShell
+    ? new CaptureService(opened, await CaptureSettingsStore.open(path.join(opened.paths.dir, CAPTURE_SETTINGS_FILE)), { shell: shell.captureShell, ...(running && { analysis: running }) })
+    : null;
   const api = createApiService(opened, {
     allowPaths: true,
     ...(shell.chooseFolder && { chooseFolder: shell.chooseFolder }),
@@ -93,6 +107,7 @@ export async function startDesktopCore(dir: string, unlock: AppUnlockOptions, sh
     ...(running && { analysis: running, onModelsChanged: () => running.modelsChanged() }),
     ...(models && { models }),
     providers,
+    ...(capture && { capture }),
   });
   const windows = new WindowConnections(api, opened.repo.networkSubsystem);
   let closing: Promise<void> | null = null;
@@ -102,8 +117,13 @@ export async function startDesktopCore(dir: string, unlock: AppUnlockOptions, sh
     api,
     windows,
     controlSocket: control.socketPath,
+    capture,
+    setCaptureStarter: (starter) => {
+      captureStarter = starter;
+    },
     close: () =>
       (closing ??= (async () => {
+        capture?.close();
         windows.releaseAll();
         await api.close();
         // Sync first: it ends a `clipshot pair` still waiting, which the control socket waits for.

@@ -110,6 +110,8 @@ function acceleratorKey(key: string): string | null {
 export interface ShortcutConflict {
   action: CaptureAction;
   keys: string;
+  /** invalid and duplicate keys are not registered; reserved ones are (they work once the OS's own is off); taken ones the OS refused. */
+  kind: 'invalid' | 'duplicate' | 'reserved' | 'taken';
   /** What is wrong and what to do, in words. */
   problem: string;
 }
@@ -158,32 +160,32 @@ export function captureShortcutConflicts(shortcuts: Record<CaptureAction, string
       try {
         shortcut = parseShortcut(keys);
       } catch (error) {
-        conflicts.push({ action, keys, problem: `${JSON.stringify(keys.slice(0, 40))} is not a shortcut: ${error instanceof Error ? error.message : String(error)}` });
+        conflicts.push({ action, keys, kind: 'invalid', problem: `${JSON.stringify(keys.slice(0, 40))} is not a shortcut: ${error instanceof Error ? error.message : String(error)}` });
         continue;
       }
       const label = shortcutLabel(keys, platform);
       const refusal = shortcutRefusal(shortcut);
       if (refusal) {
-        conflicts.push({ action, keys, problem: `${label} cannot be a shortcut: ${refusal}` });
+        conflicts.push({ action, keys, kind: 'invalid', problem: `${label} cannot be a shortcut: ${refusal}` });
         continue;
       }
       if (toAccelerator(keys) === null) {
-        conflicts.push({ action, keys, problem: `${label} cannot be a global shortcut: the OS has no name for that key; choose another` });
+        conflicts.push({ action, keys, kind: 'invalid', problem: `${label} cannot be a global shortcut: the OS has no name for that key; choose another` });
         continue;
       }
       const modified = shortcut.mod || shortcut.ctrl || shortcut.alt;
       if (!modified && !isFreeStandingKey(shortcut.key)) {
-        conflicts.push({ action, keys, problem: `${label} alone would stop that key working in every other app; add Ctrl, Alt or ${isMac ? 'Cmd' : 'Ctrl'}` });
+        conflicts.push({ action, keys, kind: 'invalid', problem: `${label} alone would stop that key working in every other app; add Ctrl, Alt or ${isMac ? 'Cmd' : 'Ctrl'}` });
         continue;
       }
       const twin = seen.find((other) => sameShortcut(other.keys, keys, isMac));
       if (twin) {
-        conflicts.push({ action, keys, problem: `${label} is given to both “${CAPTURE_ACTION_LABELS[twin.action]}” and “${CAPTURE_ACTION_LABELS[action]}”; give one of them other keys` });
+        conflicts.push({ action, keys, kind: 'duplicate', problem: `${label} is given to both “${CAPTURE_ACTION_LABELS[twin.action]}” and “${CAPTURE_ACTION_LABELS[action]}”; give one of them other keys` });
         continue;
       }
       seen.push({ action, keys });
       const reserved = RESERVED[platform].find((reservation) => sameShortcut(reservation.keys, keys, isMac));
-      if (reserved) conflicts.push({ action, keys, problem: `${label} is also ${reserved.owner}, which gets the keys first; ${reserved.fix}` });
+      if (reserved) conflicts.push({ action, keys, kind: 'reserved', problem: `${label} is also ${reserved.owner}, which gets the keys first; ${reserved.fix}` });
     }
   }
   return conflicts;
@@ -200,6 +202,7 @@ export function registrationFailure(action: CaptureAction, keys: string, platfor
   return {
     action,
     keys,
+    kind: 'taken',
     problem: `${label} for “${CAPTURE_ACTION_LABELS[action]}” is taken by another app (or the desktop); choose other keys in ClipShot’s settings, or use the tray menu or \`clipshot capture ${action.replace('capture-', '')}\``,
   };
 }
