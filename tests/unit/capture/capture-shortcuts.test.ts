@@ -67,3 +67,11 @@ describe('capture shortcuts', () => {
     expect(defaultShortcutTable()).toContain('| Capture a region | Print Screen | ⇧⌘4 |');
   });
 });
+
+describe('the README', () => {
+  it('shows the default shortcuts as they are', async () => {
+    const { readFile } = await import('node:fs/promises');
+    const readme = await readFile(new URL('../../../README.md', import.meta.url), 'utf8');
+    expect(readme).toContain(defaultShortcutTable());
+  });
+});
