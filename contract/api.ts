@@ -10,6 +10,7 @@ import type { DeviceView, PairingInvitationView, SyncStatus } from './devices.js
 import type { AnalysisProgress, ClipAnalysisView } from './analysis.js';
 import type { AiProvidersView, ModelDownloadPlan, ModelImportResult, ModelsStatus, RemoteProviderView } from './ai-settings.js';
 import { PLUGIN_REQUEST_SCHEMAS, type PluginApiEvent, type PluginApiResults } from './plugin-api.js';
+import { captureIdSchema, saveCaptureSchema, type CaptureOverlayInput, type CaptureSaved } from './capture/capture.js';
 
 export * from './bulk.js';
 export type * from './ai-settings.js';
@@ -367,6 +368,12 @@ export const API_REQUEST_SCHEMAS = {
   disableProvider: z.object({ id: providerId }).strict(),
   /** Turns a remote provider off and deletes its key and settings from this device. */
   forgetProvider: z.object({ id: providerId }).strict(),
+  /** What a capture overlay shows: the display, the screenshot's size, the windows to snap to, the last region, the after-capture settings. */
+  captureInput: z.object({ captureId: captureIdSchema }).strict(),
+  /** Ends a capture with a region (and what was drawn on it, in the region's pixels): saved as a clip, copied or pinned, as the trigger and settings say. */
+  saveCapture: saveCaptureSchema,
+  /** Esc in a capture overlay: the screenshot is dropped and nothing is saved. */
+  cancelCapture: z.object({ captureId: captureIdSchema }).strict(),
   /** The Plugins panel: marketplace, installed plugins, their commands (contract/plugin-api.ts). */
   ...PLUGIN_REQUEST_SCHEMAS,
 } as const;
@@ -445,6 +452,9 @@ export interface ApiResults extends PluginApiResults {
   enableProvider: RemoteProviderView;
   disableProvider: RemoteProviderView;
   forgetProvider: RemoteProviderView;
+  captureInput: CaptureOverlayInput;
+  saveCapture: CaptureSaved;
+  cancelCapture: null;
 }
 
 /** The request/response part of the API, as every transport carries it. */

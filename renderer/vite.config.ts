@@ -23,5 +23,12 @@ export default defineConfig({
     modulePreload: { polyfill: false },
     sourcemap: true,
     chunkSizeWarningLimit: 2000,
+    // One page per window kind: the app, and the capture overlay the desktop app opens over each display.
+    rollupOptions: {
+      input: {
+        index: fileURLToPath(new URL('./index.html', import.meta.url)),
+        capture: fileURLToPath(new URL('./capture.html', import.meta.url)),
+      },
+    },
   },
 });

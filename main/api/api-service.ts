@@ -17,6 +17,8 @@ import { parseDetailHeads, waitForDetailHeads } from '../library/documents/wait-
 import { invalidRequest, toApiError } from './api-errors.js';
 import { createAnalysisHandlers, forwardAnalysisChanges } from './analysis-handlers.js';
 import { createBulkHandlers } from './bulk-handlers.js';
+import { createCaptureHandlers } from './capture-handlers.js';
+import type { CaptureService } from '../capture/capture-service.js';
 import { createDeviceHandlers, forwardSyncChanges } from './device-handlers.js';
 import { createModelHandlers } from './model-handlers.js';
 import { createPluginHandlers } from './plugin-handlers.js';
@@ -72,6 +74,8 @@ export interface ApiServiceOptions {
   providers?: ProviderRegistry;
   /** The instance's plugins (the Plugins panel); without it the plugin methods answer 'unsupported'. */
   plugins?: PluginService;
+  /** Screen captures waiting in overlays; without it the capture methods answer 'unsupported'. */
+  capture?: CaptureService;
 }
 
 type Handlers = { [M in ApiMethod]: (params: ReturnType<(typeof API_REQUEST_SCHEMAS)[M]['parse']>, session: SessionState) => Promise<ApiResults[M]> | ApiResults[M] };
@@ -187,6 +191,7 @@ export function createApiService(library: Library, options: ApiServiceOptions = 
     ...models.handlers,
     ...createProviderHandlers({ providers: options.providers, models: options.models, emit }),
     ...plugins.handlers,
+    ...createCaptureHandlers(options.capture),
   };
 
   const run = async (method: string, params: unknown, session: SessionState): Promise<unknown> => {

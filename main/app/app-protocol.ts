@@ -5,6 +5,7 @@ import fs from 'node:fs';
 import { Readable } from 'node:stream';
 import { ApiError } from '../../contract/api.js';
 import { parseExportPath, parseMediaPath, type MediaRequest } from '../../contract/media.js';
+import { parseCaptureScreenshotPath } from '../../contract/capture/capture.js';
 import type { MediaFile } from '../api/media.js';
 import { planMediaResponse, type ResponseBody, type ResponsePlan } from '../api/media-response.js';
 import { SECURITY_HEADERS } from '../server/content-security.js';
@@ -18,6 +19,7 @@ export type AppRoute =
   | { kind: 'media'; clipId: string; request: MediaRequest; download: boolean }
   | { kind: 'export'; jobId: string }
   | { kind: 'panel'; path: string }
+  | { kind: 'capture'; captureId: string }
   | { kind: 'refused'; status: 400 | 404 | 405; reason: string };
 
 export interface AppRequest {
@@ -34,6 +36,8 @@ export interface AppProtocolOptions {
   openExport(jobId: string): Promise<MediaFile>;
   /** The installed plugins whose panels are served under /plugin-panels/. */
   pluginStore?: PluginStore | null;
+  /** A capture's frozen screen, for its overlay window. */
+  openCaptureScreenshot?(captureId: string): Promise<MediaFile>;
 }
 
 /**
@@ -71,6 +75,9 @@ export function routeAppRequest(url: string, method: string): AppRoute {
   if (jobId) return { kind: 'export', jobId };
   if (path.startsWith('/exports/')) return refused(404, 'no such export');
   if (path.startsWith(PANEL_PATH_PREFIX)) return { kind: 'panel', path: rawPath };
+  const captureId = parseCaptureScreenshotPath(path);
+  if (captureId) return { kind: 'capture', captureId };
+  if (path.startsWith('/captures/')) return refused(404, 'no such capture');
   return { kind: 'static', path };
 }
 
@@ -82,15 +89,17 @@ export async function planAppResponse(request: AppRequest, options: AppProtocolO
     case 'refused':
       return textResponse(route.status, route.status === 405 ? 'Method not allowed.' : route.status === 400 ? 'Bad request.' : 'Not found.', head, route.status === 405 ? { Allow: 'GET, HEAD' } : {});
     case 'media':
-    case 'export': {
+    case 'export':
+    case 'capture': {
       let media: MediaFile;
       try {
-        media = route.kind === 'media' ? await options.openMedia(route.clipId, route.request) : await options.openExport(route.jobId);
+        if (route.kind === 'capture' && !options.openCaptureScreenshot) throw new ApiError('not-found', 'this window holds no captures');
+        media = route.kind === 'media' ? await options.openMedia(route.clipId, route.request) : route.kind === 'export' ? await options.openExport(route.jobId) : await options.openCaptureScreenshot!(route.captureId);
       } catch (error) {
         const status = error instanceof ApiError ? (STATUS_OF_ERROR[error.code] ?? 500) : 500;
         return textResponse(status, error instanceof Error ? error.message : String(error), head);
       }
-      return planMediaResponse(request.method, request.headers.get('range'), media, route.kind === 'export' || route.download);
+      return planMediaResponse(request.method, request.headers.get('range'), media, route.kind === 'export' || (route.kind === 'media' && route.download));
     }
     case 'panel': {
       const file = options.pluginStore ? await resolvePanelFile(options.pluginStore, route.path) : null;

@@ -19,6 +19,10 @@ import { enabledRemoteTaggers } from '../ai/providers/enabled-taggers.js';
 import { startInstancePlugins } from '../plugins/instance-plugins.js';
 import type { PluginLauncher } from '../plugins/host/plugin-launcher.js';
 import type { PluginService } from '../plugins/plugin-service.js';
+import path from 'node:path';
+import type { CaptureStarter } from '../cli/capture-commands.js';
+import { CaptureService, type CaptureShell } from '../capture/capture-service.js';
+import { CAPTURE_SETTINGS_FILE, CaptureSettingsStore } from '../capture/capture-settings.js';
 
 export interface DesktopCore {
   library: Library;
@@ -29,6 +33,10 @@ export interface DesktopCore {
   api: ApiService;
   windows: WindowConnections;
   controlSocket: string;
+  /** Screen captures (null without a capture shell: tests of other parts). */
+  capture: CaptureService | null;
+  /** What `clipshot capture` asks, once the shell has set up capturing. */
+  setCaptureStarter(starter: CaptureStarter | null): void;
   close(): Promise<void>;
 }
 
@@ -47,6 +55,8 @@ export interface DesktopShell {
   plugins?: false;
   /** How plugin processes start: Electron's utility process in the app. */
   pluginLauncher?: PluginLauncher;
+  /** The clipboard and windows after a capture (Electron); without it the app captures nothing. */
+  captureShell?: CaptureShell;
 }
 
 export async function startDesktopCore(dir: string, unlock: AppUnlockOptions, shell: DesktopShell = {}): Promise<DesktopCore> {
@@ -56,10 +66,11 @@ export async function startDesktopCore(dir: string, unlock: AppUnlockOptions, sh
   let sync: SyncService | null = null;
   let analysis: AnalysisService | null = null;
   let plugins: PluginService | null = null;
+  let captureStarter: CaptureStarter | null = null;
   let control: ControlServer;
   try {
     control = await startControlServer(libraryPaths(dir).controlSocket, (request, output, signal) => {
-      if (library) return runLibraryCommand(library, request, output, signal, { sync, analysis, plugins: plugins?.host ?? null });
+      if (library) return runLibraryCommand(library, request, output, signal, { sync, analysis, plugins: plugins?.host ?? null, capture: captureStarter });
       output.stderr('clipshot: the app is still opening the library; try again in a moment\n');
       return Promise.resolve(1);
     });
@@ -100,6 +111,9 @@ export async function startDesktopCore(dir: string, unlock: AppUnlockOptions, sh
   }
   const running = analysis;
   const startedPlugins = plugins;
+  const capture = shell.captureShell
+    ? new CaptureService(opened, await CaptureSettingsStore.open(path.join(opened.paths.dir, CAPTURE_SETTINGS_FILE)), { shell: shell.captureShell, ...(running && { analysis: running }) })
+    : null;
   const api = createApiService(opened, {
     allowPaths: true,
     ...(shell.chooseFolder && { chooseFolder: shell.chooseFolder }),
@@ -108,6 +122,7 @@ export async function startDesktopCore(dir: string, unlock: AppUnlockOptions, sh
     ...(models && { models }),
     providers,
     ...(startedPlugins && { plugins: startedPlugins }),
+    ...(capture && { capture }),
   });
   const windows = new WindowConnections(api, opened.repo.networkSubsystem);
   let closing: Promise<void> | null = null;
@@ -118,8 +133,13 @@ export async function startDesktopCore(dir: string, unlock: AppUnlockOptions, sh
     api,
     windows,
     controlSocket: control.socketPath,
+    capture,
+    setCaptureStarter: (starter) => {
+      captureStarter = starter;
+    },
     close: () =>
       (closing ??= (async () => {
+        capture?.close();
         windows.releaseAll();
         await api.close();
         await startedPlugins?.close();

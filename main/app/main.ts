@@ -18,6 +18,9 @@ import { registerIpc, releaseWithPage } from './electron-ipc.js';
 import { createMainWindow, hardenWebContents } from './electron-window.js';
 import { isPermissionAllowed } from './permission-policy.js';
 import { SafeStorageSecretStore } from './safe-storage-secret-store.js';
+import { bufferMedia } from '../api/media.js';
+import { CaptureWindows } from './capture/capture-windows.js';
+import { DesktopCapture } from './capture/desktop-capture.js';
 
 /*
  * V8 takes heap flags only when an isolate starts. This process's isolate is already running, so
@@ -36,6 +39,7 @@ const here = path.dirname(fileURLToPath(import.meta.url));
 const PRELOAD = path.join(here, '..', '..', 'preload', 'index.cjs');
 
 let core: DesktopCore | null = null;
+let desktopCapture: DesktopCapture | null = null;
 
 if (!app.requestSingleInstanceLock()) {
   // The first instance has the library open; it gets 'second-instance' and shows its window.
@@ -52,9 +56,27 @@ async function start(): Promise<void> {
   denyPermissions();
   const stores = [new SafeStorageSecretStore(safeStorage, path.join(app.getPath('userData'), 'secrets.json')), new KeyringSecretStore()];
   const dir = process.env.CLIPSHOT_LIBRARY ?? defaultLibraryDir();
-  const started = await startDesktopCore(dir, { passphrase: process.env[PASSPHRASE_ENV], stores }, { chooseFolder, keychain: stores[0] ?? null, analysisLauncher: new UtilityProcessLauncher(), pluginLauncher: new PluginUtilityLauncher() });
+  const captureWindows = new CaptureWindows(PRELOAD, () => focusMainWindow());
+  const started = await startDesktopCore(dir, { passphrase: process.env[PASSPHRASE_ENV], stores }, { chooseFolder, keychain: stores[0] ?? null, analysisLauncher: new UtilityProcessLauncher(), pluginLauncher: new PluginUtilityLauncher(), captureShell: captureWindows });
   core = started;
-  protocol.handle(APP_SCHEME, createAppProtocolHandler({ rendererDir: builtRendererDir(), openMedia: (clipId, request) => started.api.openMedia(clipId, request), openExport: (jobId) => started.api.openExport(jobId), pluginStore: started.plugins?.store ?? null }));
+  protocol.handle(
+    APP_SCHEME,
+    createAppProtocolHandler({
+      rendererDir: builtRendererDir(),
+      openMedia: (clipId, request) => started.api.openMedia(clipId, request),
+      openExport: (jobId) => started.api.openExport(jobId),
+      pluginStore: started.plugins?.store ?? null,
+      openCaptureScreenshot: async (captureId) => {
+        const shot = started.capture!.screenshot(captureId);
+        return bufferMedia(shot.bytes, shot.mime, `screenshot-${captureId}.png`);
+      },
+    }),
+  );
+  if (started.capture) {
+    desktopCapture = new DesktopCapture(started.capture, captureWindows);
+    await desktopCapture.start().catch((error: unknown) => console.error(`ClipShot: capturing is off: ${error instanceof Error ? error.message : String(error)}`));
+    started.setCaptureStarter(desktopCapture);
+  }
   registerIpc(started);
   app.on('web-contents-created', (_event, contents) => releaseWithPage(started, contents));
   Menu.setApplicationMenu(Menu.buildFromTemplate(appMenuTemplate(process.platform, app.isPackaged)));
@@ -89,6 +111,7 @@ let closed = false;
 app.on('will-quit', (event) => {
   if (closed || core === null) return;
   event.preventDefault();
+  desktopCapture?.stop();
   const closing = core;
   core = null;
   closing

@@ -9,6 +9,7 @@ import { SYNC_COMMANDS } from './sync-commands.js';
 import type { SyncService } from '../sync/sync-service.js';
 import type { AnalysisService } from '../ai/analysis/analysis-service.js';
 import type { PluginHost } from '../plugins/host/plugin-host.js';
+import type { CaptureStarter } from './capture-commands.js';
 import { runAnalyzeCommand } from './analysis-commands.js';
 import { describeError } from './describe-error.js';
 import { UsageError } from './parse-args.js';
@@ -44,6 +45,8 @@ export interface RunningServices {
   analysis?: AnalysisService | null;
   /** The instance's plugin host; without it `run` starts the installed plugins for the one command. */
   plugins?: PluginHost | null;
+  /** The desktop app's screen capture; without it `capture` says it needs the app. */
+  capture?: CaptureStarter | null;
 }
 
 export function runLibraryCommand(library: Library, request: CommandRequest, output: CommandOutput, signal?: AbortSignal, services: RunningServices = {}): Promise<number> {
@@ -57,6 +60,14 @@ export function runLibraryCommand(library: Library, request: CommandRequest, out
       output.stderr(`clipshot: ${describeError(error)}\n`);
       return error instanceof UsageError ? 2 : 1;
     });
+  }
+  if (request.command === 'capture') {
+    return import('./capture-commands.js')
+      .then(({ runCaptureCommand }) => runCaptureCommand(request, output, services.capture ?? null, { platform: process.platform, env: process.env }, signal))
+      .catch((error: unknown) => {
+        output.stderr(`clipshot: ${describeError(error)}\n`);
+        return error instanceof UsageError ? 2 : 1;
+      });
   }
   if (request.command === 'run') {
     return import('./plugin-run-commands.js')

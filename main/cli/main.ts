@@ -41,9 +41,15 @@ export async function main(argv: string[]): Promise<number> {
   // Consent and the API key are asked here, where the terminal is, before the instance acts.
   if (request.command === 'ai') await (await import('./ai-consent-prompt.js')).prepareAiRequest(request);
 
+  if (request.command === 'capture') (await import('./capture-commands.js')).readCaptureRequest(request);
+
   const paths = libraryPaths(dir);
   const forwarded = await runThroughControlSocket(paths.controlSocket, request, terminalOutput);
   if (forwarded !== null) return forwarded;
+  if (request.command === 'capture') {
+    terminalOutput.stderr((await import('./capture-commands.js')).captureNeedsTheApp({ platform: process.platform, env: process.env }, 'nothing'));
+    return 1;
+  }
   if (SYNC_COMMANDS.has(request.command)) {
     throw new Error(`${request.command} works with a running ClipShot: start the app or \`clipshot serve\` for this library first`);
   }

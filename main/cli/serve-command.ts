@@ -17,6 +17,9 @@ import { enabledRemoteTaggers } from '../ai/providers/enabled-taggers.js';
 import { UsageError } from './parse-args.js';
 import { startInstancePlugins } from '../plugins/instance-plugins.js';
 import type { PluginService } from '../plugins/plugin-service.js';
+import { CaptureService } from '../capture/capture-service.js';
+import { CAPTURE_SETTINGS_FILE, CaptureSettingsStore } from '../capture/capture-settings.js';
+import { openCaptureFixture } from '../capture/capture-fixture.js';
 
 const DEFAULT_HOST = '127.0.0.1';
 
@@ -47,6 +50,8 @@ export async function runServe(dir: string, request: CommandRequest, output: Com
     const models = modelStoreOrNothing(output);
     plugins = await startInstancePlugins(library, { onProblem: (message) => output.stderr(`clipshot: ${message}\n`) });
     const running = analysis;
+    const captureInput = request.options['capture-input'];
+    const capture = typeof captureInput === 'string' ? await openFixtureCapture(library, path.resolve(request.cwd, captureInput), running) : null;
     service = createApiService(library, {
       uploads,
       ...(sync ? { sync } : {}),
@@ -54,13 +59,15 @@ export async function runServe(dir: string, request: CommandRequest, output: Com
       ...(models ? { models } : {}),
       providers,
       ...(plugins && { plugins }),
+      ...(capture && { capture: capture.service }),
     });
     const services = { sync, analysis, plugins: plugins?.host ?? null };
     control = await startControlServer(library.paths.controlSocket, (command, commandOutput, signal) => runLibraryCommand(library, command, commandOutput, signal, services));
-    server = await startServeServer(library, service, uploads, { host, port, rendererDir: builtRendererDir(), ...(plugins && { pluginStore: plugins.store }), ...serveTokenFromEnvironment() });
+    server = await startServeServer(library, service, uploads, { host, port, rendererDir: builtRendererDir(), ...(plugins && { pluginStore: plugins.store }), ...serveTokenFromEnvironment(), ...(capture && { captures: capture.service }) });
     if (!isLoopbackHost(host)) output.stderr(`clipshot: listening on ${host}, not only this device: anyone who can reach it and has the URL's token can use the library\n`);
     const syncLine = sync ? `sync: ${sync.status().listening.join(', ')} (device ${sync.status().device.fingerprint})\n` : '';
-    output.stdout(`ClipShot is serving the library at ${library.paths.dir}\ncontrol socket: ${control.socketPath}\n${syncLine}Open ${server.url}\n`);
+    const captureLine = capture ? `capture overlay: ${server.origin}/capture.html?capture=${capture.id}\n` : '';
+    output.stdout(`ClipShot is serving the library at ${library.paths.dir}\ncontrol socket: ${control.socketPath}\n${syncLine}${captureLine}Open ${server.url}\n`);
     await new Promise<void>((resolve) => {
       process.once('SIGINT', resolve);
       process.once('SIGTERM', resolve);
@@ -78,6 +85,17 @@ export async function runServe(dir: string, request: CommandRequest, output: Com
   }
   output.stdout('stopped\n');
   return 0;
+}
+
+/** A capture read from files (`--capture-input`), held for the overlay page as the desktop app holds a screenshot. */
+async function openFixtureCapture(library: Library, file: string, analysis: AnalysisService | null): Promise<{ service: CaptureService; id: string }> {
+  const settings = await CaptureSettingsStore.open(path.join(library.paths.dir, CAPTURE_SETTINGS_FILE));
+  const service = new CaptureService(library, settings, analysis ? { analysis } : {});
+  try {
+    return { service, id: await openCaptureFixture(service, file) };
+  } catch (error) {
+    throw new UsageError(`serve: --capture-input: ${error instanceof Error ? error.message : String(error)}`);
+  }
 }
 
 /** The Models panel is off (and says so) when the catalog or mirror given in the environment cannot be used. */

@@ -20,8 +20,13 @@ Commands:
   reindex [--json]                   rebuild the search index from the documents
   verify [--json]                    check database, index, documents and blobs
   serve [--port N] [--host H] [--sync-host H] [--sync-port N] [--sync-public-port N] [--no-sync] [--no-discovery] [--no-analysis]
+        [--capture-input FILE.json]
                                      open the library, serve the app at the printed URL (loopback unless --host),
-                                     sync with paired devices, and run other commands through it
+                                     sync with paired devices, and run other commands through it; --capture-input
+                                     holds a screenshot (described in FILE) for the capture overlay page
+  capture region|window|screen [--delay S] [--json]
+                                     ask the running desktop app to capture (as its shortcut would), after
+                                     S seconds (0-60); prints the saved clip's id
   pair [--json]                      show a pairing code and wait for another device to enter it
   pair CODE --peer HOST:PORT         pair with the device showing CODE
   devices [--json] | devices rename NAME

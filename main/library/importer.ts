@@ -202,11 +202,15 @@ async function mediaClip(
  * Imports an image made in memory (images combined into one) as an image clip, checked and
  * thumbnailed like an imported file, without its bytes ever touching the disk unencrypted.
  */
-export async function importImageBytes(library: Library, bytes: Buffer, details: { title: string; sourceName: string; mime: string }): Promise<ImportEvent> {
+export async function importImageBytes(
+  library: Library,
+  bytes: Buffer,
+  details: { title: string; sourceName: string; mime: string; capturedAt?: number; tags?: readonly string[] },
+): Promise<ImportEvent> {
   const probed = await probeImage(bytes, details.mime, DEFAULT_IMPORT_LIMITS);
   const original = await library.blobs.putBytes(bytes);
-  const now = Date.now();
-  return importPrepared(library, { path: details.sourceName, warnings: probed.warnings, clip: await mediaClip(library, probed, original, { title: details.title, capturedAt: now, sourceName: details.sourceName }) });
+  const clip = await mediaClip(library, probed, original, { title: details.title, capturedAt: details.capturedAt ?? Date.now(), sourceName: details.sourceName });
+  return importPrepared(library, { path: details.sourceName, warnings: probed.warnings, clip: { ...clip, tags: [...(details.tags ?? [])] } });
 }
 
 async function textFileClip(

@@ -7,6 +7,9 @@ import { pipeline } from 'node:stream/promises';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { ApiError } from '../../contract/api.js';
 import { parseExportPath, parseMediaPath } from '../../contract/media.js';
+import { parseCaptureScreenshotPath } from '../../contract/capture/capture.js';
+import type { CaptureService } from '../capture/capture-service.js';
+import { bufferMedia } from '../api/media.js';
 import type { ApiService } from '../api/api-service.js';
 import type { MediaFile } from '../api/media.js';
 import { planMediaResponse } from '../api/media-response.js';
@@ -29,6 +32,8 @@ export interface ServeServerOptions {
   token?: string;
   /** The installed plugins whose panels are served under /plugin-panels/. */
   pluginStore?: PluginStore;
+  /** Captures waiting in overlays: their screenshots are served at /captures/ID/screenshot. */
+  captures?: CaptureService;
 }
 
 export interface ServeServer {
@@ -76,6 +81,8 @@ export async function startServeServer(library: Library, service: ApiService, up
     if (media && !media.ok) return sendText(response, 404, `Not found: ${media.reason}.`);
     if (media?.ok) return serveMedia(request, response, () => service.openMedia(media.clipId, media.request), media.download);
     if (exportJob) return serveMedia(request, response, () => service.openExport(exportJob), true);
+    const captureId = parseCaptureScreenshotPath(url.pathname);
+    if (captureId) return serveMedia(request, response, async () => captureScreenshot(options.captures, captureId), false);
     if (url.pathname === '/upload' && request.method === 'POST') return receiveUpload(request, response, url.searchParams.get('name') ?? '');
     if (request.method !== 'GET' && request.method !== 'HEAD') return sendText(response, 405, 'Method not allowed.');
     const file = await resolveStaticFile(options.rendererDir, url.pathname);
@@ -169,6 +176,12 @@ export async function startServeServer(library: Library, service: ApiService, up
   };
 }
 
+/** A capture's frozen screen, for its overlay (every capture has a new id, so a cached copy is never another's). */
+function captureScreenshot(captures: CaptureService | undefined, captureId: string): MediaFile {
+  if (!captures) throw new ApiError('not-found', 'this instance holds no captures');
+  const { bytes, mime } = captures.screenshot(captureId);
+  return bufferMedia(bytes, mime, `screenshot-${captureId}.${mime.split('/')[1] ?? 'png'}`);
+}
 
 function sendText(response: ServerResponse, status: number, text: string): void {
   response.writeHead(status, { ...SECURITY_HEADERS, 'Content-Type': 'text/plain; charset=utf-8', 'Cache-Control': 'no-store' });

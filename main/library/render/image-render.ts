@@ -43,7 +43,14 @@ export async function currentImageEdits(library: Library, clipId: string): Promi
 
 /** The edited picture as raw pixels (sRGB, 8 bits, alpha only if the original has it); no metadata comes along. */
 export async function renderEditedPixels(library: Library, clip: ClipView, details: Pick<ClipDetails, 'image'>): Promise<{ pixels: Buffer; info: RawInfo; skipped: string[] }> {
-  const source = await loadSourceImage(library, clip);
+  return renderSourcePixels(await loadSourceImage(library, clip), clip.media!.blob, details);
+}
+
+/**
+ * An image with edits burned in, from its bytes: a clip's original, or a capture's region before
+ * it is a clip (copied without being saved). `cacheKey` names the image for the effect cache.
+ */
+export async function renderSourcePixels(source: SourceImage, cacheKey: string, details: Pick<ClipDetails, 'image'>): Promise<{ pixels: Buffer; info: RawInfo; skipped: string[] }> {
   const { crop, rotation, cropProblem } = imageGeometry(source, details.image.crop, details.image.rotation);
   const skipped = new Set<string>(cropProblem ? [cropProblem] : []);
   // Cropped, then turned: two passes, since sharp orders a pipeline's operations its own way.
@@ -57,7 +64,7 @@ export async function renderEditedPixels(library: Library, clip: ClipView, detai
     ['highlights', 'multiply', kinds.has('highlighter')],
     ['annotations', 'normal', [...kinds].some((kind) => kind !== 'highlighter')],
   ];
-  const resources = await sceneResources(clip.media!.blob, source, details);
+  const resources = await sceneResources(cacheKey, source, details);
   for (const [layer, blend, present] of layers) {
     if (!present) continue;
     const scene = buildEditScene(details, source, resources, { layer });
@@ -71,7 +78,15 @@ export async function renderEditedPixels(library: Library, clip: ClipView, detai
 
 export async function renderEditedImage(library: Library, clipId: string, format: RenderFormat = 'png', details?: Pick<ClipDetails, 'image'>): Promise<RenderedImage> {
   const clip = library.get(clipId);
-  const rendered = await renderEditedPixels(library, clip, details ?? (await currentImageEdits(library, clip.id)));
+  return encodeRendered(await renderEditedPixels(library, clip, details ?? (await currentImageEdits(library, clip.id))), format);
+}
+
+/** renderSourcePixels, encoded. */
+export async function renderSourceImage(source: SourceImage, cacheKey: string, details: Pick<ClipDetails, 'image'>, format: RenderFormat = 'png'): Promise<RenderedImage> {
+  return encodeRendered(await renderSourcePixels(source, cacheKey, details), format);
+}
+
+async function encodeRendered(rendered: { pixels: Buffer; info: RawInfo; skipped: string[] }, format: RenderFormat): Promise<RenderedImage> {
   const bytes = await encode(sharp(rendered.pixels, { raw: rendered.info, limitInputPixels: false }), format);
   return { bytes, mime: RENDER_MIME[format], width: rendered.info.width, height: rendered.info.height, skipped: rendered.skipped };
 }
