@@ -96,6 +96,9 @@ const METHODS = {
   pluginRemove: true,
   pluginLogs: true,
   pluginRunCommand: true,
+  clipboardItems: true,
+  pasteClipboardItem: true,
+  pinClipboardItem: true,
 } as const satisfies Record<ApiMethod, true>;
 
 type Reply = { ok: true; value: unknown } | { ok: false; error: ApiErrorData };

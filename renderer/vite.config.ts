@@ -23,5 +23,12 @@ export default defineConfig({
     modulePreload: { polyfill: false },
     sourcemap: true,
     chunkSizeWarningLimit: 2000,
+    // One page per window kind: the app, and the clipboard picker the desktop app opens on its shortcut.
+    rollupOptions: {
+      input: {
+        index: fileURLToPath(new URL('./index.html', import.meta.url)),
+        picker: fileURLToPath(new URL('./picker.html', import.meta.url)),
+      },
+    },
   },
 });

@@ -18,6 +18,8 @@ import { invalidRequest, toApiError } from './api-errors.js';
 import { PLUGIN_REQUEST_METHODS, type PluginRequestMethod } from '../../contract/plugin-api.js';
 import { createAnalysisHandlers, forwardAnalysisChanges } from './analysis-handlers.js';
 import { createBulkHandlers } from './bulk-handlers.js';
+import { createClipboardHandlers } from './clipboard-handlers.js';
+import type { Paster } from '../capture/clipboard/picker-service.js';
 import { createDeviceHandlers, forwardSyncChanges } from './device-handlers.js';
 import { createModelHandlers } from './model-handlers.js';
 import { createProviderHandlers } from './provider-handlers.js';
@@ -69,6 +71,8 @@ export interface ApiServiceOptions {
   onModelsChanged?: () => Promise<void>;
   /** The remote AI providers of this library on this device; without it the provider methods answer 'unsupported'. */
   providers?: ProviderRegistry;
+  /** Pastes a clipboard picker item into the previous window (the desktop app); without it a paste only answers what it would paste. */
+  paster?: Paster;
 }
 
 type Handlers = { [M in ApiMethod]: (params: ReturnType<(typeof API_REQUEST_SCHEMAS)[M]['parse']>, session: SessionState) => Promise<ApiResults[M]> | ApiResults[M] };
@@ -182,6 +186,7 @@ export function createApiService(library: Library, options: ApiServiceOptions = 
     ...createAnalysisHandlers(library, options.analysis),
     ...models.handlers,
     ...createProviderHandlers({ providers: options.providers, models: options.models, emit }),
+    ...createClipboardHandlers(library, options.paster),
     // Until the plugin host is wired in, an instance runs no plugins.
     ...(Object.fromEntries(
       PLUGIN_REQUEST_METHODS.map((method) => [
