@@ -16,6 +16,10 @@ import type { WorkerLauncher } from '../ai/worker/worker-launcher.js';
 import { openAppModelStore } from '../api/app-model-store.js';
 import { openLibraryProviderRegistry } from '../ai/providers/library-provider-registry.js';
 import { enabledRemoteTaggers } from '../ai/providers/enabled-taggers.js';
+import type { ClipboardReader } from '../capture/clipboard/clipboard-reader.js';
+import { clipboardLibrarySink } from '../capture/clipboard/clipboard-library-sink.js';
+import { ClipboardMonitor } from '../capture/clipboard/clipboard-monitor.js';
+import { loadClipboardSettings } from '../capture/clipboard/clipboard-settings-store.js';
 
 export interface DesktopCore {
   library: Library;
@@ -38,6 +42,8 @@ export interface DesktopShell {
   analysis?: false;
   /** How the analysis worker starts: Electron's utility process in the app. */
   analysisLauncher?: WorkerLauncher;
+  /** The OS clipboard, watched for clipboard history (main/capture/clipboard/); none: no history. */
+  clipboard?: ClipboardReader;
 }
 
 export async function startDesktopCore(dir: string, unlock: AppUnlockOptions, shell: DesktopShell = {}): Promise<DesktopCore> {
@@ -95,6 +101,17 @@ export async function startDesktopCore(dir: string, unlock: AppUnlockOptions, sh
     providers,
   });
   const windows = new WindowConnections(api, opened.repo.networkSubsystem);
+  const clipboard = shell.clipboard
+    ? new ClipboardMonitor({
+        reader: shell.clipboard,
+        sink: clipboardLibrarySink(opened),
+        settings: () => loadClipboardSettings(opened),
+        onEvent: (event) => {
+          if (event.type === 'failed') console.error(`ClipShot: clipboard history: ${event.reason}`);
+        },
+      })
+    : null;
+  await clipboard?.start();
   let closing: Promise<void> | null = null;
   return {
     library: opened,
@@ -105,6 +122,7 @@ export async function startDesktopCore(dir: string, unlock: AppUnlockOptions, sh
     close: () =>
       (closing ??= (async () => {
         windows.releaseAll();
+        await clipboard?.stop();
         await api.close();
         // Sync first: it ends a `clipshot pair` still waiting, which the control socket waits for.
         await sync?.close();
