@@ -11,6 +11,7 @@ import type { AnalysisProgress, ClipAnalysisView } from './analysis.js';
 import type { AiProvidersView, ModelDownloadPlan, ModelImportResult, ModelsStatus, RemoteProviderView } from './ai-settings.js';
 import { PLUGIN_REQUEST_SCHEMAS, type PluginApiEvent, type PluginApiResults } from './plugin-api.js';
 import { captureIdSchema, saveCaptureSchema, type CaptureOverlayInput, type CaptureSaved } from './capture/capture.js';
+import { PICKER_REQUEST_SCHEMAS, type PickerResults } from './clipboard-picker.js';
 
 export * from './bulk.js';
 export type * from './ai-settings.js';
@@ -376,6 +377,8 @@ export const API_REQUEST_SCHEMAS = {
   cancelCapture: z.object({ captureId: captureIdSchema }).strict(),
   /** The Plugins panel: marketplace, installed plugins, their commands (contract/plugin-api.ts). */
   ...PLUGIN_REQUEST_SCHEMAS,
+  /** The clipboard picker (contract/clipboard-picker.ts). */
+  ...PICKER_REQUEST_SCHEMAS,
 } as const;
 
 export type ApiMethod = keyof typeof API_REQUEST_SCHEMAS;
@@ -383,7 +386,7 @@ export const API_METHODS = Object.keys(API_REQUEST_SCHEMAS) as ApiMethod[];
 export type ApiParams<M extends ApiMethod> = z.input<(typeof API_REQUEST_SCHEMAS)[M]>;
 
 /** What each method resolves to. */
-export interface ApiResults extends PluginApiResults {
+export interface ApiResults extends PluginApiResults, PickerResults {
   listClips: ClipPage<ClipView>;
   countClips: number;
   getClip: ClipView;

@@ -4,6 +4,7 @@
 import type { ImmutableString } from '@automerge/automerge/slim';
 import { isImmutableString } from '@automerge/automerge/slim';
 import { z } from 'zod';
+import { DEFAULT_CLIPBOARD_SETTINGS, readClipboardSettings, type ClipboardSettings, type ClipboardSettingsDoc } from './clipboard-settings.js';
 import { isHexColour } from './colour.js';
 import { normaliseShortcut, parseShortcut, shortcutRefusal } from './shortcut-spec.js';
 import { CUSTOM_THEME_ID, MAX_CUSTOM_THEMES, isThemeChoice, readThemeDefinition, type ThemeChoice, type ThemeDefinition } from './themes.js';
@@ -26,7 +27,7 @@ export interface CustomThemeDoc {
   tokens: Record<string, ImmutableString>;
 }
 
-export interface SettingsDoc {
+export interface SettingsDoc extends ClipboardSettingsDoc {
   schema: number;
   type: ImmutableString;
   /** Command id → its keys, space-separated shortcut specs ('' = no keys); absent = the command's own keys. */
@@ -54,14 +55,16 @@ export interface Settings {
   reducedMotion: ReducedMotionChoice;
   /** By name. */
   customThemes: CustomTheme[];
+  /** Clipboard history (contract/clipboard-settings.ts). */
+  clipboard: ClipboardSettings;
 }
 
-export const DEFAULT_SETTINGS: Settings = { shortcuts: {}, theme: 'system', accent: null, reducedMotion: 'system', customThemes: [] };
+export const DEFAULT_SETTINGS: Settings = { shortcuts: {}, theme: 'system', accent: null, reducedMotion: 'system', customThemes: [], clipboard: DEFAULT_CLIPBOARD_SETTINGS };
 
 export type SettingsRead = { ok: true; settings: Settings; problems: string[] } | { ok: false; reason: string };
 
 /** What a change to the settings document is about (its message). */
-export type SettingsArea = 'shortcuts' | 'appearance' | 'themes';
+export type SettingsArea = 'shortcuts' | 'appearance' | 'themes' | 'clipboard';
 
 export function settingsChangeMessage(area: SettingsArea): string {
   return `settings ${area}`;
@@ -111,7 +114,8 @@ export function readSettings(doc: unknown): SettingsRead {
     if (choice) reducedMotion = choice;
     else problems.push(`reduced motion ${describe(appearance.reducedMotion)} is not one of ${REDUCED_MOTION_CHOICES.join(', ')}; following the system`);
   }
-  return { ok: true, settings: { shortcuts, theme, accent, reducedMotion, customThemes }, problems };
+  const clipboard = readClipboardSettings(raw as Record<string, unknown>, problems);
+  return { ok: true, settings: { shortcuts, theme, accent, reducedMotion, customThemes, clipboard }, problems };
 }
 
 function readShortcuts(value: unknown, problems: string[]): Record<string, string[]> {

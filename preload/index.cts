@@ -99,6 +99,9 @@ const METHODS = {
   captureInput: true,
   saveCapture: true,
   cancelCapture: true,
+  clipboardItems: true,
+  pasteClipboardItem: true,
+  pinClipboardItem: true,
 } as const satisfies Record<ApiMethod, true>;
 
 type Reply = { ok: true; value: unknown } | { ok: false; error: ApiErrorData };

@@ -23,11 +23,12 @@ export default defineConfig({
     modulePreload: { polyfill: false },
     sourcemap: true,
     chunkSizeWarningLimit: 2000,
-    // One page per window kind: the app, and the capture overlay the desktop app opens over each display.
+    // One page per window kind: the app, the capture overlay the desktop app opens over each display, and the clipboard picker it opens on its shortcut.
     rollupOptions: {
       input: {
         index: fileURLToPath(new URL('./index.html', import.meta.url)),
         capture: fileURLToPath(new URL('./capture.html', import.meta.url)),
+        picker: fileURLToPath(new URL('./picker.html', import.meta.url)),
       },
     },
   },

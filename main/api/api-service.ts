@@ -19,6 +19,8 @@ import { createAnalysisHandlers, forwardAnalysisChanges } from './analysis-handl
 import { createBulkHandlers } from './bulk-handlers.js';
 import { createCaptureHandlers } from './capture-handlers.js';
 import type { CaptureService } from '../capture/capture-service.js';
+import { createClipboardHandlers } from './clipboard-handlers.js';
+import type { Paster } from '../capture/clipboard/picker-service.js';
 import { createDeviceHandlers, forwardSyncChanges } from './device-handlers.js';
 import { createModelHandlers } from './model-handlers.js';
 import { createPluginHandlers } from './plugin-handlers.js';
@@ -76,6 +78,8 @@ export interface ApiServiceOptions {
   plugins?: PluginService;
   /** Screen captures waiting in overlays; without it the capture methods answer 'unsupported'. */
   capture?: CaptureService;
+  /** Pastes a clipboard picker item into the previous window (the desktop app); without it a paste only answers what it would paste. */
+  paster?: Paster;
 }
 
 type Handlers = { [M in ApiMethod]: (params: ReturnType<(typeof API_REQUEST_SCHEMAS)[M]['parse']>, session: SessionState) => Promise<ApiResults[M]> | ApiResults[M] };
@@ -192,6 +196,7 @@ export function createApiService(library: Library, options: ApiServiceOptions = 
     ...createProviderHandlers({ providers: options.providers, models: options.models, emit }),
     ...plugins.handlers,
     ...createCaptureHandlers(options.capture),
+    ...createClipboardHandlers(library, options.paster),
   };
 
   const run = async (method: string, params: unknown, session: SessionState): Promise<unknown> => {

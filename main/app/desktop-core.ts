@@ -23,6 +23,10 @@ import path from 'node:path';
 import type { CaptureStarter } from '../cli/capture-commands.js';
 import { CaptureService, type CaptureShell } from '../capture/capture-service.js';
 import { CAPTURE_SETTINGS_FILE, CaptureSettingsStore } from '../capture/capture-settings.js';
+import type { ClipboardReader } from '../capture/clipboard/clipboard-reader.js';
+import { clipboardLibrarySink } from '../capture/clipboard/clipboard-library-sink.js';
+import { ClipboardMonitor } from '../capture/clipboard/clipboard-monitor.js';
+import { loadClipboardSettings } from '../capture/clipboard/clipboard-settings-store.js';
 
 export interface DesktopCore {
   library: Library;
@@ -57,6 +61,8 @@ export interface DesktopShell {
   pluginLauncher?: PluginLauncher;
   /** The clipboard and windows after a capture (Electron); without it the app captures nothing. */
   captureShell?: CaptureShell;
+  /** The OS clipboard, watched for clipboard history (main/capture/clipboard/); none: no history. */
+  clipboard?: ClipboardReader;
 }
 
 export async function startDesktopCore(dir: string, unlock: AppUnlockOptions, shell: DesktopShell = {}): Promise<DesktopCore> {
@@ -125,6 +131,17 @@ export async function startDesktopCore(dir: string, unlock: AppUnlockOptions, sh
     ...(capture && { capture }),
   });
   const windows = new WindowConnections(api, opened.repo.networkSubsystem);
+  const clipboard = shell.clipboard
+    ? new ClipboardMonitor({
+        reader: shell.clipboard,
+        sink: clipboardLibrarySink(opened),
+        settings: () => loadClipboardSettings(opened),
+        onEvent: (event) => {
+          if (event.type === 'failed') console.error(`ClipShot: clipboard history: ${event.reason}`);
+        },
+      })
+    : null;
+  await clipboard?.start();
   let closing: Promise<void> | null = null;
   return {
     library: opened,
@@ -141,6 +158,7 @@ export async function startDesktopCore(dir: string, unlock: AppUnlockOptions, sh
       (closing ??= (async () => {
         capture?.close();
         windows.releaseAll();
+        await clipboard?.stop();
         await api.close();
         await startedPlugins?.close();
         // Sync first: it ends a `clipshot pair` still waiting, which the control socket waits for.

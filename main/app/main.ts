@@ -12,6 +12,7 @@ import { appMenuTemplate } from './app-menu.js';
 import { createAppProtocolHandler } from './app-protocol.js';
 import { APP_SCHEME, APP_SCHEME_PRIVILEGES } from './app-url.js';
 import { startDesktopCore, type DesktopCore } from './desktop-core.js';
+import { electronClipboardReader } from './capture/clipboard-electron.js';
 import { UtilityProcessLauncher } from './utility-launcher.js';
 import { PluginUtilityLauncher } from './plugin-utility-launcher.js';
 import { registerIpc, releaseWithPage } from './electron-ipc.js';
@@ -57,7 +58,7 @@ async function start(): Promise<void> {
   const stores = [new SafeStorageSecretStore(safeStorage, path.join(app.getPath('userData'), 'secrets.json')), new KeyringSecretStore()];
   const dir = process.env.CLIPSHOT_LIBRARY ?? defaultLibraryDir();
   const captureWindows = new CaptureWindows(PRELOAD, () => focusMainWindow());
-  const started = await startDesktopCore(dir, { passphrase: process.env[PASSPHRASE_ENV], stores }, { chooseFolder, keychain: stores[0] ?? null, analysisLauncher: new UtilityProcessLauncher(), pluginLauncher: new PluginUtilityLauncher(), captureShell: captureWindows });
+  const started = await startDesktopCore(dir, { passphrase: process.env[PASSPHRASE_ENV], stores }, { chooseFolder, keychain: stores[0] ?? null, analysisLauncher: new UtilityProcessLauncher(), pluginLauncher: new PluginUtilityLauncher(), captureShell: captureWindows, clipboard: electronClipboardReader() });
   core = started;
   protocol.handle(
     APP_SCHEME,

@@ -11,6 +11,7 @@ import { rechunk } from './rechunk.js';
 import { TEMP_SUFFIX, TempBlobWriter, type WrittenBlob } from './blob-writer.js';
 import { ensureDirectory, fsyncDirectory, isNotFound, randomFileStem, removeIfPresent, writeFully } from './durable-files.js';
 import { readSourceChunks } from './source-chunks.js';
+import { sha256InSlices } from './hash-in-slices.js';
 
 export { BlobIntegrityError, BlobNotFoundError, BlobRangeError, BlobSourceChangedError, BlobTooLargeError, InvalidBlobArgumentError } from './blob-errors.js';
 export type { ByteRange } from './blob-read-stream.js';
@@ -110,7 +111,7 @@ export class BlobStore {
 
   async putBytes(bytes: Uint8Array): Promise<StoredBlob> {
     if (!(bytes instanceof Uint8Array)) throw new InvalidBlobArgumentError('putBytes needs a Uint8Array');
-    const hash = createHash('sha256').update(bytes).digest('hex');
+    const hash = await sha256InSlices(bytes);
     if ((await this.check(hash)) === 'ok') return { hash, size: bytes.length, existed: true };
     return this.#store(async (writer) => {
       const { chunkSize } = writer;

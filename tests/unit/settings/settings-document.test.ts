@@ -5,6 +5,7 @@ import * as Automerge from '@automerge/automerge';
 import { ImmutableString } from '@automerge/automerge';
 import type { AutomergeUrl } from '@automerge/automerge-repo';
 import { afterEach, describe, expect, it } from 'vitest';
+import { DEFAULT_CLIPBOARD_SETTINGS } from '../../../contract/clipboard-settings.js';
 import { readSettings, SETTINGS_DOC_TYPE, settingsChangeMessage, type SettingsDoc } from '../../../contract/settings-document.js';
 import { genesisSettings, settingsDocumentId } from '../../../main/library/documents/settings-document.js';
 import { Library } from '../../../main/library/library.js';
@@ -38,7 +39,7 @@ describe('the settings document', () => {
     expect(merged).toEqual({
       ok: true,
       problems: [],
-      settings: { shortcuts: { 'focus-search': ['Mod+Shift+S'], 'palette.open': ['Mod+P'] }, theme: 'dark', accent: '#7c3aed', reducedMotion: 'system', customThemes: [] },
+      settings: { shortcuts: { 'focus-search': ['Mod+Shift+S'], 'palette.open': ['Mod+P'] }, theme: 'dark', accent: '#7c3aed', reducedMotion: 'system', customThemes: [], clipboard: DEFAULT_CLIPBOARD_SETTINGS },
     });
   });
 
@@ -91,7 +92,7 @@ describe('the settings document', () => {
 
   it('accepts an older shape (maps missing) with defaults, and refuses one from a newer version or of another kind', () => {
     const older = { schema: 1, type: SETTINGS_DOC_TYPE };
-    expect(readSettings(older)).toEqual({ ok: true, problems: [], settings: { shortcuts: {}, theme: 'system', accent: null, reducedMotion: 'system', customThemes: [] } });
+    expect(readSettings(older)).toEqual({ ok: true, problems: [], settings: { shortcuts: {}, theme: 'system', accent: null, reducedMotion: 'system', customThemes: [], clipboard: DEFAULT_CLIPBOARD_SETTINGS } });
     expect(readSettings({ ...older, schema: 2 })).toEqual({ ok: false, reason: 'written by a newer ClipShot (settings schema 2, this version reads up to 1)' });
     expect(readSettings({ schema: 1, type: 'clipshot/clip-shard' })).toEqual({ ok: false, reason: 'not a ClipShot settings document' });
     expect(readSettings(undefined)).toEqual({ ok: false, reason: 'not a ClipShot settings document' });

@@ -1,0 +1,67 @@
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import { runFfmpeg } from '../../library/import/ffmpeg.js';
+
+const JOIN_TIMEOUT_MS = 30 * 60_000;
+const STALL_TIMEOUT_MS = 60_000;
+
+export interface JoinedRecording {
+  file: string;
+  /** Streams copied as they were (fast, lossless), or re-encoded because the segments differ. */
+  method: 'copy' | 're-encode';
+}
+
+/**
+ * Joins a recording's segments (one per stretch between pauses) into one WebM at `output`. The
+ * segments come from one recorder with one setting, so their streams are copied through ffmpeg's
+ * concat demuxer; when they differ (the captured window was resized between two segments) they
+ * are decoded and encoded again (VP9 and Opus). Either way the result is written again by ffmpeg,
+ * which gives MediaRecorder's WebM the duration and seek index it lacks.
+ */
+export async function joinSegments(segments: readonly string[], output: string, options: { signal?: AbortSignal; hasAudio: boolean }): Promise<JoinedRecording> {
+  if (segments.length === 0) throw new Error('the recording has no segments to join');
+  const list = `${output}.segments.txt`;
+  await fs.writeFile(list, segments.map((segment) => `file '${path.resolve(segment).replace(/'/g, "'\\''")}'\n`).join(''));
+  try {
+    if (!(await sizesDiffer(segments))) {
+      const copied = await runFfmpeg(['-y', '-f', 'concat', '-safe', '0', '-i', list, '-c', 'copy', output], runOptions(options.signal));
+      if (copied.exitCode === 0) return { file: output, method: 'copy' };
+    }
+    const inputs = segments.flatMap((segment) => ['-i', segment]);
+    const streams = segments.map((_, index) => `[${index}:v:0]${options.hasAudio ? `[${index}:a:0]` : ''}`).join('');
+    const first = segments[0]!;
+    const size = await frameSizeOf(first);
+    // Every segment scaled (and padded) to the first one's size: concat needs one size.
+    const scaled = size ? segments.map((_, index) => `[${index}:v:0]scale=${size}:force_original_aspect_ratio=decrease,pad=${size}:(ow-iw)/2:(oh-ih)/2,setsar=1[v${index}]`).join(';') : '';
+    const concatInputs = size ? segments.map((_, index) => `[v${index}]${options.hasAudio ? `[${index}:a:0]` : ''}`).join('') : streams;
+    const filter = `${scaled ? `${scaled};` : ''}${concatInputs}concat=n=${segments.length}:v=1:a=${options.hasAudio ? 1 : 0}[v]${options.hasAudio ? '[a]' : ''}`;
+    const encoded = await runFfmpeg(
+      ['-y', ...inputs, '-filter_complex', filter, '-map', '[v]', ...(options.hasAudio ? ['-map', '[a]', '-c:a', 'libopus'] : []), '-c:v', 'libvpx-vp9', '-deadline', 'realtime', '-cpu-used', '8', '-b:v', '4M', output],
+      runOptions(options.signal),
+    );
+    if (encoded.exitCode !== 0) throw new Error(`the recording's ${segments.length} parts could not be joined: ${lastLine(encoded.stderr)}`);
+    return { file: output, method: 're-encode' };
+  } finally {
+    await fs.rm(list, { force: true });
+  }
+}
+
+function runOptions(signal: AbortSignal | undefined): Parameters<typeof runFfmpeg>[1] {
+  return { timeoutMs: JOIN_TIMEOUT_MS, stallTimeoutMs: STALL_TIMEOUT_MS, ...(signal && { signal }) };
+}
+
+async function sizesDiffer(segments: readonly string[]): Promise<boolean> {
+  const sizes = await Promise.all(segments.map(frameSizeOf));
+  return new Set(sizes).size > 1;
+}
+
+/** "1920:1080" from ffmpeg's description of the first video stream, or null. */
+async function frameSizeOf(file: string): Promise<string | null> {
+  const run = await runFfmpeg(['-i', file], { timeoutMs: 30_000 });
+  const match = /Stream #\d+:\d+.*Video:.*?, (\d{2,5})x(\d{2,5})/.exec(run.stderr);
+  return match ? `${match[1]}:${match[2]}` : null;
+}
+
+function lastLine(text: string): string {
+  return text.trim().split('\n').at(-1) ?? 'ffmpeg failed';
+}
