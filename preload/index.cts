@@ -102,6 +102,10 @@ const METHODS = {
   clipboardItems: true,
   pasteClipboardItem: true,
   pinClipboardItem: true,
+  captureSettings: true,
+  changeCaptureSettings: true,
+  clipboardSettings: true,
+  changeClipboardSettings: true,
 } as const satisfies Record<ApiMethod, true>;
 
 type Reply = { ok: true; value: unknown } | { ok: false; error: ApiErrorData };

@@ -20,6 +20,8 @@ import { createBulkHandlers } from './bulk-handlers.js';
 import { createCaptureHandlers } from './capture-handlers.js';
 import type { CaptureService } from '../capture/capture-service.js';
 import { createClipboardHandlers } from './clipboard-handlers.js';
+import { createCaptureSettingsHandlers } from './capture-settings-handlers.js';
+import type { CaptureSettingsStore } from '../capture/capture-settings.js';
 import type { Paster } from '../capture/clipboard/picker-service.js';
 import { createDeviceHandlers, forwardSyncChanges } from './device-handlers.js';
 import { createModelHandlers } from './model-handlers.js';
@@ -80,6 +82,8 @@ export interface ApiServiceOptions {
   capture?: CaptureService;
   /** Pastes a clipboard picker item into the previous window (the desktop app); without it a paste only answers what it would paste. */
   paster?: Paster;
+  /** This device's capture settings (default: the capture service's); without either the capture settings methods answer 'unsupported'. */
+  captureSettings?: CaptureSettingsStore;
 }
 
 type Handlers = { [M in ApiMethod]: (params: ReturnType<(typeof API_REQUEST_SCHEMAS)[M]['parse']>, session: SessionState) => Promise<ApiResults[M]> | ApiResults[M] };
@@ -197,6 +201,7 @@ export function createApiService(library: Library, options: ApiServiceOptions = 
     ...plugins.handlers,
     ...createCaptureHandlers(options.capture),
     ...createClipboardHandlers(library, options.paster),
+    ...createCaptureSettingsHandlers(library, options.captureSettings ?? options.capture?.settings),
   };
 
   const run = async (method: string, params: unknown, session: SessionState): Promise<unknown> => {

@@ -27,6 +27,7 @@ import type { ClipboardReader } from '../capture/clipboard/clipboard-reader.js';
 import { clipboardLibrarySink } from '../capture/clipboard/clipboard-library-sink.js';
 import { ClipboardMonitor } from '../capture/clipboard/clipboard-monitor.js';
 import { loadClipboardSettings } from '../capture/clipboard/clipboard-settings-store.js';
+import type { Paster } from '../capture/clipboard/picker-service.js';
 
 export interface DesktopCore {
   library: Library;
@@ -39,6 +40,8 @@ export interface DesktopCore {
   controlSocket: string;
   /** Screen captures (null without a capture shell: tests of other parts). */
   capture: CaptureService | null;
+  /** Clipboard history (null without a clipboard reader): the tray's "pause for the next copy". */
+  clipboard: ClipboardMonitor | null;
   /** What `clipshot capture` asks, once the shell has set up capturing. */
   setCaptureStarter(starter: CaptureStarter | null): void;
   close(): Promise<void>;
@@ -63,6 +66,8 @@ export interface DesktopShell {
   captureShell?: CaptureShell;
   /** The OS clipboard, watched for clipboard history (main/capture/clipboard/); none: no history. */
   clipboard?: ClipboardReader;
+  /** Pastes a picker item into the previous window (Electron); made for the opened library. */
+  paster?: (library: Library) => Paster;
 }
 
 export async function startDesktopCore(dir: string, unlock: AppUnlockOptions, shell: DesktopShell = {}): Promise<DesktopCore> {
@@ -129,6 +134,7 @@ export async function startDesktopCore(dir: string, unlock: AppUnlockOptions, sh
     providers,
     ...(startedPlugins && { plugins: startedPlugins }),
     ...(capture && { capture }),
+    ...(shell.paster && { paster: shell.paster(opened) }),
   });
   const windows = new WindowConnections(api, opened.repo.networkSubsystem);
   const clipboard = shell.clipboard
@@ -151,6 +157,7 @@ export async function startDesktopCore(dir: string, unlock: AppUnlockOptions, sh
     windows,
     controlSocket: control.socketPath,
     capture,
+    clipboard,
     setCaptureStarter: (starter) => {
       captureStarter = starter;
     },

@@ -22,6 +22,9 @@ import { SafeStorageSecretStore } from './safe-storage-secret-store.js';
 import { bufferMedia } from '../api/media.js';
 import { CaptureWindows } from './capture/capture-windows.js';
 import { DesktopCapture } from './capture/desktop-capture.js';
+import { electronPaster } from './capture/clipboard-paste.js';
+import { PickerWindow } from './capture/picker-window.js';
+import { renderEditedImage } from '../library/render/image-render.js';
 
 /*
  * V8 takes heap flags only when an isolate starts. This process's isolate is already running, so
@@ -58,7 +61,20 @@ async function start(): Promise<void> {
   const stores = [new SafeStorageSecretStore(safeStorage, path.join(app.getPath('userData'), 'secrets.json')), new KeyringSecretStore()];
   const dir = process.env.CLIPSHOT_LIBRARY ?? defaultLibraryDir();
   const captureWindows = new CaptureWindows(PRELOAD, () => focusMainWindow());
-  const started = await startDesktopCore(dir, { passphrase: process.env[PASSPHRASE_ENV], stores }, { chooseFolder, keychain: stores[0] ?? null, analysisLauncher: new UtilityProcessLauncher(), pluginLauncher: new PluginUtilityLauncher(), captureShell: captureWindows, clipboard: electronClipboardReader() });
+  const picker = new PickerWindow(PRELOAD);
+  const started = await startDesktopCore(
+    dir,
+    { passphrase: process.env[PASSPHRASE_ENV], stores },
+    {
+      chooseFolder,
+      keychain: stores[0] ?? null,
+      analysisLauncher: new UtilityProcessLauncher(),
+      pluginLauncher: new PluginUtilityLauncher(),
+      captureShell: captureWindows,
+      clipboard: electronClipboardReader(),
+      paster: (library) => electronPaster({ hidePicker: () => picker.hide(), renderedPng: async (clipId) => (await renderEditedImage(library, clipId, 'png')).bytes }),
+    },
+  );
   core = started;
   protocol.handle(
     APP_SCHEME,
@@ -74,9 +90,20 @@ async function start(): Promise<void> {
     }),
   );
   if (started.capture) {
-    desktopCapture = new DesktopCapture(started.capture, captureWindows);
-    await desktopCapture.start().catch((error: unknown) => console.error(`ClipShot: capturing is off: ${error instanceof Error ? error.message : String(error)}`));
-    started.setCaptureStarter(desktopCapture);
+    const clipboardHistory = started.clipboard;
+    const capturing: DesktopCapture = new DesktopCapture(started.capture, captureWindows, {
+      openPicker: () => picker.open(),
+      trayItems: () =>
+        clipboardHistory
+          ? [
+              // No tick: the menu is not rebuilt when the copy comes, and a stale tick would mislead.
+              { label: 'Pause clipboard history for the next copy', click: () => clipboardHistory.skipNextCopy() },
+            ]
+          : [],
+    });
+    desktopCapture = capturing;
+    await capturing.start().catch((error: unknown) => console.error(`ClipShot: capturing is off: ${error instanceof Error ? error.message : String(error)}`));
+    started.setCaptureStarter(capturing);
   }
   registerIpc(started);
   app.on('web-contents-created', (_event, contents) => releaseWithPage(started, contents));

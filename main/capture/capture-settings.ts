@@ -8,12 +8,12 @@ import { DEFAULT_AFTER_CAPTURE, TIMER_CHOICES, type AfterCaptureSettings } from 
 import type { Rect } from '../../contract/capture/region.js';
 import { readKeys } from '../../contract/settings-document.js';
 import { writeFileAtomic } from '../security/atomic-file.js';
-import { CAPTURE_ACTIONS, type CaptureAction } from './capture-shortcuts.js';
+import { SHORTCUT_ACTIONS, type ShortcutAction, type ShortcutConflict } from './capture-shortcuts.js';
 
 export interface CaptureSettings {
   afterCapture: AfterCaptureSettings;
   /** Keys that replace an action's default (normalised specs; [] = no keys); absent = the default. */
-  shortcuts: Partial<Record<CaptureAction, string[]>>;
+  shortcuts: Partial<Record<ShortcutAction, string[]>>;
   /** The timer's default, in seconds. */
   delaySeconds: (typeof TIMER_CHOICES)[number];
   /** The last region captured, on the virtual desktop (DIP): "repeat last region". */
@@ -50,18 +50,18 @@ export function readCaptureSettings(raw: unknown): { settings: CaptureSettings; 
       }
     }
   }
-  const shortcuts: Partial<Record<CaptureAction, string[]>> = {};
+  const shortcuts: Partial<Record<ShortcutAction, string[]>> = {};
   if (fields.shortcuts !== undefined) {
     if (fields.shortcuts === null || typeof fields.shortcuts !== 'object') problems.push('shortcuts is not an object; using the default shortcuts');
     else {
       for (const [action, keys] of Object.entries(fields.shortcuts)) {
-        if (!(CAPTURE_ACTIONS as readonly string[]).includes(action)) {
+        if (!(SHORTCUT_ACTIONS as readonly string[]).includes(action)) {
           problems.push(`shortcuts: ${JSON.stringify(action.slice(0, 40))} is not a capture action`);
           continue;
         }
         const read = readKeys(Array.isArray(keys) ? keys.join(' ') : keys);
         if (typeof read === 'string') problems.push(`shortcut for ${action}: ${read}; using the default`);
-        else shortcuts[action as CaptureAction] = read;
+        else shortcuts[action as ShortcutAction] = read;
       }
     }
   }
@@ -84,6 +84,9 @@ export function readCaptureSettings(raw: unknown): { settings: CaptureSettings; 
 export class CaptureSettingsStore {
   #settings: CaptureSettings;
   #writing: Promise<void> = Promise.resolve();
+  readonly #listeners = new Set<(settings: CaptureSettings) => void>();
+  /** Keys the OS refused at the last registration (another app holds them): only the shell can find out. */
+  #refused: ShortcutConflict[] = [];
 
   private constructor(
     readonly file: string,
@@ -128,9 +131,26 @@ export class CaptureSettingsStore {
   update(change: Partial<CaptureSettings>): Promise<CaptureSettings> {
     const { settings, problems } = readCaptureSettings({ ...this.#settings, ...change });
     if (problems.length > 0) return Promise.reject(new Error(`the capture settings were not changed: ${problems.join('; ')}`));
+    const shortcutsChanged = JSON.stringify(settings.shortcuts) !== JSON.stringify(this.#settings.shortcuts);
     this.#settings = settings;
+    if (shortcutsChanged) for (const listener of this.#listeners) listener(this.current);
     const written = (this.#writing = this.#writing.catch(() => undefined).then(() => writeFileAtomic(this.file, `${JSON.stringify(settings, null, 2)}\n`)));
     return written.then(() => this.current);
+  }
+
+  /** Calls `listener` when the shortcuts change (the shell registers them again), until the returned function is called. */
+  onShortcutsChanged(listener: (settings: CaptureSettings) => void): () => void {
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
+  }
+
+  /** What the OS refused when the shell last registered the shortcuts. */
+  get refusedShortcuts(): ShortcutConflict[] {
+    return [...this.#refused];
+  }
+
+  set refusedShortcuts(conflicts: readonly ShortcutConflict[]) {
+    this.#refused = conflicts.filter((conflict) => conflict.kind === 'taken');
   }
 
   /** Remembers a captured region (DIP) for "repeat last region". */

@@ -2,17 +2,12 @@
 // Cmd+Shift+3/4 on macOS), the person's own keys instead, Electron's accelerator for each, and
 // every conflict said in words: two actions on one key, keys the OS keeps for itself, keys another
 // app already holds. Specs are contract/shortcut-spec.ts's ("Mod+Shift+4", "Alt+PrintScreen").
+import { CAPTURE_ACTIONS, SHORTCUT_ACTION_LABELS, SHORTCUT_ACTIONS, type CaptureAction, type ShortcutAction } from '../../contract/capture/capture-settings.js';
 import { isLetter, parseShortcut, sameShortcut, shortcutRefusal, type Shortcut } from '../../contract/shortcut-spec.js';
+import { defaultPickerShortcut } from './clipboard/picker-shortcut.js';
 
-export const CAPTURE_ACTIONS = ['capture-region', 'capture-window', 'capture-screen', 'capture-repeat'] as const;
-export type CaptureAction = (typeof CAPTURE_ACTIONS)[number];
-
-export const CAPTURE_ACTION_LABELS: Record<CaptureAction, string> = {
-  'capture-region': 'Capture a region',
-  'capture-window': 'Capture a window',
-  'capture-screen': 'Capture the screen',
-  'capture-repeat': 'Capture the last region again',
-};
+export { CAPTURE_ACTIONS, SHORTCUT_ACTIONS, type CaptureAction, type ShortcutAction } from '../../contract/capture/capture-settings.js';
+export const CAPTURE_ACTION_LABELS: Record<ShortcutAction, string> = SHORTCUT_ACTION_LABELS;
 
 export type CapturePlatform = 'darwin' | 'win32' | 'linux';
 
@@ -38,6 +33,21 @@ export function defaultCaptureShortcuts(platform: CapturePlatform): Record<Captu
     };
   }
   return structuredClone(PRINT_SCREEN_DEFAULTS);
+}
+
+/** The default keys of every global shortcut (the screenshots' and the picker's) on a platform. */
+export function defaultShortcuts(platform: CapturePlatform): Record<ShortcutAction, string[]> {
+  return { ...defaultCaptureShortcuts(platform), 'clipboard-picker': defaultPickerShortcut(platform) };
+}
+
+/** The keys every global shortcut has: the person's override, else the platform's default. */
+export function effectiveShortcuts(platform: CapturePlatform, overrides: Partial<Record<ShortcutAction, string[]>>): Record<ShortcutAction, string[]> {
+  const keys = defaultShortcuts(platform);
+  for (const action of SHORTCUT_ACTIONS) {
+    const override = overrides[action];
+    if (override) keys[action] = [...override];
+  }
+  return keys;
 }
 
 /** The keys each action has: the person's override, else the platform's default. */
@@ -108,7 +118,7 @@ function acceleratorKey(key: string): string | null {
 }
 
 export interface ShortcutConflict {
-  action: CaptureAction;
+  action: ShortcutAction;
   keys: string;
   /** invalid and duplicate keys are not registered; reserved ones are (they work once the OS's own is off); taken ones the OS refused. */
   kind: 'invalid' | 'duplicate' | 'reserved' | 'taken';
@@ -150,12 +160,12 @@ const RESERVED: Record<CapturePlatform, Reservation[]> = {
  * a shortcut, keys without a modifier that would take a key from every app, two actions on the
  * same keys, and keys the OS keeps for its own screenshots (taken by the OS while its own is on).
  */
-export function captureShortcutConflicts(shortcuts: Record<CaptureAction, string[]>, platform: CapturePlatform): ShortcutConflict[] {
+export function captureShortcutConflicts(shortcuts: Partial<Record<ShortcutAction, string[]>>, platform: CapturePlatform): ShortcutConflict[] {
   const conflicts: ShortcutConflict[] = [];
   const isMac = platform === 'darwin';
-  const seen: { action: CaptureAction; keys: string }[] = [];
-  for (const action of CAPTURE_ACTIONS) {
-    for (const keys of shortcuts[action]) {
+  const seen: { action: ShortcutAction; keys: string }[] = [];
+  for (const action of SHORTCUT_ACTIONS) {
+    for (const keys of shortcuts[action] ?? []) {
       let shortcut: Shortcut;
       try {
         shortcut = parseShortcut(keys);
@@ -197,21 +207,22 @@ function isFreeStandingKey(key: string): boolean {
 }
 
 /** What the shell says when the OS refused to register keys (another app holds them). */
-export function registrationFailure(action: CaptureAction, keys: string, platform: CapturePlatform): ShortcutConflict {
+export function registrationFailure(action: ShortcutAction, keys: string, platform: CapturePlatform): ShortcutConflict {
   const label = shortcutLabel(keys, platform);
+  const otherRoute = action === 'clipboard-picker' || action === 'capture-repeat' ? 'or use the tray menu' : `or use the tray menu or \`clipshot capture ${action.replace('capture-', '')}\``;
   return {
     action,
     keys,
     kind: 'taken',
-    problem: `${label} for “${CAPTURE_ACTION_LABELS[action]}” is taken by another app (or the desktop); choose other keys in ClipShot’s settings, or use the tray menu or \`clipshot capture ${action.replace('capture-', '')}\``,
+    problem: `${label} for “${CAPTURE_ACTION_LABELS[action]}” is taken by another app (or the desktop); choose other keys in ClipShot’s settings (Capture), ${otherRoute}`,
   };
 }
 
 /** The README's table of default shortcuts, generated from the defaults so the two cannot differ. */
 export function defaultShortcutTable(): string {
-  const rows = CAPTURE_ACTIONS.map((action) => {
-    const windows = defaultCaptureShortcuts('win32')[action].map((keys) => shortcutLabel(keys, 'win32')).join(', ');
-    const mac = defaultCaptureShortcuts('darwin')[action].map((keys) => shortcutLabel(keys, 'darwin')).join(', ');
+  const rows = SHORTCUT_ACTIONS.map((action) => {
+    const windows = defaultShortcuts('win32')[action].map((keys) => shortcutLabel(keys, 'win32')).join(', ');
+    const mac = defaultShortcuts('darwin')[action].map((keys) => shortcutLabel(keys, 'darwin')).join(', ');
     return `| ${CAPTURE_ACTION_LABELS[action]} | ${windows} | ${mac} |`;
   });
   return ['| capture | Windows and Linux | macOS |', '| --- | --- | --- |', ...rows].join('\n');

@@ -12,6 +12,7 @@ import { createApiService, type ApiService, type ApiServiceOptions } from '../..
 import { UploadStore } from '../../main/api/upload-store.js';
 import type { Library } from '../../main/library/library.js';
 import type { PluginService } from '../../main/plugins/plugin-service.js';
+import type { CaptureSettingsStore } from '../../main/capture/capture-settings.js';
 import type { ProviderRegistry } from '../../main/ai/providers/provider-registry.js';
 import { ObservableConnectionStatus } from '../../renderer/src/api/connection-status.js';
 import { UploadFileImporter, type FileImporter } from '../../renderer/src/api/file-importer.js';
@@ -50,6 +51,8 @@ export interface TestCoreOptions extends Pick<ApiServiceOptions, 'sync' | 'model
   providers?: (library: Library) => ProviderRegistry;
   /** The instance's plugins (tests/helpers/plugin-marketplace.ts), started on the new library; closed after the API. */
   plugins?: (library: Library) => Promise<PluginService>;
+  /** This device's capture settings (the desktop app's settings file), opened for the new library. */
+  captureSettings?: (library: Library) => Promise<CaptureSettingsStore>;
 }
 
 /** `parent`: a folder for the library that outlives one test (see createTestLibrary); `options.sync`: the sync subsystem the API's device methods use. */
@@ -58,12 +61,14 @@ export async function createTestCore(parent?: string, options: TestCoreOptions =
   const uploads = new UploadStore(path.join(dir, 'uploads'));
   const analysis = options.analysis ? await options.analysis(library) : undefined;
   const plugins = options.plugins ? await options.plugins(library) : undefined;
+  const captureSettings = options.captureSettings ? await options.captureSettings(library) : undefined;
   const service = createApiService(library, {
     ...(options.sync && { sync: options.sync }),
     ...(analysis && { analysis }),
     ...(options.models && { models: options.models }),
     ...(options.onModelsChanged && { onModelsChanged: options.onModelsChanged }),
     ...(options.chooseFolder && { chooseFolder: options.chooseFolder }),
+    ...(captureSettings && { captureSettings }),
     ...(options.providers && { providers: options.providers(library) }),
     ...(plugins && { plugins }),
     uploads,

@@ -2,7 +2,7 @@
 // timer, and the CLI's `clipshot capture` all come here; it freezes the screens, hands them to the
 // core's CaptureService and opens an overlay per display. What cannot be checked without a
 // desktop lives here and stays thin; the decisions are main/capture/'s, tested there.
-import { globalShortcut, Menu, nativeImage, systemPreferences, Tray } from 'electron';
+import { globalShortcut, Menu, nativeImage, systemPreferences, Tray, type MenuItemConstructorOptions } from 'electron';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { TIMER_CHOICES, type CaptureMode, type CaptureSaved } from '../../../contract/capture/capture.js';
@@ -10,7 +10,7 @@ import { clampRect, dipToDisplayPixels, displayOfRect } from '../../../contract/
 import type { CaptureStarter } from '../../cli/capture-commands.js';
 import { captureProblems, describeCaptureProblem, type CaptureEnvironment, type CaptureProblem } from '../../capture/capture-permissions.js';
 import type { CaptureService } from '../../capture/capture-service.js';
-import { CAPTURE_ACTION_LABELS, CAPTURE_ACTIONS, captureShortcutConflicts, capturePlatform, effectiveCaptureShortcuts, registrationFailure, toAccelerator, type CaptureAction, type ShortcutConflict } from '../../capture/capture-shortcuts.js';
+import { CAPTURE_ACTION_LABELS, CAPTURE_ACTIONS, SHORTCUT_ACTIONS, captureShortcutConflicts, capturePlatform, effectiveShortcuts, registrationFailure, toAccelerator, type CaptureAction, type ShortcutConflict } from '../../capture/capture-shortcuts.js';
 import { countDown } from '../../capture/capture-timer.js';
 import { parsePortalInterfaces } from '../../capture/desktop-windows.js';
 import { desktopWindows, screenshotEachDisplay } from './capture-screens.js';
@@ -18,14 +18,23 @@ import type { CaptureWindows } from './capture-windows.js';
 
 const run = promisify(execFile);
 
+export interface DesktopCaptureOptions {
+  /** The clipboard picker's global shortcut and tray entry. */
+  openPicker?: () => void;
+  /** More tray entries (clipboard history, recording), built again at each refresh. */
+  trayItems?: () => MenuItemConstructorOptions[];
+}
+
 export class DesktopCapture implements CaptureStarter {
   #tray: Tray | null = null;
   #problems: CaptureProblem[] = [];
   #conflicts: ShortcutConflict[] = [];
+  #stopWatching: (() => void) | null = null;
 
   constructor(
     private readonly captures: CaptureService,
     private readonly windows: CaptureWindows,
+    private readonly options: DesktopCaptureOptions = {},
   ) {}
 
   /** Finds out what the desktop allows, registers the shortcuts and builds the tray menu. */
@@ -33,28 +42,35 @@ export class DesktopCapture implements CaptureStarter {
     this.#problems = captureProblems(await captureEnvironment());
     for (const problem of this.#problems) console.error(`ClipShot: ${describeCaptureProblem(problem)}`);
     this.registerShortcuts();
+    // Settings → Capture changed the keys: they take effect at once, and its conflicts come back from here.
+    this.#stopWatching = this.captures.settings.onShortcutsChanged(() => this.registerShortcuts());
     this.#tray = new Tray(nativeImage.createEmpty());
     this.#tray.setToolTip('ClipShot');
-    this.#refreshTray();
+    this.refreshTray();
   }
 
   /** (Again, after the settings changed.) Every conflict and refusal is kept for the tray and the log. */
   registerShortcuts(): ShortcutConflict[] {
     globalShortcut.unregisterAll();
     const platform = capturePlatform(process.platform);
-    const keys = effectiveCaptureShortcuts(platform, this.captures.settings.current.shortcuts);
+    const keys = effectiveShortcuts(platform, this.captures.settings.current.shortcuts);
     const conflicts = captureShortcutConflicts(keys, platform);
     const unusable = new Set(conflicts.filter((conflict) => conflict.kind !== 'reserved').map((conflict) => `${conflict.action} ${conflict.keys}`));
-    for (const action of CAPTURE_ACTIONS) {
+    const refused: ShortcutConflict[] = [];
+    for (const action of SHORTCUT_ACTIONS) {
+      if (action === 'clipboard-picker' && !this.options.openPicker) continue;
       for (const spec of keys[action]) {
         const accelerator = toAccelerator(spec);
         if (!accelerator || unusable.has(`${action} ${spec}`)) continue;
-        if (!globalShortcut.register(accelerator, () => void this.#run(action))) conflicts.push(registrationFailure(action, spec, platform));
+        const run = action === 'clipboard-picker' ? () => this.options.openPicker?.() : () => void this.#run(action);
+        if (!globalShortcut.register(accelerator, run)) refused.push(registrationFailure(action, spec, platform));
       }
     }
+    this.captures.settings.refusedShortcuts = refused;
+    conflicts.push(...refused);
     for (const conflict of conflicts) console.error(`ClipShot: ${conflict.problem}`);
     this.#conflicts = conflicts;
-    this.#refreshTray();
+    this.refreshTray();
     return conflicts;
   }
 
@@ -81,6 +97,7 @@ export class DesktopCapture implements CaptureStarter {
   }
 
   stop(): void {
+    this.#stopWatching?.();
     globalShortcut.unregisterAll();
     this.#tray?.destroy();
     this.captures.close();
@@ -95,7 +112,8 @@ export class DesktopCapture implements CaptureStarter {
     }
   }
 
-  #refreshTray(): void {
+  /** Builds the tray menu again (a state it shows changed: paused clipboard history, a recording). */
+  refreshTray(): void {
     if (!this.#tray) return;
     const notes = [...this.#problems.map(describeCaptureProblem), ...this.#conflicts.map((conflict) => conflict.problem)];
     this.#tray.setContextMenu(
@@ -105,6 +123,8 @@ export class DesktopCapture implements CaptureStarter {
           label: 'Capture a region after…',
           submenu: TIMER_CHOICES.filter((seconds) => seconds > 0).map((seconds) => ({ label: `${seconds} seconds`, click: () => void this.#run('capture-region', seconds) })),
         },
+        ...(this.options.openPicker ? [{ label: CAPTURE_ACTION_LABELS['clipboard-picker'], click: () => this.options.openPicker?.() }] : []),
+        ...(this.options.trayItems?.() ?? []),
         ...(notes.length > 0 ? [{ type: 'separator' as const }, { label: 'Capture problems', submenu: notes.map((note) => ({ label: note.length > 120 ? `${note.slice(0, 119)}…` : note, toolTip: note, enabled: false })) }] : []),
       ]),
     );

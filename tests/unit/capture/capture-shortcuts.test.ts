@@ -59,12 +59,16 @@ describe('capture shortcuts', () => {
 
   it('explains a refused registration with the other routes', () => {
     expect(registrationFailure('capture-window', 'Alt+PrintScreen', 'linux').problem).toBe(
-      'Alt+Print Screen for “Capture a window” is taken by another app (or the desktop); choose other keys in ClipShot’s settings, or use the tray menu or `clipshot capture window`',
+      'Alt+Print Screen for “Capture a window” is taken by another app (or the desktop); choose other keys in ClipShot’s settings (Capture), or use the tray menu or `clipshot capture window`',
+    );
+    expect(registrationFailure('clipboard-picker', 'Ctrl+Alt+V', 'linux').problem).toBe(
+      'Ctrl+Alt+V for “Open the clipboard history” is taken by another app (or the desktop); choose other keys in ClipShot’s settings (Capture), or use the tray menu',
     );
   });
 
-  it('makes the README’s table from the defaults', () => {
+  it('makes the README’s table from the defaults, the picker’s among them', () => {
     expect(defaultShortcutTable()).toContain('| Capture a region | Print Screen | ⇧⌘4 |');
+    expect(defaultShortcutTable()).toContain('| Open the clipboard history | Ctrl+Alt+V | ⌃⌘V |');
   });
 });
 
