@@ -62,7 +62,8 @@ export function parseCommandLine(argv: string[], cwd: string): ParsedCommandLine
     if (wantsHelp || command === 'help') return { library: undefined, help: true, request: { command: 'help', positionals: [], options: {}, cwd } };
     throw new UsageError('no command given (try clipshot --help)');
   }
-  const spec = COMMANDS[command];
+  // Own keys only: "constructor" or "__proto__" is not a command, whatever every object inherits.
+  const spec = Object.hasOwn(COMMANDS, command) ? COMMANDS[command] : undefined;
   if (!spec) throw new UsageError(`unknown command "${command}" (try clipshot --help)`);
   const args = [...argv.slice(0, commandIndex), ...argv.slice(commandIndex + 1)];
   let parsed;
