@@ -16,7 +16,8 @@ export interface CaptureEnvironment {
   macScreenAccess?: 'not-determined' | 'granted' | 'denied' | 'restricted' | 'unknown';
 }
 
-export type CaptureProblemArea = 'capture' | 'shortcuts';
+/** 'source-app': which app copied (for excluded apps); 'snapping': the windows a region snaps to. */
+export type CaptureProblemArea = 'capture' | 'shortcuts' | 'source-app' | 'snapping';
 
 export interface CaptureProblem {
   area: CaptureProblemArea;

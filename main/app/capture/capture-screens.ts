@@ -1,13 +1,12 @@
 // Freezing the screen: a screenshot of every display (desktopCapturer, at each display's device
-// pixels) and the windows on them (X11 through wmctrl; other desktops give none yet, and the
-// overlay then snaps to nothing). Electron only; the rest of a capture is main/capture/.
-import { execFile } from 'node:child_process';
-import { promisify } from 'node:util';
+// pixels) and the windows on them (main/capture/window-list.ts asks each OS; where it cannot, the
+// overlay snaps to nothing and the reason is logged once). Electron only; the rest is main/capture/.
 import { desktopCapturer, screen } from 'electron';
 import type { DesktopWindow, DisplayScreenshot } from '../../capture/capture-service.js';
-import { parseStackingOrder, parseWmctrlWindows } from '../../capture/desktop-windows.js';
+import { onceEachProblem } from '../../capture/os-probe.js';
+import { probeDesktopWindows } from '../../capture/window-list.js';
 
-const run = promisify(execFile);
+const report = onceEachProblem((words) => console.error(`ClipShot: ${words}`));
 
 export async function screenshotEachDisplay(): Promise<DisplayScreenshot[]> {
   const displays = screen.getAllDisplays();
@@ -25,11 +24,8 @@ export async function screenshotEachDisplay(): Promise<DisplayScreenshot[]> {
 
 /** The windows to snap to, front-most first; none where they cannot be listed. */
 export async function desktopWindows(): Promise<DesktopWindow[]> {
-  if (process.platform !== 'linux' || process.env.XDG_SESSION_TYPE === 'wayland') return [];
-  try {
-    const [list, stacking] = await Promise.all([run('wmctrl', ['-lGx'], { timeout: 2000 }), run('xprop', ['-root', '_NET_CLIENT_LIST_STACKING'], { timeout: 2000 }).catch(() => ({ stdout: '' }))]);
-    return parseWmctrlWindows(list.stdout, parseStackingOrder(stacking.stdout));
-  } catch {
-    return [];
-  }
+  const result = await probeDesktopWindows(process.platform, process.env);
+  if (result.ok) return result.value;
+  report(result.problem);
+  return [];
 }

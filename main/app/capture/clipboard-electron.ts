@@ -3,18 +3,30 @@ import { createHash } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { clipboard } from 'electron';
 import type { ClipboardImage, ClipboardReader } from '../../capture/clipboard/clipboard-reader.js';
+import { cachedProbe, probeForegroundApp } from '../../capture/foreground-app.js';
+import { onceEachProblem } from '../../capture/os-probe.js';
 
 const IMAGE_FORMATS = ['image/png', 'public.png', 'PNG'];
+/** Copies come in bursts; a longer wait would put a copy made just after switching apps down to the app before. */
+const SOURCE_APP_TTL_MS = 1000;
 
 /**
  * Electron has no change counter (macOS's changeCount, Windows' sequence number and X11's XFixes
  * are not exposed), so the marker is a digest of the formats, the text, the HTML and, when a
  * picture is there, its size. Two pictures of one size copied one after another without any text
  * are told apart only by the formats: a native counter would close that gap.
- * The source app is not known to Electron either: it is null, and excluded apps match nothing
- * until a native helper reports the foreground app.
+ * The source app is not known to Electron either: it is the app with the focus when the copy is
+ * seen, asked of the OS (main/capture/foreground-app.ts), once per second at most; null, and each
+ * problem logged once, where the OS will not say.
  */
 export function electronClipboardReader(): ClipboardReader {
+  const report = onceEachProblem((words) => console.error(`ClipShot: ${words}`));
+  const sourceApp = cachedProbe(async () => {
+    const result = await probeForegroundApp(process.platform, process.env);
+    if (result.ok) return result.value?.app ?? null;
+    report(result.problem);
+    return null;
+  }, SOURCE_APP_TTL_MS);
   return {
     changeMarker: async () => {
       const formats = clipboard.availableFormats();
@@ -57,6 +69,6 @@ export function electronClipboardReader(): ClipboardReader {
       if (fileNames.length > 0) return fileNames.toString('utf16le').split('\0').filter((name) => name !== '');
       return [];
     },
-    sourceApp: async () => null,
+    sourceApp,
   };
 }
