@@ -1,6 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { describeCaptureProblem } from '../../../main/capture/capture-permissions.js';
+import { isExcluded } from '../../../main/capture/clipboard/clipboard-monitor.js';
 import { cachedProbe, parseActiveWindowId, parseMacFrontmost, parseWindowsForeground, parseXpropWindow, probeForegroundApp, WINDOWS_FOREGROUND, WINDOWS_FOREGROUND_SCRIPT } from '../../../main/capture/foreground-app.js';
 import { onceEachProblem, probeProblem, runCommand, type CommandRunner, type ProbeCommand, type ProbeRun } from '../../../main/capture/os-probe.js';
 import { parseMacWindows, parseWindowsList, probeDesktopWindows, WINDOWS_LIST_SCRIPT } from '../../../main/capture/window-list.js';
@@ -52,6 +53,14 @@ describe('foreground app: parsers', () => {
     // An elevated process hides its path from a normal one.
     expect(parseWindowsForeground('{"pid":4,"name":"Taskmgr","path":null,"title":""}')).toEqual({ app: 'Taskmgr.exe', pid: 4, title: null });
     for (const bad of ['', '{"pid":1', '[1,2]', '{"pid":1,"name":"","path":null}', 'Add-Type : Cannot add type']) expect(parseWindowsForeground(bad)).toBeNull();
+  });
+
+  it('gives names the excluded-apps list matches as the README says', () => {
+    const windows = parseWindowsForeground('{"pid":1,"name":"KeePassXC","path":"C:\\\\KeePassXC\\\\KeePassXC.exe","title":""}')!.app;
+    expect(['KeePassXC', 'keepassxc.exe'].every((name) => isExcluded(windows, [name]))).toBe(true);
+    const mac = parseMacFrontmost('1Password 7\ncom.agilebits.onepassword7\n9')!.app;
+    expect(['com.agilebits.onepassword7', 'onepassword7'].every((name) => isExcluded(mac, [name]))).toBe(true);
+    expect(isExcluded(mac, ['Safari'])).toBe(false);
   });
 
   it('hands PowerShell the script as UTF-16LE base64, decoding back to the constant', () => {
