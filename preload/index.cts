@@ -5,6 +5,7 @@
 // eslint-disable-next-line @typescript-eslint/no-require-imports -- CommonJS under verbatimModuleSyntax is written this way
 import electron = require('electron');
 import type { ApiErrorData, ApiEvent, ApiMethod, ClipShotApi, ClipShotRequests } from '../contract/api.js';
+import type { QuickAccessAction, QuickAccessShell } from '../contract/capture/quick-access.js';
 
 /**
  * What the renderer finds as `window.clipshot` (renderer/src/api/connect.ts: ElectronBridge). Media
@@ -22,6 +23,9 @@ const CHANNEL_PREFIX = 'clipshot:';
 const EVENT_CHANNEL = 'clipshot:event';
 const DOCUMENT_PORT_CHANNEL = 'clipshot:document-port';
 const DOCUMENT_PORT_REQUEST_CHANNEL = 'clipshot:request-document-port';
+// contract/capture/quick-access.ts QUICK_ACCESS_CHANNEL; main/app/capture/capture-windows.ts OPEN_CLIP_CHANNEL.
+const QUICK_ACCESS_CHANNEL = 'clipshot-quick-access';
+const OPEN_CLIP_CHANNEL = 'clipshot:open-clip';
 
 // Spelled out because the contract's list comes with zod, which a sandboxed preload cannot load;
 // `satisfies` fails the build when a method is added to or removed from the contract.
@@ -176,3 +180,16 @@ const bridge: PreloadBridge = {
 };
 
 electron.contextBridge.exposeInMainWorld('clipshot', bridge);
+
+// Main asks the app window to open a clip (the quick-access card's Annotate): the page opens the
+// clip named by `#clip=ID` (renderer/src/composables/use-open-clip-link.ts).
+electron.ipcRenderer.on(OPEN_CLIP_CHANNEL, (_event, clipId: unknown) => {
+  if (typeof clipId === 'string' && /^[0-9a-z]{26}$/.test(clipId)) window.location.hash = `clip=${clipId}`;
+});
+
+// Only the quick-access card gets its shell; main also checks that the sender is that card.
+if (globalThis.location?.pathname === '/quick-access.html') {
+  const send = (action: QuickAccessAction) => (clipId: string) => electron.ipcRenderer.send(QUICK_ACCESS_CHANNEL, { action, clipId });
+  const shell: QuickAccessShell = { annotate: send('annotate'), pin: send('pin'), copy: send('copy'), dismiss: send('dismiss'), startDrag: send('start-drag') };
+  electron.contextBridge.exposeInMainWorld('clipshotQuickAccess', shell);
+}

@@ -20,7 +20,7 @@ import { createMainWindow, hardenWebContents } from './electron-window.js';
 import { isPermissionAllowed } from './permission-policy.js';
 import { SafeStorageSecretStore } from './safe-storage-secret-store.js';
 import { bufferMedia } from '../api/media.js';
-import { CaptureWindows } from './capture/capture-windows.js';
+import { CaptureWindows, OPEN_CLIP_CHANNEL } from './capture/capture-windows.js';
 import { DesktopCapture } from './capture/desktop-capture.js';
 import { electronPaster } from './capture/clipboard-paste.js';
 import { PickerWindow } from './capture/picker-window.js';
@@ -60,7 +60,7 @@ async function start(): Promise<void> {
   denyPermissions();
   const stores = [new SafeStorageSecretStore(safeStorage, path.join(app.getPath('userData'), 'secrets.json')), new KeyringSecretStore()];
   const dir = process.env.CLIPSHOT_LIBRARY ?? defaultLibraryDir();
-  const captureWindows = new CaptureWindows(PRELOAD, () => focusMainWindow());
+  const captureWindows = new CaptureWindows(PRELOAD, openClipInMainWindow);
   const picker = new PickerWindow(PRELOAD);
   const started = await startDesktopCore(
     dir,
@@ -153,6 +153,12 @@ app.on('will-quit', (event) => {
 
 function getMainWindow(): BrowserWindow | null {
   return BrowserWindow.getAllWindows()[0] ?? null;
+}
+
+/** The quick-access card's Annotate: the app window comes forward with the clip open in its editor. */
+function openClipInMainWindow(clipId: string): void {
+  focusMainWindow();
+  getMainWindow()?.webContents.send(OPEN_CLIP_CHANNEL, clipId);
 }
 
 function focusMainWindow(): void {
