@@ -6,6 +6,7 @@
 import electron = require('electron');
 import type { ApiErrorData, ApiEvent, ApiMethod, ClipShotApi, ClipShotRequests } from '../contract/api.js';
 import type { QuickAccessAction, QuickAccessShell } from '../contract/capture/quick-access.js';
+import type { RecorderCommand, RecorderShell, StopControlShell } from '../contract/capture/recording-ipc.js';
 
 /**
  * What the renderer finds as `window.clipshot` (renderer/src/api/connect.ts: ElectronBridge). Media
@@ -192,4 +193,22 @@ if (globalThis.location?.pathname === '/quick-access.html') {
   const send = (action: QuickAccessAction) => (clipId: string) => electron.ipcRenderer.send(QUICK_ACCESS_CHANNEL, { action, clipId });
   const shell: QuickAccessShell = { annotate: send('annotate'), pin: send('pin'), copy: send('copy'), dismiss: send('dismiss'), startDrag: send('start-drag') };
   electron.contextBridge.exposeInMainWorld('clipshotQuickAccess', shell);
+}
+
+// The recording's hidden recorder page and its stop control (contract/capture/recording-ipc.ts).
+const RECORDING_CHANNEL = 'clipshot-recording';
+const STOP_CONTROL_CHANNEL = 'clipshot-stop-control';
+if (globalThis.location?.pathname === '/recorder.html') {
+  const shell: RecorderShell = {
+    onCommand: (listener) => void electron.ipcRenderer.on(RECORDING_CHANNEL, (_event, command: RecorderCommand) => listener(command)),
+    send: (message) => electron.ipcRenderer.send(RECORDING_CHANNEL, message),
+  };
+  electron.contextBridge.exposeInMainWorld('clipshotRecorder', shell);
+}
+if (globalThis.location?.pathname === '/stop-control.html') {
+  const shell: StopControlShell = {
+    onState: (listener) => void electron.ipcRenderer.on(STOP_CONTROL_CHANNEL, (_event, state: Parameters<typeof listener>[0]) => listener(state)),
+    act: (action) => electron.ipcRenderer.send(STOP_CONTROL_CHANNEL, action),
+  };
+  electron.contextBridge.exposeInMainWorld('clipshotStopControl', shell);
 }

@@ -24,6 +24,7 @@ import { CaptureWindows, OPEN_CLIP_CHANNEL } from './capture/capture-windows.js'
 import { DesktopCapture } from './capture/desktop-capture.js';
 import { electronPaster } from './capture/clipboard-paste.js';
 import { PickerWindow } from './capture/picker-window.js';
+import { RecordingWindows } from './capture/recording-windows.js';
 import { renderEditedImage } from '../library/render/image-render.js';
 
 /*
@@ -91,15 +92,18 @@ async function start(): Promise<void> {
   );
   if (started.capture) {
     const clipboardHistory = started.clipboard;
+    const recording = new RecordingWindows(started.library, PRELOAD, () => capturing.refreshTray());
     const capturing: DesktopCapture = new DesktopCapture(started.capture, captureWindows, {
       openPicker: () => picker.open(),
-      trayItems: () =>
-        clipboardHistory
+      trayItems: () => [
+        ...(clipboardHistory
           ? [
               // No tick: the menu is not rebuilt when the copy comes, and a stale tick would mislead.
               { label: 'Pause clipboard history for the next copy', click: () => clipboardHistory.skipNextCopy() },
             ]
-          : [],
+          : []),
+        ...recordingTrayItems(recording),
+      ],
     });
     desktopCapture = capturing;
     await capturing.start().catch((error: unknown) => console.error(`ClipShot: capturing is off: ${error instanceof Error ? error.message : String(error)}`));
@@ -153,6 +157,19 @@ app.on('will-quit', (event) => {
 
 function getMainWindow(): BrowserWindow | null {
   return BrowserWindow.getAllWindows()[0] ?? null;
+}
+
+/** Start while idle; Pause or Resume and Stop while a recording runs (the stop control has them too). */
+function recordingTrayItems(recording: RecordingWindows): Electron.MenuItemConstructorOptions[] {
+  const { phase } = recording.state;
+  if (phase === 'recording' || phase === 'paused') {
+    return [
+      phase === 'recording' ? { label: 'Pause recording', click: () => recording.pause() } : { label: 'Resume recording', click: () => recording.resume() },
+      { label: 'Stop recording', click: () => recording.stop() },
+    ];
+  }
+  if (phase === 'countdown' || phase === 'stopping') return [{ label: phase === 'stopping' ? 'Saving the recording…' : 'Recording starts…', enabled: false }];
+  return [{ label: 'Start recording (screen)', click: () => void recording.startScreen().catch((error: unknown) => dialog.showErrorBox('ClipShot cannot record', error instanceof Error ? error.message : String(error))) }];
 }
 
 /** The quick-access card's Annotate: the app window comes forward with the clip open in its editor. */
