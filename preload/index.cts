@@ -5,6 +5,8 @@
 // eslint-disable-next-line @typescript-eslint/no-require-imports -- CommonJS under verbatimModuleSyntax is written this way
 import electron = require('electron');
 import type { ApiErrorData, ApiEvent, ApiMethod, ClipShotApi, ClipShotRequests } from '../contract/api.js';
+import type { QuickAccessAction, QuickAccessShell } from '../contract/capture/quick-access.js';
+import type { RecorderCommand, RecorderShell, StopControlShell } from '../contract/capture/recording-ipc.js';
 
 /**
  * What the renderer finds as `window.clipshot` (renderer/src/api/connect.ts: ElectronBridge). Media
@@ -22,6 +24,9 @@ const CHANNEL_PREFIX = 'clipshot:';
 const EVENT_CHANNEL = 'clipshot:event';
 const DOCUMENT_PORT_CHANNEL = 'clipshot:document-port';
 const DOCUMENT_PORT_REQUEST_CHANNEL = 'clipshot:request-document-port';
+// contract/capture/quick-access.ts QUICK_ACCESS_CHANNEL; main/app/capture/capture-windows.ts OPEN_CLIP_CHANNEL.
+const QUICK_ACCESS_CHANNEL = 'clipshot-quick-access';
+const OPEN_CLIP_CHANNEL = 'clipshot:open-clip';
 
 // Spelled out because the contract's list comes with zod, which a sandboxed preload cannot load;
 // `satisfies` fails the build when a method is added to or removed from the contract.
@@ -176,3 +181,34 @@ const bridge: PreloadBridge = {
 };
 
 electron.contextBridge.exposeInMainWorld('clipshot', bridge);
+
+// Main asks the app window to open a clip (the quick-access card's Annotate): the page opens the
+// clip named by `#clip=ID` (renderer/src/composables/use-open-clip-link.ts).
+electron.ipcRenderer.on(OPEN_CLIP_CHANNEL, (_event, clipId: unknown) => {
+  if (typeof clipId === 'string' && /^[0-9a-z]{26}$/.test(clipId)) window.location.hash = `clip=${clipId}`;
+});
+
+// Only the quick-access card gets its shell; main also checks that the sender is that card.
+if (globalThis.location?.pathname === '/quick-access.html') {
+  const send = (action: QuickAccessAction) => (clipId: string) => electron.ipcRenderer.send(QUICK_ACCESS_CHANNEL, { action, clipId });
+  const shell: QuickAccessShell = { annotate: send('annotate'), pin: send('pin'), copy: send('copy'), dismiss: send('dismiss'), startDrag: send('start-drag') };
+  electron.contextBridge.exposeInMainWorld('clipshotQuickAccess', shell);
+}
+
+// The recording's hidden recorder page and its stop control (contract/capture/recording-ipc.ts).
+const RECORDING_CHANNEL = 'clipshot-recording';
+const STOP_CONTROL_CHANNEL = 'clipshot-stop-control';
+if (globalThis.location?.pathname === '/recorder.html') {
+  const shell: RecorderShell = {
+    onCommand: (listener) => void electron.ipcRenderer.on(RECORDING_CHANNEL, (_event, command: RecorderCommand) => listener(command)),
+    send: (message) => electron.ipcRenderer.send(RECORDING_CHANNEL, message),
+  };
+  electron.contextBridge.exposeInMainWorld('clipshotRecorder', shell);
+}
+if (globalThis.location?.pathname === '/stop-control.html') {
+  const shell: StopControlShell = {
+    onState: (listener) => void electron.ipcRenderer.on(STOP_CONTROL_CHANNEL, (_event, state: Parameters<typeof listener>[0]) => listener(state)),
+    act: (action) => electron.ipcRenderer.send(STOP_CONTROL_CHANNEL, action),
+  };
+  electron.contextBridge.exposeInMainWorld('clipshotStopControl', shell);
+}

@@ -23,12 +23,15 @@ export default defineConfig({
     modulePreload: { polyfill: false },
     sourcemap: true,
     chunkSizeWarningLimit: 2000,
-    // One page per window kind: the app, the capture overlay the desktop app opens over each display, and the clipboard picker it opens on its shortcut.
+    // One page per window kind: the app, the capture overlay the desktop app opens over each display, the clipboard picker it opens on its shortcut, the quick-access card a capture leaves in a screen corner, and a recording's hidden recorder and stop control.
     rollupOptions: {
       input: {
         index: fileURLToPath(new URL('./index.html', import.meta.url)),
         capture: fileURLToPath(new URL('./capture.html', import.meta.url)),
         picker: fileURLToPath(new URL('./picker.html', import.meta.url)),
+        'quick-access': fileURLToPath(new URL('./quick-access.html', import.meta.url)),
+        recorder: fileURLToPath(new URL('./recorder.html', import.meta.url)),
+        'stop-control': fileURLToPath(new URL('./stop-control.html', import.meta.url)),
       },
     },
   },

@@ -20,10 +20,11 @@ import { createMainWindow, hardenWebContents } from './electron-window.js';
 import { isPermissionAllowed } from './permission-policy.js';
 import { SafeStorageSecretStore } from './safe-storage-secret-store.js';
 import { bufferMedia } from '../api/media.js';
-import { CaptureWindows } from './capture/capture-windows.js';
+import { CaptureWindows, OPEN_CLIP_CHANNEL } from './capture/capture-windows.js';
 import { DesktopCapture } from './capture/desktop-capture.js';
 import { electronPaster } from './capture/clipboard-paste.js';
 import { PickerWindow } from './capture/picker-window.js';
+import { RecordingWindows } from './capture/recording-windows.js';
 import { renderEditedImage } from '../library/render/image-render.js';
 
 /*
@@ -60,7 +61,7 @@ async function start(): Promise<void> {
   denyPermissions();
   const stores = [new SafeStorageSecretStore(safeStorage, path.join(app.getPath('userData'), 'secrets.json')), new KeyringSecretStore()];
   const dir = process.env.CLIPSHOT_LIBRARY ?? defaultLibraryDir();
-  const captureWindows = new CaptureWindows(PRELOAD, () => focusMainWindow());
+  const captureWindows = new CaptureWindows(PRELOAD, openClipInMainWindow);
   const picker = new PickerWindow(PRELOAD);
   const started = await startDesktopCore(
     dir,
@@ -91,15 +92,18 @@ async function start(): Promise<void> {
   );
   if (started.capture) {
     const clipboardHistory = started.clipboard;
+    const recording = new RecordingWindows(started.library, PRELOAD, () => capturing.refreshTray());
     const capturing: DesktopCapture = new DesktopCapture(started.capture, captureWindows, {
       openPicker: () => picker.open(),
-      trayItems: () =>
-        clipboardHistory
+      trayItems: () => [
+        ...(clipboardHistory
           ? [
               // No tick: the menu is not rebuilt when the copy comes, and a stale tick would mislead.
               { label: 'Pause clipboard history for the next copy', click: () => clipboardHistory.skipNextCopy() },
             ]
-          : [],
+          : []),
+        ...recordingTrayItems(recording),
+      ],
     });
     desktopCapture = capturing;
     await capturing.start().catch((error: unknown) => console.error(`ClipShot: capturing is off: ${error instanceof Error ? error.message : String(error)}`));
@@ -153,6 +157,25 @@ app.on('will-quit', (event) => {
 
 function getMainWindow(): BrowserWindow | null {
   return BrowserWindow.getAllWindows()[0] ?? null;
+}
+
+/** Start while idle; Pause or Resume and Stop while a recording runs (the stop control has them too). */
+function recordingTrayItems(recording: RecordingWindows): Electron.MenuItemConstructorOptions[] {
+  const { phase } = recording.state;
+  if (phase === 'recording' || phase === 'paused') {
+    return [
+      phase === 'recording' ? { label: 'Pause recording', click: () => recording.pause() } : { label: 'Resume recording', click: () => recording.resume() },
+      { label: 'Stop recording', click: () => recording.stop() },
+    ];
+  }
+  if (phase === 'countdown' || phase === 'stopping') return [{ label: phase === 'stopping' ? 'Saving the recording…' : 'Recording starts…', enabled: false }];
+  return [{ label: 'Start recording (screen)', click: () => void recording.startScreen().catch((error: unknown) => dialog.showErrorBox('ClipShot cannot record', error instanceof Error ? error.message : String(error))) }];
+}
+
+/** The quick-access card's Annotate: the app window comes forward with the clip open in its editor. */
+function openClipInMainWindow(clipId: string): void {
+  focusMainWindow();
+  getMainWindow()?.webContents.send(OPEN_CLIP_CHANNEL, clipId);
 }
 
 function focusMainWindow(): void {

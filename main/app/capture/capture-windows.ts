@@ -1,22 +1,39 @@
 // The windows of a capture: an overlay over each display (the renderer's capture.html), the pinned
 // picture (always on top), and the quick-access card in a screen corner. Also the CaptureShell the
 // core's CaptureService calls after a capture: the clipboard and these windows.
-import { BrowserWindow, clipboard, nativeImage, screen } from 'electron';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { BrowserWindow, clipboard, ipcMain, nativeImage, screen, type IpcMainEvent } from 'electron';
+import { isQuickAccessMessage, QUICK_ACCESS_CHANNEL } from '../../../contract/capture/quick-access.js';
 import type { Rect } from '../../../contract/capture/region.js';
 import type { CaptureShell } from '../../capture/capture-service.js';
 import { APP_ORIGIN } from '../app-url.js';
 
 const QUICK_ACCESS_SIZE = { width: 240, height: 160 };
-const QUICK_ACCESS_MS = 8000;
+/** preload/index.cts repeats it: the app window opens the clip it names. */
+export const OPEN_CLIP_CHANNEL = 'clipshot:open-clip';
+
+interface QuickAccessCard {
+  window: BrowserWindow;
+  clipId: string;
+  png: Buffer;
+  /** The picture as a file, for dragging out. */
+  file: string;
+}
 const SECURE = { contextIsolation: true, sandbox: true, nodeIntegration: false, webSecurity: true, spellcheck: false } as const;
 
 export class CaptureWindows implements CaptureShell {
   readonly #overlays = new Map<string, BrowserWindow>();
+  /** By the card's webContents id: only a card speaks for its own clip. */
+  readonly #cards = new Map<number, QuickAccessCard>();
 
   constructor(
     private readonly preload: string,
     private readonly openClip: (clipId: string) => void,
-  ) {}
+  ) {
+    ipcMain.on(QUICK_ACCESS_CHANNEL, (event, message: unknown) => this.#onQuickAccess(event, message));
+  }
 
   /** One frameless window over each display's frozen screen, loaded with its capture. */
   openOverlays(captures: { captureId: string; bounds: Rect }[]): void {
@@ -64,7 +81,10 @@ export class CaptureWindows implements CaptureShell {
     void window.loadURL(imagePage(png));
   }
 
-  /** A thumbnail in the bottom-right corner of the display under the pointer; it goes by itself, a click opens the clip. */
+  /**
+   * The quick-access card (quick-access.html) in the bottom-right corner of the display under the
+   * pointer, shown without taking the focus; the page dismisses itself after a while unless hovered.
+   */
   showQuickAccess(clipId: string, png: Buffer): void {
     const { workArea } = screen.getDisplayNearestPoint(screen.getCursorScreenPoint());
     const window = new BrowserWindow({
@@ -75,19 +95,48 @@ export class CaptureWindows implements CaptureShell {
       resizable: false,
       skipTaskbar: true,
       alwaysOnTop: true,
-      focusable: false,
-      webPreferences: { ...SECURE },
+      show: false,
+      webPreferences: { ...SECURE, preload: this.preload },
     });
-    const timer = setTimeout(() => window.close(), QUICK_ACCESS_MS);
-    window.webContents.on('before-input-event', (_event, input) => {
-      if (input.type === 'mouseUp') {
-        clearTimeout(timer);
-        window.close();
-        this.openClip(clipId);
+    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'clipshot-quick-access-')), `${clipId}.png`);
+    fs.writeFileSync(file, png);
+    const id = window.webContents.id;
+    this.#cards.set(id, { window, clipId, png, file });
+    window.once('ready-to-show', () => window.showInactive());
+    window.on('closed', () => {
+      this.#cards.delete(id);
+      fs.rmSync(path.dirname(file), { recursive: true, force: true });
+    });
+    void window.loadURL(`${APP_ORIGIN}/quick-access.html?clip=${clipId}`);
+  }
+
+  #onQuickAccess(event: IpcMainEvent, message: unknown): void {
+    const card = this.#cards.get(event.sender.id);
+    if (!card || !isQuickAccessMessage(message) || message.clipId !== card.clipId) return;
+    switch (message.action) {
+      case 'annotate':
+        card.window.close();
+        this.openClip(card.clipId);
+        break;
+      case 'pin': {
+        const size = nativeImage.createFromBuffer(card.png).getSize();
+        const { workArea } = screen.getDisplayMatching(card.window.getBounds());
+        const width = Math.min(size.width, workArea.width);
+        const height = Math.min(size.height, workArea.height);
+        this.pin(card.png, { x: workArea.x + (workArea.width - width) / 2, y: workArea.y + (workArea.height - height) / 2, width, height });
+        card.window.close();
+        break;
       }
-    });
-    window.on('closed', () => clearTimeout(timer));
-    void window.loadURL(imagePage(png));
+      case 'copy':
+        void this.copyImage(card.png);
+        break;
+      case 'dismiss':
+        card.window.close();
+        break;
+      case 'start-drag':
+        event.sender.startDrag({ file: card.file, icon: nativeImage.createFromBuffer(card.png).resize({ width: 96 }) });
+        break;
+    }
   }
 
   openEditor(clipId: string): void {

@@ -1,6 +1,7 @@
 // What a recording session needs from whatever captures the screen: the Electron recorder
 // (MediaRecorder in a hidden window over a desktopCapturer source, main/app/capture/) in the app,
 // a recorder of ffmpeg's test sources in tests.
+import type { RecordingState } from '../../../contract/capture/recording-ipc.js';
 
 /** One run of capture between a start or resume and a pause or stop, as a file. */
 export interface SegmentRecorder {
@@ -24,13 +25,4 @@ export interface StopControl {
   hide(): void;
 }
 
-export type RecordingPhase = RecordingState['phase'];
-
-export type RecordingState =
-  | { phase: 'idle' }
-  | { phase: 'countdown'; secondsLeft: number }
-  | { phase: 'recording'; segments: number; recordedMs: number }
-  | { phase: 'paused'; segments: number; recordedMs: number }
-  | { phase: 'stopping'; segments: number; recordedMs: number }
-  | { phase: 'saved'; clipId: string; recordedMs: number }
-  | { phase: 'failed'; reason: string; keptSegments: string[] };
+export type { RecordingPhase, RecordingState } from '../../../contract/capture/recording-ipc.js';
