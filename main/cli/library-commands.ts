@@ -157,7 +157,7 @@ function queryFromOptions(request: CommandRequest): ClipQuery {
   return query;
 }
 
-function parseDate(text: string, option: string): number {
+export function parseDate(text: string, option: string): number {
   const time = /^\d{4}-\d{2}-\d{2}$/.test(text) ? new Date(`${text}T00:00:00`).getTime() : Date.parse(text);
   if (Number.isNaN(time)) throw new UsageError(`${option}: not a date: ${text} (use YYYY-MM-DD or an ISO time)`);
   return time;
