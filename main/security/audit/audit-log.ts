@@ -1,7 +1,7 @@
 import { AUDIT_ACTOR_TYPES, AUDIT_KINDS, type AuditEntryView, type AuditEvent, type AuditPage, type AuditQuery, type AuditVerifyReport } from '../../../contract/audit.js';
 import type { LibraryDatabase } from '../../library/database.js';
 import { canonicalHead, entryHash, GENESIS_HASH } from './canonical.js';
-import { libraryHeadMac, type DeviceHeadSigner } from './head-signers.js';
+import { libraryHeadMac, libraryMacMatches, type DeviceHeadSigner } from './head-signers.js';
 import { parseDetails, readAuditRows, verifyAuditChain, type AuditRow, type HeadRow } from './verify-audit.js';
 
 /** What a subsystem is handed to note what it did: one call, never anything to read back. */
@@ -54,13 +54,21 @@ export class AuditLog implements AuditRecorder {
   record(event: AuditEvent): AuditEntryView {
     checkAuditEvent(event);
     return this.db.transaction(() => {
-      const last = this.db.prepare('SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1').get() as { seq: number; hash: string } | undefined;
-      const entry = { seq: (last?.seq ?? 0) + 1, at: event.at ?? Date.now(), kind: event.kind, actor: { type: event.actor.type, id: event.actor.id }, details: { ...event.details }, prevHash: last?.hash ?? GENESIS_HASH };
+      const head = this.#head();
+      const lastRow = this.db.prepare('SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1').get() as { seq: number; hash: string } | undefined;
+      // Never sign over a head this key did not sign, or over rows without one: the head stays
+      // wrong, so verification keeps naming what was done, whatever is appended after it.
+      const headIsOurs = head !== null && libraryMacMatches(this.auditKey, canonicalHead(this.libraryId, head.seq, head.hash), head.library_mac);
+      const mayResign = (headIsOurs && lastRow?.seq === head.seq) || (head === null && lastRow === undefined);
+      // Built on the signed head, not the last row: an append after a cut tail leaves a gap that verification names.
+      const last = headIsOurs ? head : lastRow;
+      // Past any row an intruder added, so that recording (and so unlocking) never fails on a taken seq.
+      const entry = { seq: Math.max(last?.seq ?? 0, lastRow?.seq ?? 0) + 1, at: event.at ?? Date.now(), kind: event.kind, actor: { type: event.actor.type, id: event.actor.id }, details: { ...event.details }, prevHash: last?.hash ?? GENESIS_HASH };
       const hash = entryHash(entry);
       this.db
         .prepare('INSERT INTO audit_log (seq, at, kind, actor_type, actor_id, details, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?)')
         .run(entry.seq, entry.at, entry.kind, entry.actor.type, entry.actor.id, JSON.stringify(entry.details), entry.prevHash, hash);
-      this.#writeHead(entry.seq, hash);
+      if (mayResign) this.#writeHead(entry.seq, hash);
       return { ...entry, hash };
     })();
   }
