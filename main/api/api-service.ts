@@ -97,7 +97,7 @@ export function createApiService(library: Library, options: ApiServiceOptions = 
     for (const listener of listeners) listener(event);
   };
   const imports = new ImportJobs(library, (progress) => emit({ type: 'import-progress', progress }));
-  const exports = new ExportJobs((progress) => emit({ type: 'export-progress', progress }));
+  const exports = new ExportJobs((progress) => emit({ type: 'export-progress', progress }), library.audit);
   const operations = new BulkOperations((progress) => emit({ type: 'bulk-progress', progress }));
   const stopChangeEvents = forwardIndexChanges(library, emit);
   const stopSyncEvents = forwardSyncChanges(options.sync, emit);

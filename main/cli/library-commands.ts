@@ -67,6 +67,7 @@ export const LIBRARY_COMMANDS: Record<string, Handler> = {
       onProgress: (fraction, stage) => progress(output, `exporting: ${stage} ${Math.round(fraction * 100)}%`),
     });
     clearProgress(output);
+    library.audit.record({ kind: 'export', actor: { type: 'cli', id: 'clipshot' }, details: { clipId: library.resolveId(positional(request, 0)), bytes: result.bytes, format: format ?? 'default' } });
     output.stdout(json(request) ? `${JSON.stringify(result)}\n` : `wrote ${result.bytes} bytes to ${result.path}\n`);
     return 0;
   },
