@@ -12,6 +12,7 @@ import type { AiProvidersView, ModelDownloadPlan, ModelImportResult, ModelsStatu
 import { PLUGIN_REQUEST_SCHEMAS, type PluginApiEvent, type PluginApiResults } from './plugin-api.js';
 import { captureIdSchema, saveCaptureSchema, type CaptureOverlayInput, type CaptureSaved } from './capture/capture.js';
 import { PICKER_REQUEST_SCHEMAS, type PickerResults } from './clipboard-picker.js';
+import { AUDIT_REQUEST_SCHEMAS, type AuditResults } from './audit.js';
 
 export * from './bulk.js';
 export type * from './ai-settings.js';
@@ -379,6 +380,8 @@ export const API_REQUEST_SCHEMAS = {
   ...PLUGIN_REQUEST_SCHEMAS,
   /** The clipboard picker (contract/clipboard-picker.ts). */
   ...PICKER_REQUEST_SCHEMAS,
+  /** The audit log (contract/audit.ts). */
+  ...AUDIT_REQUEST_SCHEMAS,
 } as const;
 
 export type ApiMethod = keyof typeof API_REQUEST_SCHEMAS;
@@ -386,7 +389,7 @@ export const API_METHODS = Object.keys(API_REQUEST_SCHEMAS) as ApiMethod[];
 export type ApiParams<M extends ApiMethod> = z.input<(typeof API_REQUEST_SCHEMAS)[M]>;
 
 /** What each method resolves to. */
-export interface ApiResults extends PluginApiResults, PickerResults {
+export interface ApiResults extends PluginApiResults, PickerResults, AuditResults {
   listClips: ClipPage<ClipView>;
   countClips: number;
   getClip: ClipView;

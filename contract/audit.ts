@@ -1,3 +1,4 @@
+import { z } from 'zod';
 /**
  * The audit log as the API and the app see it. An entry holds ids, sizes, names of methods and
  * providers: never clip content (no text, no titles, no image bytes).
@@ -77,4 +78,24 @@ export interface AuditVerifyReport {
   firstBadSeq: number | null;
   problem: AuditProblem | null;
   reason: string | null;
+}
+
+/** The app's Audit panel: the log page by page, newest first, and its check. */
+export const AUDIT_REQUEST_SCHEMAS = {
+  /** Entries newest first, by kind and from a time; `cursor` continues a previous page. */
+  auditLog: z
+    .object({
+      kind: z.enum(AUDIT_KINDS).optional(),
+      since: z.number().int().min(0).optional(),
+      limit: z.number().int().min(1).max(1000).optional(),
+      cursor: z.string().regex(/^\d{1,15}$/, 'not an audit cursor').optional(),
+    })
+    .strict(),
+  /** Checks the hash chain and the signed head; names the first entry found wrong. */
+  verifyAudit: z.object({}).strict(),
+} as const;
+
+export interface AuditResults {
+  auditLog: AuditPage;
+  verifyAudit: AuditVerifyReport;
 }
