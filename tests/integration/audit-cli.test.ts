@@ -140,4 +140,23 @@ describe('clipshot audit --verify against a tampered database', () => {
     await expect(fs.access(libraryPaths(dir).auditPending)).rejects.toThrow();
     expect((await verify(dir)).code).toBe(0);
   });
+
+  it('records key changes made on the key file alone, and CLI exports by clip id and size without their text', async () => {
+    const dir = await libraryWithFiveEntries();
+    const added = await runCli(['--library', dir, 'keys', 'add-passphrase'], { env: { CLIPSHOT_NEW_PASSPHRASE: 'a second passphrase' } });
+    expect(added.code).toBe(0);
+    const source = path.join(path.dirname(dir), 'note.txt');
+    await fs.writeFile(source, 'secret words never logged');
+    const imported = await runCli(['--library', dir, 'import', source, '--json']);
+    expect(imported.code).toBe(0);
+    const id = /[0-9a-z]{26}/.exec(imported.stdout)![0];
+    const out = path.join(path.dirname(dir), 'out.txt');
+    expect((await runCli(['--library', dir, 'export', id, '--out', out])).code).toBe(0);
+    const listed = await runCli(['--library', dir, 'audit', '--json']);
+    const entries = JSON.parse(listed.stdout) as AuditEntryView[];
+    expect(entries.filter((entry) => entry.kind === 'key-change').map((entry) => entry.details.action)).toEqual(['add-passphrase']);
+    expect(entries.filter((entry) => entry.kind === 'export' && entry.details.clipId === id)).toEqual([expect.objectContaining({ actor: { type: 'cli', id: 'clipshot' }, details: expect.objectContaining({ bytes: 25 }) })]);
+    expect(listed.stdout).not.toContain('secret words');
+    expect((await verify(dir)).code).toBe(0);
+  });
 });
