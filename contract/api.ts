@@ -13,6 +13,7 @@ import { PLUGIN_REQUEST_SCHEMAS, type PluginApiEvent, type PluginApiResults } fr
 import { captureIdSchema, saveCaptureSchema, type CaptureOverlayInput, type CaptureSaved } from './capture/capture.js';
 import { PICKER_REQUEST_SCHEMAS, type PickerResults } from './clipboard-picker.js';
 import { CAPTURE_SETTINGS_REQUEST_SCHEMAS, type CaptureSettingsResults } from './capture/capture-settings.js';
+import { AUDIT_REQUEST_SCHEMAS, type AuditResults } from './audit.js';
 
 export * from './bulk.js';
 export type * from './ai-settings.js';
@@ -382,6 +383,8 @@ export const API_REQUEST_SCHEMAS = {
   ...PICKER_REQUEST_SCHEMAS,
   /** Capture and clipboard history settings (contract/capture/capture-settings.ts). */
   ...CAPTURE_SETTINGS_REQUEST_SCHEMAS,
+  /** The audit log (contract/audit.ts). */
+  ...AUDIT_REQUEST_SCHEMAS,
 } as const;
 
 export type ApiMethod = keyof typeof API_REQUEST_SCHEMAS;
@@ -389,7 +392,7 @@ export const API_METHODS = Object.keys(API_REQUEST_SCHEMAS) as ApiMethod[];
 export type ApiParams<M extends ApiMethod> = z.input<(typeof API_REQUEST_SCHEMAS)[M]>;
 
 /** What each method resolves to. */
-export interface ApiResults extends PluginApiResults, PickerResults, CaptureSettingsResults {
+export interface ApiResults extends PluginApiResults, PickerResults, CaptureSettingsResults, AuditResults {
   listClips: ClipPage<ClipView>;
   countClips: number;
   getClip: ClipView;

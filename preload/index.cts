@@ -100,6 +100,8 @@ const METHODS = {
   pluginRollback: true,
   pluginRemove: true,
   pluginLogs: true,
+  auditLog: true,
+  verifyAudit: true,
   pluginRunCommand: true,
   captureInput: true,
   saveCapture: true,

@@ -101,7 +101,7 @@ export function createApiService(library: Library, options: ApiServiceOptions = 
     for (const listener of listeners) listener(event);
   };
   const imports = new ImportJobs(library, (progress) => emit({ type: 'import-progress', progress }));
-  const exports = new ExportJobs((progress) => emit({ type: 'export-progress', progress }));
+  const exports = new ExportJobs((progress) => emit({ type: 'export-progress', progress }), library.audit);
   const operations = new BulkOperations((progress) => emit({ type: 'bulk-progress', progress }));
   const stopChangeEvents = forwardIndexChanges(library, emit);
   const stopSyncEvents = forwardSyncChanges(options.sync, emit);
@@ -115,6 +115,8 @@ export function createApiService(library: Library, options: ApiServiceOptions = 
     listClips: (query) => library.query(query),
     countClips: (query) => library.count(query),
     getClip: ({ id }) => library.get(id),
+    auditLog: (query) => library.audit.list(query),
+    verifyAudit: () => library.audit.verify(),
     overview: () => ({ libraryId: library.libraryId, ...library.overview() }),
     timeline: ({ query, bucket }) => library.timeline(query, bucket),
     openClipDocument: async ({ id }, session) => {

@@ -77,6 +77,7 @@ export async function exportClipsToFolder(library: Library, ids: readonly string
       const format = bulkExportFormat(clip);
       const fileName = await names.nameFor(clip, format);
       await exportRendered(library, clip.id, path.join(folder, fileName), { format, signal: context.signal });
+      library.audit.record({ kind: 'export', actor: { type: 'device', id: 'this-device' }, details: { clipId: clip.id, format } });
       outcome.written.push({ id: clip.id, fileName });
     } catch (error) {
       context.signal.throwIfAborted();

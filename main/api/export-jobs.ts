@@ -4,6 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { ApiError, type ExportProgress } from '../../contract/api.js';
 import { fileMedia, type MediaFile } from './media.js';
+import type { AuditRecorder } from '../security/audit/audit-log.js';
 
 /** Progress is reported at most this often (and always at the start and the end). */
 const PROGRESS_INTERVAL_MS = 200;
@@ -42,7 +43,10 @@ export class ExportJobs {
   readonly #jobs = new Map<string, Job>();
   readonly #settled = new Set<Promise<void>>();
 
-  constructor(private readonly report: (progress: ExportProgress) => void) {}
+  constructor(
+    private readonly report: (progress: ExportProgress) => void,
+    private readonly audit?: AuditRecorder,
+  ) {}
 
   start(label: string, work: ExportWork): { jobId: string } {
     const jobId = randomBytes(16).toString('hex');
@@ -74,6 +78,7 @@ export class ExportJobs {
         const { size } = await fs.stat(file.path);
         job.file = { ...file, size };
         job.progress.fileName = file.fileName;
+        this.audit?.record({ kind: 'export', actor: { type: 'device', id: 'this-device' }, details: { job: jobId, bytes: size } });
       }
       job.progress.fraction = 1;
       job.progress.stage = 'done';

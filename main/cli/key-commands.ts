@@ -6,6 +6,9 @@ import { addKeychainSlot, addPassphraseSlot, changePassphrase, readKeySlots, rem
 import { availableKeychain, NEW_PASSPHRASE_ENV, passphraseFromEnvironmentOrPrompt, PASSPHRASE_ENV } from './unlock.js';
 import { UsageError } from './parse-args.js';
 import fs from 'node:fs/promises';
+import type { AuditDetails } from '../../contract/audit.js';
+import { PendingAuditJournal } from '../security/audit/pending-journal.js';
+import { CLI_ACTOR } from './unlock.js';
 
 /** `clipshot keys …`: works on the key file alone (re-wrapping), so it also runs while the app is open. */
 export async function runKeyCommand(dir: string, request: CommandRequest, output: CommandOutput): Promise<number> {
@@ -14,6 +17,16 @@ export async function runKeyCommand(dir: string, request: CommandRequest, output
     throw new LibraryNotFoundError(dir);
   });
   const [action, argument] = request.positionals;
+  // Works on the key file alone (the app may hold the database): entries wait beside it for the next open.
+  const audit = new PendingAuditJournal(libraryPaths(dir).auditPending);
+  try {
+    return await runKeyAction(keyFile, action, argument, request, output, (details) => audit.record({ kind: 'key-change', actor: CLI_ACTOR, details }));
+  } finally {
+    await audit.flush();
+  }
+}
+
+async function runKeyAction(keyFile: string, action: string | undefined, argument: string | undefined, request: CommandRequest, output: CommandOutput, audit: (details: AuditDetails) => void): Promise<number> {
   switch (action) {
     case 'list': {
       const info = await readKeySlots(keyFile);
@@ -25,6 +38,7 @@ export async function runKeyCommand(dir: string, request: CommandRequest, output
       const current = await passphraseFromEnvironmentOrPrompt(PASSPHRASE_ENV, 'Current passphrase: ');
       const next = await passphraseFromEnvironmentOrPrompt(NEW_PASSPHRASE_ENV, 'New passphrase: ', true);
       await changePassphrase(keyFile, current, next);
+      audit({ action: 'change-passphrase' });
       output.stdout('passphrase changed\n');
       return 0;
     }
@@ -32,6 +46,7 @@ export async function runKeyCommand(dir: string, request: CommandRequest, output
       const key = await unlockKey(keyFile);
       const next = await passphraseFromEnvironmentOrPrompt(NEW_PASSPHRASE_ENV, 'New passphrase: ', true);
       const slot = await addPassphraseSlot(keyFile, key, next);
+      audit({ action: 'add-passphrase', slot: slot.id });
       output.stdout(`added passphrase slot ${slot.id}\n`);
       return 0;
     }
@@ -40,6 +55,7 @@ export async function runKeyCommand(dir: string, request: CommandRequest, output
       if (!store) throw new UsageError('no OS keychain (Secret Service) is available here');
       const key = await unlockKey(keyFile);
       const slot = await addKeychainSlot(keyFile, key, store);
+      audit({ action: 'add-keychain', slot: slot.id });
       output.stdout(`added keychain slot ${slot.id}\n`);
       return 0;
     }
@@ -47,6 +63,7 @@ export async function runKeyCommand(dir: string, request: CommandRequest, output
       if (!argument) throw new UsageError('keys remove: give the slot id (see: clipshot keys list)');
       const key = await unlockKey(keyFile);
       await removeSlot(keyFile, argument, key, new KeyringSecretStore());
+      audit({ action: 'remove', slot: argument });
       output.stdout(`removed slot ${argument}\n`);
       return 0;
     }

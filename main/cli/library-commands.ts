@@ -67,6 +67,7 @@ export const LIBRARY_COMMANDS: Record<string, Handler> = {
       onProgress: (fraction, stage) => progress(output, `exporting: ${stage} ${Math.round(fraction * 100)}%`),
     });
     clearProgress(output);
+    library.audit.record({ kind: 'export', actor: { type: 'cli', id: 'clipshot' }, details: { clipId: library.resolveId(positional(request, 0)), bytes: result.bytes, format: format ?? 'default' } });
     output.stdout(json(request) ? `${JSON.stringify(result)}\n` : `wrote ${result.bytes} bytes to ${result.path}\n`);
     return 0;
   },
@@ -157,7 +158,7 @@ function queryFromOptions(request: CommandRequest): ClipQuery {
   return query;
 }
 
-function parseDate(text: string, option: string): number {
+export function parseDate(text: string, option: string): number {
   const time = /^\d{4}-\d{2}-\d{2}$/.test(text) ? new Date(`${text}T00:00:00`).getTime() : Date.parse(text);
   if (Number.isNaN(time)) throw new UsageError(`${option}: not a date: ${text} (use YYYY-MM-DD or an ISO time)`);
   return time;

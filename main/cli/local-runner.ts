@@ -11,6 +11,7 @@ import type { AnalysisService } from '../ai/analysis/analysis-service.js';
 import type { PluginHost } from '../plugins/host/plugin-host.js';
 import type { CaptureStarter } from './capture-commands.js';
 import { runAnalyzeCommand } from './analysis-commands.js';
+import { runAuditCommand } from './audit-commands.js';
 import { describeError } from './describe-error.js';
 import { UsageError } from './parse-args.js';
 import { createLibraryForCli, openLibraryForCli } from './unlock.js';
@@ -84,6 +85,12 @@ export function runLibraryCommand(library: Library, request: CommandRequest, out
       return Promise.resolve(1);
     }
     return syncHandler(sync, request, output, signal).catch((error: unknown) => {
+      output.stderr(`clipshot: ${describeError(error)}\n`);
+      return error instanceof UsageError ? 2 : 1;
+    });
+  }
+  if (request.command === 'audit') {
+    return runAuditCommand(library, request, output).catch((error: unknown) => {
       output.stderr(`clipshot: ${describeError(error)}\n`);
       return error instanceof UsageError ? 2 : 1;
     });

@@ -4,24 +4,27 @@ import { promptPassphrase } from '../security/passphrase-prompt.js';
 import type { SecretStore } from '../security/secret-store.js';
 import { Library, type CreateLibraryOptions, type LibraryUnlock } from '../library/library.js';
 import { libraryPaths } from '../library/library-paths.js';
+import type { AuditActor } from '../../contract/audit.js';
 
 export const PASSPHRASE_ENV = 'CLIPSHOT_PASSPHRASE';
 export const NEW_PASSPHRASE_ENV = 'CLIPSHOT_NEW_PASSPHRASE';
+/** Who the audit log names for what a command line does. */
+export const CLI_ACTOR: AuditActor = { type: 'cli', id: 'clipshot' };
 
 /** Opens the library the way a person expects: $CLIPSHOT_PASSPHRASE, else the keychain, else a prompt. */
 export async function openLibraryForCli(dir: string): Promise<Library> {
   const fromEnvironment = process.env[PASSPHRASE_ENV];
-  if (fromEnvironment) return Library.open(dir, { method: 'passphrase', passphrase: fromEnvironment });
+  if (fromEnvironment) return Library.open(dir, { method: 'passphrase', passphrase: fromEnvironment }, CLI_ACTOR);
   const { slots } = await readKeySlots(libraryPaths(dir).keyFile);
   if (slots.some((slot) => slot.method === 'keychain')) {
     try {
-      return await Library.open(dir, { method: 'secret-store', store: new KeyringSecretStore() });
+      return await Library.open(dir, { method: 'secret-store', store: new KeyringSecretStore() }, CLI_ACTOR);
     } catch (error) {
       if (!slots.some((slot) => slot.method === 'passphrase')) throw error;
     }
   }
   const passphrase = await promptPassphrase('Library passphrase: ');
-  return Library.open(dir, { method: 'passphrase', passphrase } satisfies LibraryUnlock);
+  return Library.open(dir, { method: 'passphrase', passphrase } satisfies LibraryUnlock, CLI_ACTOR);
 }
 
 /** A new library gets the passphrase from the environment, else the OS keychain, else one typed twice. */

@@ -19,6 +19,9 @@ Commands:
                                      or the original file as imported
   reindex [--json]                   rebuild the search index from the documents
   verify [--json]                    check database, index, documents and blobs
+  audit [--json] [--kind K] [--since DATE] | audit --verify [--json]
+                                     the tamper-evident audit log (unlocks, pairing, plugins, remote AI,
+                                     exports, key changes); --verify checks its hash chain and signed head
   serve [--port N] [--host H] [--sync-host H] [--sync-port N] [--sync-public-port N] [--no-sync] [--no-discovery] [--no-analysis]
         [--capture-input FILE.json]
                                      open the library, serve the app at the printed URL (loopback unless --host),

@@ -68,6 +68,27 @@ function migrate(db: LibraryDatabase): void {
       raw TEXT NOT NULL,
       PRIMARY KEY (doc_id, entry_key)
     ) STRICT, WITHOUT ROWID;
+    -- The audit log (main/security/audit/): append-only, hash-chained; audit_head holds one row, the
+    -- signed last seq and hash. New tables only, so an older ClipShot still opens the file.
+    CREATE TABLE IF NOT EXISTS audit_log (
+      seq INTEGER PRIMARY KEY,
+      at INTEGER NOT NULL,
+      kind TEXT NOT NULL,
+      actor_type TEXT NOT NULL,
+      actor_id TEXT NOT NULL,
+      details TEXT NOT NULL,
+      prev_hash TEXT NOT NULL,
+      hash TEXT NOT NULL
+    ) STRICT;
+    CREATE INDEX IF NOT EXISTS audit_log_kind ON audit_log (kind, seq);
+    CREATE TABLE IF NOT EXISTS audit_head (
+      one INTEGER PRIMARY KEY CHECK (one = 1),
+      seq INTEGER NOT NULL,
+      hash TEXT NOT NULL,
+      library_mac TEXT NOT NULL,
+      device_public TEXT,
+      device_signature TEXT
+    ) STRICT;
   `);
   const stored = readMeta(db, 'schema_version');
   if (stored !== null && Number(stored) > SCHEMA_VERSION) {

@@ -8,6 +8,8 @@ export interface LibraryPaths {
   database: string;
   blobs: string;
   controlSocket: string;
+  /** Audit entries noted while the database could not be opened (failed unlocks, key changes), folded into the log at the next open. */
+  auditPending: string;
 }
 
 // Unix socket paths are limited to ~104 bytes; a deep library folder gets a hashed name in the temp dir.
@@ -21,6 +23,7 @@ export function libraryPaths(dir: string): LibraryPaths {
     database: path.join(absolute, 'library.db'),
     blobs: path.join(absolute, 'blobs'),
     controlSocket: controlSocketPath(absolute),
+    auditPending: path.join(absolute, 'audit-pending.jsonl'),
   };
 }
 

@@ -28,8 +28,12 @@ import { Quarantine } from './quarantine.js';
 import { ShardIndexer } from './shard-indexer.js';
 import { SqliteStorageAdapter } from './storage/sqlite-storage-adapter.js';
 import { reindexLibrary } from './operations/reindex.js';
+import type { AuditActor } from '../../contract/audit.js';
+import { AuditLog } from '../security/audit/audit-log.js';
+import { foldPendingAudit, PendingAuditJournal } from '../security/audit/pending-journal.js';
 
 const UNLOAD_DELAY_MS = 250;
+const THIS_DEVICE: AuditActor = { type: 'device', id: 'this-device' };
 /** Changes from peers are saved (and the index marked as matching them) this long after they arrive. */
 const PEER_SAVE_DELAY_MS = 50;
 
@@ -108,6 +112,8 @@ export class Library {
     readonly blobs: BlobStore,
     readonly quarantine: Quarantine,
     readonly indexer: ShardIndexer,
+    /** The tamper-evident audit log (main/security/audit/); subsystems are handed it, or its `record`. */
+    readonly audit: AuditLog,
   ) {
     this.settings = new SettingsDocument(repo, storage, documentNamespace);
     const emit = (documentId: DocumentId, doc: Automerge.Doc<unknown>) => this.#emitDocumentChange(documentId, doc);
@@ -128,11 +134,23 @@ export class Library {
     return Library.#openUnlocked(paths, libraryKey);
   }
 
-  static async open(dir: string, unlock: LibraryUnlock): Promise<Library> {
+  /** `actor` is who unlocks, for the audit log (the app or `serve`: this device; the CLI says so). */
+  static async open(dir: string, unlock: LibraryUnlock, actor: AuditActor = THIS_DEVICE): Promise<Library> {
     const paths = libraryPaths(dir);
     if (!(await fileExists(paths.keyFile))) throw new LibraryNotFoundError(paths.dir);
-    const libraryKey = await unlockLibraryKey(paths.keyFile, unlock);
-    return Library.#openUnlocked(paths, libraryKey);
+    let libraryKey: Buffer;
+    try {
+      libraryKey = await unlockLibraryKey(paths.keyFile, unlock);
+    } catch (error) {
+      // The database cannot be opened without the key: the attempt waits beside it for the next open.
+      const journal = new PendingAuditJournal(paths.auditPending);
+      journal.record({ kind: 'unlock-failed', actor, details: { method: unlock.method, reason: error instanceof Error ? error.name : 'unknown' } });
+      await journal.flush().catch(() => undefined);
+      throw error;
+    }
+    const library = await Library.#openUnlocked(paths, libraryKey);
+    library.audit.record({ kind: 'unlock', actor, details: { method: unlock.method } });
+    return library;
   }
 
   static async #openUnlocked(paths: LibraryPaths, libraryKey: Buffer): Promise<Library> {
@@ -154,7 +172,8 @@ export class Library {
       const shards = new ShardDocuments(repo, storage, documentNamespace, (shard, doc, changed, local) => library.#onShardChange(shard, doc, changed, local));
       const details = new DetailDocuments(repo, storage, documentNamespace, (clipId) => library.#onDetailChange(clipId));
       const indexer = new ShardIndexer(db, index, quarantine, shards);
-      const library = new Library(paths, libraryId, documentNamespace, db, storage, repo, shards, details, index, blobs, quarantine, indexer);
+      const library = new Library(paths, libraryId, documentNamespace, db, storage, repo, shards, details, index, blobs, quarantine, indexer, new AuditLog(db, libraryId, keys.auditKey));
+      await foldPendingAudit(paths.auditPending, library.audit);
       library.#derivations = new EditDerivations(library, EDIT_DERIVERS, (clipId, error) => {
         // The rendering stays pending and is tried again at the next open; nothing is lost.
         console.error(`ClipShot: the edits of clip ${clipId} could not be rendered: ${error instanceof Error ? error.message : String(error)}`);

@@ -12,7 +12,7 @@ import { defaultPluginsDir } from './store/plugins-dir.js';
  */
 export async function startInstancePlugins(library: Library, options: { launcher?: PluginLauncher; onProblem: (message: string) => void }): Promise<PluginService | null> {
   try {
-    return await PluginService.start({ dir: defaultPluginsDir(), launcher: options.launcher ?? new ForkPluginLauncher(), library: libraryAccessOver(library) });
+    return await PluginService.start({ dir: defaultPluginsDir(), launcher: options.launcher ?? new ForkPluginLauncher(), library: libraryAccessOver(library), audit: library.audit });
   } catch (error) {
     options.onProblem(`plugins are off: ${error instanceof Error ? error.message : String(error)}`);
     return null;

@@ -1,6 +1,8 @@
 // The plugins of one running ClipShot (`serve`, the desktop app): the installed plugins on disk
 // (PluginStore), the registry (Marketplace) and the processes that run them (PluginHost), kept in
 // step — an install, update, rollback or removal changes the files first, then what runs.
+import type { AuditDetails } from '../../contract/audit.js';
+import type { AuditRecorder } from '../security/audit/audit-log.js';
 import type { InstalledPluginView, MarketplacePluginView, PluginDetailsView, PluginLogEntry, PluginPermission } from '../../contract/plugins.js';
 import type { PluginApiEvent, PluginInstallStage, PluginsOverview } from '../../contract/plugin-api.js';
 import { clipshotVersion } from './manifest/app-version.js';
@@ -29,6 +31,8 @@ export interface PluginServiceOptions {
   registry?: string | null;
   appVersion?: string;
   limits?: Partial<PluginHostLimits>;
+  /** The library's audit log: installs, updates, rollbacks, removals and the permissions each granted. */
+  audit?: AuditRecorder;
 }
 
 /** What the person agreed to in the window, as contract/plugin-api.ts's consent says. */
@@ -129,6 +133,7 @@ export class PluginService {
   install(packageName: string, operation: PluginOperation): Promise<InstalledPluginView> {
     return this.#serially(async () => {
       const result = await this.#fromRegistry(packageName, operation);
+      this.#audit('plugin-install', result.id, { version: result.version, granted: result.newPermissions.join(',') });
       return this.view(result.id);
     });
   }
@@ -141,6 +146,7 @@ export class PluginService {
       const source = installed.record.versions[installed.record.active]!.source;
       if (source !== 'registry') throw new PluginStoreError('invalid-package', `${id} was installed from a ${source}, not a registry: install it again from there`);
       const result = await this.#fromRegistry(installed.manifest.packageName, operation);
+      this.#audit('plugin-update', result.id, { version: result.version, from: result.previousVersion, granted: result.newPermissions.join(',') });
       return this.view(result.id);
     });
   }
@@ -148,6 +154,7 @@ export class PluginService {
   rollback(id: string, version?: string): Promise<InstalledPluginView> {
     return this.#serially(async () => {
       await this.store.rollback(id, version);
+      this.#audit('plugin-rollback', id, { version: version ?? null });
       await this.#replan();
       return this.view(id);
     });
@@ -158,6 +165,7 @@ export class PluginService {
     return this.#serially(async () => {
       if (this.#runnable.has(id)) await this.host.stop(id);
       const removed = await this.store.remove(id);
+      this.#audit('plugin-remove', id, { versions: removed.versions.join(',') });
       await this.#replan();
       return removed;
     });
@@ -181,6 +189,11 @@ export class PluginService {
   onEvent(listener: (event: PluginApiEvent) => void): () => void {
     this.#listeners.add(listener);
     return () => this.#listeners.delete(listener);
+  }
+
+  #audit(kind: 'plugin-install' | 'plugin-update' | 'plugin-rollback' | 'plugin-remove', pluginId: string, details: AuditDetails): void {
+    this.#options.audit?.record({ kind, actor: { type: 'device', id: 'this-device' }, details: { plugin: pluginId, ...details } });
+    if (typeof details.granted === 'string' && details.granted !== '') this.#options.audit?.record({ kind: 'plugin-permissions', actor: { type: 'plugin', id: pluginId }, details: { granted: details.granted } });
   }
 
   async close(): Promise<void> {

@@ -15,6 +15,7 @@ import { establishSession, encodeJson, type SecureSession, type SessionHello } f
 import { SyncListener } from './connection/sync-listener.js';
 import { Channel, CloseCode, PAIR_PATH } from './connection/wire.js';
 import { LibraryVaultSecretStore, loadDeviceIdentity } from './device-key-store.js';
+import { deviceHeadSigner } from '../security/audit/head-signers.js';
 import { DeviceRegistry, type PairedDevice } from './device-registry.js';
 import { deviceFingerprint, type DeviceIdentity } from './device-identity.js';
 import { documentMessageSchema, PeerDocumentSync, type DocumentMessage } from './documents/peer-document-sync.js';
@@ -89,6 +90,8 @@ export class SyncService implements SyncControl {
 
   static async start(library: Library, options: SyncServiceOptions = {}): Promise<SyncService> {
     const { identity, storeName } = await loadDeviceIdentity(library, options.keychain ?? null);
+    // Where the device key is loaded, the audit log's head carries its signature too.
+    library.audit.useDeviceKey(deviceHeadSigner(identity.keys.privateKey));
     const registry = new DeviceRegistry(library);
     const documents = new SyncedDocuments(library);
     const vault = new LibraryVaultSecretStore(library);
@@ -122,6 +125,7 @@ export class SyncService implements SyncControl {
       track: () => listener.track(),
       paired: async (peer, address) => {
         const device = await registry.add(peer.publicKey, peer.name, peer.syncPort && address ? formatPeerAddress(address, peer.syncPort) : null);
+        library.audit.record({ kind: 'pair', actor: { type: 'device', id: device.peerId }, details: { peerId: device.peerId, fingerprint: device.fingerprint, address: device.address } });
         self().#changed();
         if (device.address) self().#dial(device.address);
         return self().#view(device);
@@ -223,6 +227,7 @@ export class SyncService implements SyncControl {
 
   async unpair(wanted: string): Promise<DeviceView> {
     const device = await this.registry.revoke(this.registry.find(wanted).peerId);
+    this.library.audit.record({ kind: 'unpair', actor: { type: 'device', id: this.identity.peerId }, details: { peerId: device.peerId, fingerprint: device.fingerprint } });
     const peer = this.#peers.get(device.peerId);
     peer?.session.close(CloseCode.revoked, 'unpaired');
     const timer = this.#redialTimers.get(device.peerId);

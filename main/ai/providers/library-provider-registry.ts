@@ -28,6 +28,8 @@ export function openLibraryProviderRegistry(library: Library, options: LibraryPr
   const vault = new LibraryVaultSecretStore(library);
   return createProviderRegistry({
     ...rest,
+    // Every attempt that leaves the device is audited: provider, capability, size and destination, never the data.
+    onRequest: (report) => (library.audit.record({ kind: 'ai-request', actor: { type: 'device', id: 'this-device' }, details: { provider: report.provider, capability: report.capability, bytes: report.bytes, host: report.host, model: report.model, attempt: report.attempt } }), rest.onRequest?.(report)),
     settings: new LibraryProviderSettingsStore(library),
     secrets: keychain ? [keychain, vault] : [vault],
     keyAccount: (id) => providerKeyAccount(library.libraryId, id),
