@@ -81,7 +81,7 @@ describe('with sync', () => {
     byTestId('settings-tab-devices')!.dispatchEvent(new KeyboardEvent('keydown', { key: 'ArrowLeft', bubbles: true }));
     await nextTick();
     await nextTick();
-    expect(document.activeElement).toBe(byTestId('settings-tab-appearance'));
+    expect(document.activeElement).toBe(byTestId('settings-tab-capture'));
   });
 
   test('the pairing dialog is labelled and described, and its buttons come after what it shows', async () => {
