@@ -11,6 +11,7 @@ import { exportPath, mediaPath } from '../../contract/media.js';
 import { createApiService, type ApiService, type ApiServiceOptions } from '../../main/api/api-service.js';
 import { UploadStore } from '../../main/api/upload-store.js';
 import type { Library } from '../../main/library/library.js';
+import type { MemorySecretStore } from '../../main/security/memory-secret-store.js';
 import type { PluginService } from '../../main/plugins/plugin-service.js';
 import type { CaptureSettingsStore } from '../../main/capture/capture-settings.js';
 import type { ProviderRegistry } from '../../main/ai/providers/provider-registry.js';
@@ -19,7 +20,7 @@ import { UploadFileImporter, type FileImporter } from '../../renderer/src/api/fi
 import type { ClipDocuments } from '../../renderer/src/documents/clip-documents.js';
 import { RepoClipDocuments } from '../../renderer/src/documents/repo-documents.js';
 import { RepoSettingsDocuments, type SettingsDocuments } from '../../renderer/src/documents/settings-documents.js';
-import { createTestLibrary } from './library.js';
+import { createTestLibrary, openTestLibrary } from './library.js';
 
 type AdapterPort = ConstructorParameters<typeof MessageChannelNetworkAdapter>[0];
 
@@ -31,6 +32,8 @@ export interface TestCore {
   settings: SettingsDocuments;
   files: FileImporter;
   library: Library;
+  /** The in-memory keychain that unlocks the library (its key opens the database directly). */
+  secretStore: MemorySecretStore;
   service: ApiService;
   dir: string;
   openWindow(): TestWindow;
@@ -53,11 +56,13 @@ export interface TestCoreOptions extends Pick<ApiServiceOptions, 'sync' | 'model
   plugins?: (library: Library) => Promise<PluginService>;
   /** This device's capture settings (the desktop app's settings file), opened for the new library. */
   captureSettings?: (library: Library) => Promise<CaptureSettingsStore>;
+  /** An existing test library (a closed TestCore's `dir` and `secretStore`) opened again instead of a new one. */
+  reopen?: { dir: string; secretStore: MemorySecretStore };
 }
 
 /** `parent`: a folder for the library that outlives one test (see createTestLibrary); `options.sync`: the sync subsystem the API's device methods use. */
 export async function createTestCore(parent?: string, options: TestCoreOptions = {}): Promise<TestCore> {
-  const { library, dir } = await createTestLibrary(parent);
+  const { library, dir, store: secretStore } = options.reopen ? await openTestLibrary(options.reopen.dir, options.reopen.secretStore) : await createTestLibrary(parent);
   const uploads = new UploadStore(path.join(dir, 'uploads'));
   const analysis = options.analysis ? await options.analysis(library) : undefined;
   const plugins = options.plugins ? await options.plugins(library) : undefined;
@@ -106,6 +111,7 @@ export async function createTestCore(parent?: string, options: TestCoreOptions =
     // As under `serve`: through the upload store, then importUploads.
     files: new UploadFileImporter(first.api, async (file) => (await uploads.receive(file.name, Readable.from(Buffer.from(await file.arrayBuffer())))).uploadId),
     library,
+    secretStore,
     service,
     dir,
     openWindow,

@@ -13,3 +13,8 @@ export async function createTestLibrary(parent?: string): Promise<{ library: Lib
   const library = await Library.create(dir, { secretStore: store });
   return { library, dir, store };
 }
+
+/** A test library made by createTestLibrary, opened again with its keychain (after a test changed its files). */
+export async function openTestLibrary(dir: string, store: MemorySecretStore): Promise<{ library: Library; dir: string; store: MemorySecretStore }> {
+  return { library: await Library.open(dir, { method: 'secret-store', store }), dir, store };
+}

@@ -59,5 +59,6 @@ export async function startTestMarketplace(): Promise<TestMarketplace> {
 export async function startTestPluginService(library: Library, pluginsDir: string, marketplace: TestMarketplace, limits?: Partial<PluginHostLimits>): Promise<PluginService> {
   await fs.mkdir(pluginsDir, { recursive: true });
   await new TrustedKeys(pluginsDir).add(marketplace.publisher.publicKey, 'Test Publisher');
-  return PluginService.start({ dir: pluginsDir, launcher: testLauncher(), library: libraryAccessOver(library), registry: marketplace.registry.url, ...(limits && { limits }) });
+  // Audited as the instance's service is (main/plugins/instance-plugins.ts).
+  return PluginService.start({ dir: pluginsDir, launcher: testLauncher(), library: libraryAccessOver(library), registry: marketplace.registry.url, audit: library.audit, ...(limits && { limits }) });
 }
