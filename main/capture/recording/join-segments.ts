@@ -1,6 +1,8 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
+import type { Rect, Size } from '../../../contract/capture/region.js';
 import { runFfmpeg } from '../../library/import/ffmpeg.js';
+import { cropProblem } from './recording-crop.js';
 
 const JOIN_TIMEOUT_MS = 30 * 60_000;
 const STALL_TIMEOUT_MS = 60_000;
@@ -16,25 +18,32 @@ export interface JoinedRecording {
  * segments come from one recorder with one setting, so their streams are copied through ffmpeg's
  * concat demuxer; when they differ (the captured window was resized between two segments) they
  * are decoded and encoded again (VP9 and Opus). Either way the result is written again by ffmpeg,
- * which gives MediaRecorder's WebM the duration and seek index it lacks.
+ * which gives MediaRecorder's WebM the duration and seek index it lacks. A `crop` (a region
+ * recording; in the first segment's pixels) is cut out after the join, which always re-encodes.
  */
-export async function joinSegments(segments: readonly string[], output: string, options: { signal?: AbortSignal; hasAudio: boolean }): Promise<JoinedRecording> {
+export async function joinSegments(segments: readonly string[], output: string, options: { signal?: AbortSignal; hasAudio: boolean; crop?: Rect }): Promise<JoinedRecording> {
   if (segments.length === 0) throw new Error('the recording has no segments to join');
+  const first = segments[0]!;
+  const size = await frameSizeOf(first);
+  if (options.crop) {
+    if (!size) throw new Error(`the recording's first part has no picture to cut the region from (${path.basename(first)})`);
+    const problem = cropProblem(options.crop, size);
+    if (problem) throw new Error(problem);
+  }
   const list = `${output}.segments.txt`;
   await fs.writeFile(list, segments.map((segment) => `file '${path.resolve(segment).replace(/'/g, "'\\''")}'\n`).join(''));
   try {
-    if (!(await sizesDiffer(segments))) {
+    if (!options.crop && !(await sizesDiffer(segments))) {
       const copied = await runFfmpeg(['-y', '-f', 'concat', '-safe', '0', '-i', list, '-c', 'copy', output], runOptions(options.signal));
       if (copied.exitCode === 0) return { file: output, method: 'copy' };
     }
     const inputs = segments.flatMap((segment) => ['-i', segment]);
     const streams = segments.map((_, index) => `[${index}:v:0]${options.hasAudio ? `[${index}:a:0]` : ''}`).join('');
-    const first = segments[0]!;
-    const size = await frameSizeOf(first);
+    const frame = size && `${size.width}:${size.height}`;
     // Every segment scaled (and padded) to the first one's size: concat needs one size.
-    const scaled = size ? segments.map((_, index) => `[${index}:v:0]scale=${size}:force_original_aspect_ratio=decrease,pad=${size}:(ow-iw)/2:(oh-ih)/2,setsar=1[v${index}]`).join(';') : '';
-    const concatInputs = size ? segments.map((_, index) => `[v${index}]${options.hasAudio ? `[${index}:a:0]` : ''}`).join('') : streams;
-    const filter = `${scaled ? `${scaled};` : ''}${concatInputs}concat=n=${segments.length}:v=1:a=${options.hasAudio ? 1 : 0}[v]${options.hasAudio ? '[a]' : ''}`;
+    const scaled = frame ? segments.map((_, index) => `[${index}:v:0]scale=${frame}:force_original_aspect_ratio=decrease,pad=${frame}:(ow-iw)/2:(oh-ih)/2,setsar=1[v${index}]`).join(';') : '';
+    const concatInputs = frame ? segments.map((_, index) => `[v${index}]${options.hasAudio ? `[${index}:a:0]` : ''}`).join('') : streams;
+    const filter = `${scaled ? `${scaled};` : ''}${concatInputs}concat=n=${segments.length}:v=1:a=${options.hasAudio ? 1 : 0}[${options.crop ? 'joined' : 'v'}]${options.hasAudio ? '[a]' : ''}${cropFilter(options.crop)}`;
     const encoded = await runFfmpeg(
       ['-y', ...inputs, '-filter_complex', filter, '-map', '[v]', ...(options.hasAudio ? ['-map', '[a]', '-c:a', 'libopus'] : []), '-c:v', 'libvpx-vp9', '-deadline', 'realtime', '-cpu-used', '8', '-b:v', '4M', output],
       runOptions(options.signal),
@@ -50,16 +59,21 @@ function runOptions(signal: AbortSignal | undefined): Parameters<typeof runFfmpe
   return { timeoutMs: JOIN_TIMEOUT_MS, stallTimeoutMs: STALL_TIMEOUT_MS, ...(signal && { signal }) };
 }
 
-async function sizesDiffer(segments: readonly string[]): Promise<boolean> {
-  const sizes = await Promise.all(segments.map(frameSizeOf));
-  return new Set(sizes).size > 1;
+/** Cuts the joined picture to the region (exact: no rounding of the offsets to the colour planes). */
+function cropFilter(crop: Rect | undefined): string {
+  return crop ? `;[joined]crop=${crop.width}:${crop.height}:${crop.x}:${crop.y}:exact=1[v]` : '';
 }
 
-/** "1920:1080" from ffmpeg's description of the first video stream, or null. */
-async function frameSizeOf(file: string): Promise<string | null> {
+async function sizesDiffer(segments: readonly string[]): Promise<boolean> {
+  const sizes = await Promise.all(segments.map(frameSizeOf));
+  return new Set(sizes.map((size) => size && `${size.width}x${size.height}`)).size > 1;
+}
+
+/** A video's frame size from ffmpeg's description of its first video stream, or null. */
+export async function frameSizeOf(file: string): Promise<Size | null> {
   const run = await runFfmpeg(['-i', file], { timeoutMs: 30_000 });
   const match = /Stream #\d+:\d+.*Video:.*?, (\d{2,5})x(\d{2,5})/.exec(run.stderr);
-  return match ? `${match[1]}:${match[2]}` : null;
+  return match ? { width: Number(match[1]), height: Number(match[2]) } : null;
 }
 
 function lastLine(text: string): string {

@@ -4,11 +4,14 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { planAudio } from '../../../main/capture/recording/audio-options.js';
-import { joinSegments } from '../../../main/capture/recording/join-segments.js';
+import { frameSizeOf, joinSegments } from '../../../main/capture/recording/join-segments.js';
+import { cropProblem, regionInRecording } from '../../../main/capture/recording/recording-crop.js';
 import { RecordingSession, RecordingStateError } from '../../../main/capture/recording/recording-session.js';
 import { saveRecording } from '../../../main/capture/recording/save-recording.js';
 import type { RecordingState, StopControl } from '../../../main/capture/recording/segment-recorder.js';
+import { runFfmpeg } from '../../../main/library/import/ffmpeg.js';
 import type { Library } from '../../../main/library/library.js';
+import sharp from 'sharp';
 import { createTestLibrary } from '../../helpers/library.js';
 import { TestSourceRecorder, makeSegment } from '../../helpers/test-source-recorder.js';
 import { tempDir } from '../../helpers/temp.js';
@@ -180,6 +183,73 @@ describe('joining', () => {
     await fs.writeFile(bad, 'not a video');
     await expect(saveRecording(library, [bad], { startedAt: Date.now(), hasAudio: false })).rejects.toThrow(/could not be joined|could not be saved/);
     await fs.access(bad);
+  });
+});
+
+/** One frame of a video, `atSeconds` in, as raw RGB (decoded by ffmpeg, read by sharp). */
+async function frameAt(file: string, atSeconds: number, crop?: { x: number; y: number; width: number; height: number }): Promise<{ data: Buffer; width: number; height: number }> {
+  const png = path.join(work, `frame-${path.basename(file)}-${atSeconds}.png`);
+  const run = await runFfmpeg(['-y', '-i', file, '-ss', String(atSeconds), '-frames:v', '1', png], { timeoutMs: 60_000 });
+  expect(run.exitCode, run.stderr.slice(-300)).toBe(0);
+  const image = crop ? sharp(png).extract({ left: crop.x, top: crop.y, width: crop.width, height: crop.height }) : sharp(png);
+  const { data, info } = await image.removeAlpha().raw().toBuffer({ resolveWithObject: true });
+  return { data, width: info.width, height: info.height };
+}
+
+function meanDifference(a: Buffer, b: Buffer): number {
+  expect(a.length).toBe(b.length);
+  let sum = 0;
+  for (let index = 0; index < a.length; index += 1) sum += Math.abs(a[index]! - b[index]!);
+  return sum / a.length;
+}
+
+describe('a region', () => {
+  it('saves only the region: its size, and the source picture cut there', async () => {
+    const segments = [path.join(work, 'a.webm'), path.join(work, 'b.webm')];
+    await makeSegment(segments[0]!, { source: 'testsrc', size: '320x240', seconds: 1, audio: true, frequency: 440 });
+    await makeSegment(segments[1]!, { source: 'smptebars', size: '320x240', seconds: 1, audio: true, frequency: 660 });
+    const crop = { x: 40, y: 20, width: 200, height: 120 };
+    // The source frames, read before saving removes the parts.
+    const source = await frameAt(segments[0]!, 0.5, crop);
+    const beside = await frameAt(segments[0]!, 0.5, { ...crop, x: 80 });
+    const secondSource = await frameAt(segments[1]!, 0.5, crop);
+    const saved = await saveRecording(library, segments, { startedAt: Date.UTC(2025, 2, 1, 14, 5, 9), hasAudio: true, crop });
+    expect(saved.method).toBe('re-encode');
+    const clip = library.get(saved.clipId);
+    expect(clip.media).toMatchObject({ width: 200, height: 120 });
+    const file = path.join(work, 'saved.webm');
+    await library.blobs.exportTo(clip.media!.blob, file);
+    expect(await measureVideo(file)).toMatchObject({ frames: 60, width: 200, height: 120, audioCodec: 'opus' });
+    const recorded = await frameAt(file, 0.5);
+    expect(meanDifference(recorded.data, source.data)).toBeLessThan(6);
+    // The same picture cut 40 pixels to the side is a different picture: the comparison can fail.
+    expect(meanDifference(recorded.data, beside.data)).toBeGreaterThan(20);
+    // The second part is cut the same way.
+    const second = await frameAt(file, 1.5);
+    expect(meanDifference(second.data, secondSource.data)).toBeLessThan(6);
+  });
+
+  it('refuses a region outside the picture or of odd size, in words, keeping the parts', async () => {
+    const segment = path.join(work, 'a.webm');
+    await makeSegment(segment, { source: 'testsrc', size: '320x240', seconds: 1, audio: false, frequency: 440 });
+    await expect(saveRecording(library, [segment], { startedAt: Date.now(), hasAudio: false, crop: { x: 200, y: 0, width: 200, height: 100 } })).rejects.toThrow('not inside the recorded 320 × 240 picture');
+    await expect(joinSegments([segment], path.join(work, 'x.webm'), { hasAudio: false, crop: { x: 0, y: 0, width: 201, height: 100 } })).rejects.toThrow('even width and height');
+    await fs.access(segment);
+    expect(cropProblem({ x: 1, y: 0, width: 20, height: 20 }, { width: 320, height: 240 })).toMatch(/even pixel/);
+    expect(cropProblem({ x: 0.5, y: 0, width: 20, height: 20 }, { width: 320, height: 240 })).toMatch(/whole pixels/);
+    expect(cropProblem({ x: 318, y: 238, width: 2, height: 2 }, { width: 320, height: 240 })).toBeNull();
+    expect(await frameSizeOf(segment)).toEqual({ width: 320, height: 240 });
+  });
+
+  it('turns a region of the desktop (DIP) into even pixels of the recorded frames', () => {
+    const display = { id: '2', bounds: { x: 1440, y: 0, width: 1280, height: 800 }, scaleFactor: 2 };
+    // Recorded at the display's device pixels (2560 × 1600): doubled, from the display's corner.
+    expect(regionInRecording({ x: 1540, y: 50, width: 300, height: 200 }, display, { width: 2560, height: 1600 })).toEqual({ x: 200, y: 100, width: 600, height: 400 });
+    // Recorded at 1920 × 1200: scaled by 1.5, then made even (inside the region, never past it).
+    expect(regionInRecording({ x: 1441, y: 1, width: 101, height: 51 }, display, { width: 1920, height: 1200 })).toEqual({ x: 2, y: 2, width: 150, height: 76 });
+    // Cut to the display; nothing of it there is no region.
+    expect(regionInRecording({ x: 2600, y: 700, width: 400, height: 400 }, display, { width: 1280, height: 800 })).toEqual({ x: 1160, y: 700, width: 120, height: 100 });
+    expect(regionInRecording({ x: 0, y: 0, width: 300, height: 300 }, display, { width: 1280, height: 800 })).toBeNull();
   });
 });
 
