@@ -1,5 +1,5 @@
 // The capture settings of this device: what happens after a capture, the global shortcuts, the
-// timer's default and the last region. Kept beside the library on this device rather than in the
+// timer's default, the last region and the sound a recording takes. Kept beside the library on this device rather than in the
 // synced settings document: shortcuts follow each OS's habits (PrtSc here, Cmd+Shift+4 on a Mac),
 // and a region is only meaningful on the displays it was drawn on.
 import fs from 'node:fs/promises';
@@ -8,6 +8,7 @@ import { DEFAULT_AFTER_CAPTURE, TIMER_CHOICES, type AfterCaptureSettings } from 
 import type { Rect } from '../../contract/capture/region.js';
 import { readKeys } from '../../contract/settings-document.js';
 import { writeFileAtomic } from '../security/atomic-file.js';
+import type { AudioRequest } from './recording/audio-options.js';
 import { SHORTCUT_ACTIONS, type ShortcutAction, type ShortcutConflict } from './capture-shortcuts.js';
 
 export interface CaptureSettings {
@@ -18,12 +19,14 @@ export interface CaptureSettings {
   delaySeconds: (typeof TIMER_CHOICES)[number];
   /** The last region captured, on the virtual desktop (DIP): "repeat last region". */
   lastRegion: Rect | null;
+  /** The sound screen recordings take (the tray's ticks); what the OS cannot give is left out then (planAudio). */
+  recordAudio: AudioRequest;
 }
 
 /** The settings file's name in the library folder (this device's). */
 export const CAPTURE_SETTINGS_FILE = 'capture-settings.json';
 
-export const DEFAULT_CAPTURE_SETTINGS: CaptureSettings = { afterCapture: DEFAULT_AFTER_CAPTURE, shortcuts: {}, delaySeconds: 0, lastRegion: null };
+export const DEFAULT_CAPTURE_SETTINGS: CaptureSettings = { afterCapture: DEFAULT_AFTER_CAPTURE, shortcuts: {}, delaySeconds: 0, lastRegion: null, recordAudio: { microphone: false, systemAudio: false } };
 
 const MAX_SETTINGS_BYTES = 64 * 1024;
 const coordinate = z.number().finite().min(-1_000_000).max(1_000_000);
@@ -77,7 +80,19 @@ export function readCaptureSettings(raw: unknown): { settings: CaptureSettings; 
     if (parsed.success) lastRegion = parsed.data;
     else problems.push('lastRegion is not a region; "repeat last region" waits for the next capture');
   }
-  return { settings: { afterCapture, shortcuts, delaySeconds, lastRegion }, problems };
+  const recordAudio = { ...DEFAULT_CAPTURE_SETTINGS.recordAudio };
+  if (fields.recordAudio !== undefined) {
+    const given = fields.recordAudio;
+    if (given === null || typeof given !== 'object') problems.push('recordAudio is not an object; recording without sound');
+    else {
+      for (const [name, value] of Object.entries(given)) {
+        if (!(name in recordAudio)) problems.push(`recordAudio.${name.slice(0, 40)} is not a setting`);
+        else if (typeof value !== 'boolean') problems.push(`recordAudio.${name} must be true or false`);
+        else recordAudio[name as keyof AudioRequest] = value;
+      }
+    }
+  }
+  return { settings: { afterCapture, shortcuts, delaySeconds, lastRegion, recordAudio }, problems };
 }
 
 /** The settings file of one device, read once and written whole (atomically) on every change. */

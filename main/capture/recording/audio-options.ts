@@ -37,3 +37,9 @@ function systemAudioAvailable(platform: NodeJS.Platform, osRelease: string): boo
   if (platform === 'darwin') return Number.parseInt(osRelease.split('.')[0] ?? '', 10) >= 22;
   return false;
 }
+
+/** The sound this OS lets a recording take: the tray offers a tick for each, and only these. */
+export function offeredAudio(platform: NodeJS.Platform, osRelease = ''): AudioRequest {
+  const plan = planAudio({ microphone: true, systemAudio: true }, platform, osRelease);
+  return { microphone: plan.microphone, systemAudio: plan.systemAudio };
+}

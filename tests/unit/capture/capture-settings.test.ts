@@ -12,11 +12,13 @@ describe('capture settings', () => {
       shortcuts: { 'capture-region': 'ctrl+alt+r', 'capture-screen': 'Shift', 'capture-everything': 'F1' },
       delaySeconds: 7,
       lastRegion: { x: 1, y: 2, width: 3 },
+      recordAudio: { microphone: true, systemAudio: 'loud', camera: true },
     });
     expect(settings.afterCapture).toEqual({ ...DEFAULT_CAPTURE_SETTINGS.afterCapture, copy: false });
     expect(settings.shortcuts).toEqual({ 'capture-region': ['Ctrl+Alt+R'] });
     expect(settings.delaySeconds).toBe(0);
     expect(settings.lastRegion).toBeNull();
+    expect(settings.recordAudio).toEqual({ microphone: true, systemAudio: false });
     expect(problems).toEqual([
       'afterCapture.openEditor must be true or false',
       'afterCapture.teleport is not a setting',
@@ -24,6 +26,8 @@ describe('capture settings', () => {
       'shortcuts: "capture-everything" is not a capture action',
       'delaySeconds must be one of 0, 3, 5, 10',
       'lastRegion is not a region; "repeat last region" waits for the next capture',
+      'recordAudio.systemAudio must be true or false',
+      'recordAudio.camera is not a setting',
     ]);
   });
 
@@ -33,10 +37,11 @@ describe('capture settings', () => {
     expect(store.current).toEqual(DEFAULT_CAPTURE_SETTINGS);
     await store.update({ afterCapture: { ...DEFAULT_CAPTURE_SETTINGS.afterCapture, openEditor: true }, delaySeconds: 5 });
     await store.rememberRegion({ x: 1440.5, y: 10, width: 200, height: 100 });
+    await store.update({ recordAudio: { microphone: true, systemAudio: true } });
     await expect(store.update({ delaySeconds: 4 as 5 })).rejects.toThrow('the capture settings were not changed: delaySeconds must be one of 0, 3, 5, 10');
     const reopened = await CaptureSettingsStore.open(file);
     expect(reopened.problems).toEqual([]);
-    expect(reopened.current).toMatchObject({ delaySeconds: 5, lastRegion: { x: 1440.5, y: 10, width: 200, height: 100 }, afterCapture: { openEditor: true } });
+    expect(reopened.current).toMatchObject({ delaySeconds: 5, lastRegion: { x: 1440.5, y: 10, width: 200, height: 100 }, afterCapture: { openEditor: true }, recordAudio: { microphone: true, systemAudio: true } });
   });
 
   it('opens a damaged file with the defaults and says so', async () => {

@@ -3,7 +3,7 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { planAudio } from '../../../main/capture/recording/audio-options.js';
+import { offeredAudio, planAudio } from '../../../main/capture/recording/audio-options.js';
 import { frameSizeOf, joinSegments } from '../../../main/capture/recording/join-segments.js';
 import { cropProblem, regionInRecording } from '../../../main/capture/recording/recording-crop.js';
 import { RecordingSession, RecordingStateError } from '../../../main/capture/recording/recording-session.js';
@@ -261,5 +261,10 @@ describe('audio', () => {
     const linux = planAudio({ microphone: true, systemAudio: true }, 'linux');
     expect(linux).toMatchObject({ microphone: true, systemAudio: false });
     expect(linux.notes[0]).toMatch(/cannot be recorded on Linux/);
+    // What the tray offers to tick.
+    expect(offeredAudio('win32')).toEqual({ microphone: true, systemAudio: true });
+    expect(offeredAudio('darwin', '22.0.0')).toEqual({ microphone: true, systemAudio: true });
+    expect(offeredAudio('darwin', '21.6.0')).toEqual({ microphone: true, systemAudio: false });
+    expect(offeredAudio('linux')).toEqual({ microphone: true, systemAudio: false });
   });
 });
