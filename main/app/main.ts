@@ -1,6 +1,7 @@
 // The Electron main process: the window, the clipshot:// protocol, IPC, and the core (library,
 // API service, control socket). What runs before `ready` must stay at the top level and sync.
 import { app, BrowserWindow, dialog, Menu, protocol, safeStorage, session } from 'electron';
+import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { CORE_NODE_FLAGS } from '../cli/core-process.js';
@@ -25,6 +26,8 @@ import { DesktopCapture } from './capture/desktop-capture.js';
 import { electronPaster } from './capture/clipboard-paste.js';
 import { PickerWindow } from './capture/picker-window.js';
 import { RecordingWindows } from './capture/recording-windows.js';
+import type { CaptureSettingsStore } from '../capture/capture-settings.js';
+import { offeredAudio, type AudioRequest } from '../capture/recording/audio-options.js';
 import { renderEditedImage } from '../library/render/image-render.js';
 
 /*
@@ -92,7 +95,8 @@ async function start(): Promise<void> {
   );
   if (started.capture) {
     const clipboardHistory = started.clipboard;
-    const recording = new RecordingWindows(started.library, PRELOAD, () => capturing.refreshTray());
+    const captureSettings = started.capture.settings;
+    const recording = new RecordingWindows(started.library, captureSettings, PRELOAD, () => capturing.refreshTray());
     const capturing: DesktopCapture = new DesktopCapture(started.capture, captureWindows, {
       openPicker: () => picker.open(),
       trayItems: () => [
@@ -102,7 +106,7 @@ async function start(): Promise<void> {
               { label: 'Pause clipboard history for the next copy', click: () => clipboardHistory.skipNextCopy() },
             ]
           : []),
-        ...recordingTrayItems(recording),
+        ...recordingTrayItems(recording, captureSettings, () => capturing.refreshTray()),
       ],
     });
     desktopCapture = capturing;
@@ -159,8 +163,11 @@ function getMainWindow(): BrowserWindow | null {
   return BrowserWindow.getAllWindows()[0] ?? null;
 }
 
-/** Start while idle; Pause or Resume and Stop while a recording runs (the stop control has them too). */
-function recordingTrayItems(recording: RecordingWindows): Electron.MenuItemConstructorOptions[] {
+/**
+ * Start (the screen, or the last region) while idle, with ticks for the sound this OS lets a
+ * recording take; Pause or Resume and Stop while a recording runs (the stop control has them too).
+ */
+function recordingTrayItems(recording: RecordingWindows, settings: CaptureSettingsStore, refresh: () => void): Electron.MenuItemConstructorOptions[] {
   const { phase } = recording.state;
   if (phase === 'recording' || phase === 'paused') {
     return [
@@ -169,7 +176,28 @@ function recordingTrayItems(recording: RecordingWindows): Electron.MenuItemConst
     ];
   }
   if (phase === 'countdown' || phase === 'stopping') return [{ label: phase === 'stopping' ? 'Saving the recording…' : 'Recording starts…', enabled: false }];
-  return [{ label: 'Start recording (screen)', click: () => void recording.startScreen().catch((error: unknown) => dialog.showErrorBox('ClipShot cannot record', error instanceof Error ? error.message : String(error))) }];
+  const cannotRecord = (error: unknown) => dialog.showErrorBox('ClipShot cannot record', error instanceof Error ? error.message : String(error));
+  const offered = offeredAudio(process.platform, os.release());
+  const chosen = settings.current.recordAudio;
+  const tick = (key: keyof AudioRequest, label: string): Electron.MenuItemConstructorOptions[] =>
+    offered[key]
+      ? [{ label, type: 'checkbox', checked: chosen[key], click: () => void settings.update({ recordAudio: { ...settings.current.recordAudio, [key]: !chosen[key] } }).then(refresh, cannotRecord) }]
+      : [];
+  return [
+    { label: 'Start recording (screen)', click: () => void recording.startScreen().catch(cannotRecord) },
+    {
+      label: 'Record a region…',
+      click: () =>
+        void recording
+          .startRegion()
+          .then(async (reason) => {
+            if (reason) await dialog.showMessageBox({ type: 'info', message: 'No region to record', detail: reason });
+          })
+          .catch(cannotRecord),
+    },
+    ...tick('microphone', 'Record the microphone'),
+    ...tick('systemAudio', 'Record the system sound'),
+  ];
 }
 
 /** The quick-access card's Annotate: the app window comes forward with the clip open in its editor. */

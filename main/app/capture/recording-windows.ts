@@ -1,12 +1,17 @@
 // A screen recording in the desktop app: the hidden recorder window (recorder.html) feeding
 // electronSegmentRecorder, the always-on-top stop control (stop-control.html) placed with
-// placeStopControl, and the RecordingSession between them, saved with saveRecording. Thin and
+// placeStopControl, and the RecordingSession between them, saved with saveRecording (a region's
+// recording is its display's, cut to the region when saved). Thin and
 // type-checked here; the session, the placing and the saving are main/capture/recording/'s, tested there.
 import os from 'node:os';
 import path from 'node:path';
 import { BrowserWindow, desktopCapturer, ipcMain, screen } from 'electron';
 import { STOP_CONTROL_ACTIONS, STOP_CONTROL_CHANNEL, type StopControlAction } from '../../../contract/capture/recording-ipc.js';
+import { displayOfRect, intersect, isEmptyRect, type CaptureDisplay, type Rect } from '../../../contract/capture/region.js';
+import type { CaptureSettingsStore } from '../../capture/capture-settings.js';
 import { planAudio } from '../../capture/recording/audio-options.js';
+import { frameSizeOf } from '../../capture/recording/join-segments.js';
+import { regionInRecording } from '../../capture/recording/recording-crop.js';
 import { RecordingSession } from '../../capture/recording/recording-session.js';
 import { saveRecording } from '../../capture/recording/save-recording.js';
 import type { RecordingState, StopControl } from '../../capture/recording/segment-recorder.js';
@@ -24,6 +29,8 @@ export class RecordingWindows {
 
   constructor(
     private readonly library: Library,
+    /** Where the last region and the recording's sound (the tray's ticks) are kept. */
+    private readonly settings: CaptureSettingsStore,
     private readonly preload: string,
     /** The state changed (the tray shows Pause/Resume/Stop); a saved recording's clip id comes along. */
     private readonly changed: (state: RecordingState) => void,
@@ -33,24 +40,52 @@ export class RecordingWindows {
     return this.#session?.state ?? { phase: 'idle' };
   }
 
-  /** Records the display under the pointer (no audio unless asked: the microphone needs the OS's leave). */
-  async startScreen(audio = { microphone: false, systemAudio: false }): Promise<void> {
+  /** Records the display under the pointer, with the sound the capture settings ask for. */
+  async startScreen(): Promise<void> {
+    const point = screen.getCursorScreenPoint();
+    await this.#start(screen.getDisplayNearestPoint(point), null);
+  }
+
+  /**
+   * Records the last region captured ("repeat last region"), on the display holding most of it.
+   * Resolves with why it cannot, in words, when no region has been captured yet.
+   */
+  async startRegion(): Promise<string | null> {
+    const region = this.settings.current.lastRegion;
+    if (!region) return 'No region has been captured yet. Capture a region first (its shortcut, or Capture a region in this menu); Record a region… then records that region.';
+    const displays = screen.getAllDisplays();
+    const chosen = displayOfRect(region, displays.map(captureDisplay));
+    const display = displays.find((candidate) => String(candidate.id) === chosen?.id) ?? screen.getPrimaryDisplay();
+    const onDisplay = intersect(region, display.bounds);
+    if (isEmptyRect(onDisplay)) return 'The last region is on no screen connected now. Capture a region again, then record it.';
+    await this.#start(display, onDisplay);
+    return null;
+  }
+
+  async #start(display: Electron.Display, region: Rect | null): Promise<void> {
     if (this.#session && !['saved', 'failed', 'idle'].includes(this.#session.state.phase)) return;
-    const display = screen.getDisplayNearestPoint(screen.getCursorScreenPoint());
     const sources = await desktopCapturer.getSources({ types: ['screen'], thumbnailSize: { width: 0, height: 0 } });
     const source = sources.find((candidate) => candidate.display_id === String(display.id)) ?? sources[0];
     if (!source) throw new Error('no screen can be recorded (the system offered none)');
-    const plan = planAudio(audio, process.platform, os.release());
+    const plan = planAudio(this.settings.current.recordAudio, process.platform, os.release());
     for (const note of plan.notes) console.error(`ClipShot: ${note}`);
     const recorder = new BrowserWindow({ show: false, webPreferences: { ...SECURE, preload: this.preload, backgroundThrottling: false } });
     await recorder.loadURL(`${APP_ORIGIN}/recorder.html`);
     this.#recorder = recorder;
     const startedAt = Date.now();
     const dir = path.join(os.tmpdir(), `clipshot-segments-${startedAt}`);
+    const hasAudio = plan.microphone || plan.systemAudio;
     const session = new RecordingSession({
       recorder: electronSegmentRecorder({ window: recorder, sourceId: source.id, audio: plan, dir }),
-      stopControl: this.#stopControl(display.bounds),
-      save: (segments) => saveRecording(this.library, segments, { startedAt, hasAudio: plan.microphone || plan.systemAudio }),
+      stopControl: this.#stopControl(region ?? display.bounds),
+      save: async (segments) => {
+        if (!region) return saveRecording(this.library, segments, { startedAt, hasAudio });
+        // The recorded frames need not be the display's device pixels: the region is scaled to them.
+        const frame = segments[0] ? await frameSizeOf(segments[0]) : null;
+        const crop = frame && regionInRecording(region, captureDisplay(display), frame);
+        if (!crop) throw new Error(`the region could not be found in the recorded screen (${frame ? `${frame.width} × ${frame.height}` : 'no picture'})`);
+        return saveRecording(this.library, segments, { startedAt, hasAudio, crop });
+      },
     });
     session.onChange((state) => {
       if (state.phase === 'saved' || state.phase === 'failed' || state.phase === 'idle') this.#closeRecorder();
@@ -109,4 +144,8 @@ export class RecordingWindows {
       },
     };
   }
+}
+
+function captureDisplay(display: Electron.Display): CaptureDisplay {
+  return { id: String(display.id), bounds: display.bounds, scaleFactor: display.scaleFactor };
 }

@@ -12,11 +12,38 @@ function desktopConstraints(sourceId: string, systemAudio: boolean): MediaStream
   return { video: desktop, audio: systemAudio ? { mandatory: { chromeMediaSource: 'desktop' } } : false } as unknown as MediaStreamConstraints;
 }
 
+/**
+ * The screen, with the system's sound where asked (Windows loops back the output with it). Where
+ * Chromium's desktop capture then offers no sound, the screen alone: losing the picture for the
+ * sound would lose the recording.
+ */
+async function desktopStream(command: Extract<RecorderCommand, { type: 'start' }>): Promise<MediaStream> {
+  if (!command.systemAudio) return navigator.mediaDevices.getUserMedia(desktopConstraints(command.sourceId, false));
+  try {
+    return await navigator.mediaDevices.getUserMedia(desktopConstraints(command.sourceId, true));
+  } catch (error) {
+    console.warn('ClipShot: the system sound cannot be recorded here; recording without it.', error);
+    return navigator.mediaDevices.getUserMedia(desktopConstraints(command.sourceId, false));
+  }
+}
+
+let mixer: AudioContext | null = null;
+
+/** MediaRecorder records one audio track: the microphone and the system sound are mixed into one. */
+function withOneAudioTrack(tracks: MediaStreamTrack[]): MediaStream {
+  const audio = tracks.filter((track) => track.kind === 'audio');
+  if (audio.length < 2) return new MediaStream(tracks);
+  mixer = new AudioContext();
+  const mixed = mixer.createMediaStreamDestination();
+  for (const track of audio) mixer.createMediaStreamSource(new MediaStream([track])).connect(mixed);
+  return new MediaStream([...tracks.filter((track) => track.kind !== 'audio'), ...mixed.stream.getAudioTracks()]);
+}
+
 async function start(command: Extract<RecorderCommand, { type: 'start' }>, send: RecorderShell['send']): Promise<void> {
-  const screen = await navigator.mediaDevices.getUserMedia(desktopConstraints(command.sourceId, command.systemAudio));
+  const screen = await desktopStream(command);
   const tracks = [...screen.getTracks()];
   if (command.microphone) tracks.push(...(await navigator.mediaDevices.getUserMedia({ audio: true })).getAudioTracks());
-  const stream = new MediaStream(tracks);
+  const stream = withOneAudioTrack(tracks);
   const type = ['video/webm;codecs=vp9,opus', 'video/webm;codecs=vp8,opus', 'video/webm'].find((candidate) => MediaRecorder.isTypeSupported(candidate));
   const running = new MediaRecorder(stream, type ? { mimeType: type } : {});
   // Chunks in order: each is read before the next is sent, and 'stopped' waits for the last.
@@ -26,6 +53,8 @@ async function start(command: Extract<RecorderCommand, { type: 'start' }>, send:
   };
   running.onstop = () => {
     for (const track of tracks) track.stop();
+    void mixer?.close();
+    mixer = null;
     void sending.then(() => send({ type: 'stopped' }));
   };
   running.start(1000);

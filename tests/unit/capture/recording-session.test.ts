@@ -239,6 +239,9 @@ describe('a region', () => {
     expect(cropProblem({ x: 0.5, y: 0, width: 20, height: 20 }, { width: 320, height: 240 })).toMatch(/whole pixels/);
     expect(cropProblem({ x: 318, y: 238, width: 2, height: 2 }, { width: 320, height: 240 })).toBeNull();
     expect(await frameSizeOf(segment)).toEqual({ width: 320, height: 240 });
+    // Sound asked for and not recorded (no system sound here) is left out rather than failing the join.
+    const silent = await joinSegments([segment], path.join(work, 'silent.webm'), { hasAudio: true, crop: { x: 0, y: 0, width: 100, height: 60 } });
+    expect(await measureVideo(silent.file)).toMatchObject({ width: 100, height: 60, audioCodec: null });
   });
 
   it('turns a region of the desktop (DIP) into even pixels of the recorded frames', () => {
