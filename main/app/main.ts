@@ -1,7 +1,6 @@
 // The Electron main process: the window, the clipshot:// protocol, IPC, and the core (library,
 // API service, control socket). What runs before `ready` must stay at the top level and sync.
 import { app, BrowserWindow, dialog, Menu, protocol, safeStorage, session } from 'electron';
-import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { CORE_NODE_FLAGS } from '../cli/core-process.js';
@@ -177,7 +176,7 @@ function recordingTrayItems(recording: RecordingWindows, settings: CaptureSettin
   }
   if (phase === 'countdown' || phase === 'stopping') return [{ label: phase === 'stopping' ? 'Saving the recording…' : 'Recording starts…', enabled: false }];
   const cannotRecord = (error: unknown) => dialog.showErrorBox('ClipShot cannot record', error instanceof Error ? error.message : String(error));
-  const offered = offeredAudio(process.platform, os.release());
+  const offered = offeredAudio(process.platform);
   const chosen = settings.current.recordAudio;
   const tick = (key: keyof AudioRequest, label: string): Electron.MenuItemConstructorOptions[] =>
     offered[key]

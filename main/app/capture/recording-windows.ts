@@ -67,7 +67,7 @@ export class RecordingWindows {
     const sources = await desktopCapturer.getSources({ types: ['screen'], thumbnailSize: { width: 0, height: 0 } });
     const source = sources.find((candidate) => candidate.display_id === String(display.id)) ?? sources[0];
     if (!source) throw new Error('no screen can be recorded (the system offered none)');
-    const plan = planAudio(this.settings.current.recordAudio, process.platform, os.release());
+    const plan = planAudio(this.settings.current.recordAudio, process.platform);
     for (const note of plan.notes) console.error(`ClipShot: ${note}`);
     const recorder = new BrowserWindow({ show: false, webPreferences: { ...SECURE, preload: this.preload, backgroundThrottling: false } });
     await recorder.loadURL(`${APP_ORIGIN}/recorder.html`);
