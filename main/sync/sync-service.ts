@@ -141,6 +141,7 @@ export class SyncService implements SyncControl {
     this.library.repo.networkSubsystem.addNetworkAdapter(this.#adapter);
     this.#adapter.localDeviceId = this.identity.peerId;
     this.#adapter.admit = (peerId, documentId, bringsChanges) => this.#peers.get(peerId)?.documents.admit(documentId as DocumentId, bringsChanges) ?? null;
+    this.#adapter.isLoaded = (documentId) => this.documents.isLoaded(documentId as DocumentId);
     this.library.setDevicePolicy((peerId, documentId) => {
       if (!peerId.startsWith('device-')) return null;
       // Only a device connected right now through an authenticated session, and only documents

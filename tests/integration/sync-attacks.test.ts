@@ -186,3 +186,26 @@ describe('an honest device is never refused a document the other side has not lo
     session.close(1000, 'done');
   });
 });
+
+describe('"unavailable" from a device', { timeout: 60_000 }, () => {
+  it('is not answered with "unavailable" about a document not loaded here: two devices that both let it go bounced those forever', async () => {
+    const root = await tempDir('sync-unavailable-');
+    const a = await startDevice(root, 'a');
+    const identity = identityFromKeys(generateStaticKeyPair());
+    await pairInProcess(a, identity);
+    const { session } = await connect(a, identity);
+    await expect.poll(async () => ((await a.api('syncStatus')) as SyncStatus).devices.some((device) => device.online), { timeout: 10_000 }).toBe(true);
+    const documentId = shardDocumentId(SYNCED_DOCUMENT_NAMESPACE, 9);
+    const message = (type: string, data?: Uint8Array) => cbor.encode({ type, senderId: identity.peerId, targetId: a.deviceId, documentId, ...(data && { data }) });
+
+    const afterUnavailable = answersWithin(session, documentId, 2_000);
+    session.send(Channel.repo, message('doc-unavailable'));
+    expect(await afterUnavailable).toBe(0);
+
+    // The device still answers about that document: a request for it, which brings nothing, gets "unavailable".
+    const afterRequest = answersWithin(session, documentId, 5_000);
+    session.send(Channel.repo, message('request', Automerge.generateSyncMessage(Automerge.init(), Automerge.initSyncState())[1]!));
+    expect(await afterRequest).toBeGreaterThanOrEqual(1);
+    session.close(1000, 'done');
+  });
+});

@@ -30,6 +30,13 @@ export class DeviceNetworkAdapter extends NetworkAdapter {
    * again: the two would stay apart until the document is loaded afresh.
    */
   admit: ((peerId: string, documentId: string, bringsChanges: () => boolean) => Promise<void> | null) | null = null;
+  /**
+   * Whether a document is loaded here. A device's "unavailable" about one that is not is dropped:
+   * the repo would answer it with an "unavailable" of its own, and two devices that had both let
+   * the document go bounced those between them until one loaded it again (thousands of messages
+   * while three devices synced).
+   */
+  isLoaded: ((documentId: string) => boolean) | null = null;
   /** Per peer and document, the last message waiting to be admitted: later ones queue behind it. */
   readonly #waiting = new Map<string, Promise<void>>();
 
@@ -85,7 +92,12 @@ export class DeviceNetworkAdapter extends NetworkAdapter {
     if (documentId === undefined) return void this.emit('message', message);
     const key = `${session.peerId} ${documentId}`;
     const before = this.#waiting.get(key);
-    const admitted = this.admit?.(session.peerId, documentId, () => bringsChanges(message)) ?? null;
+    if (message.type === 'doc-unavailable') {
+      // It brings nothing to load a document for; behind a waiting message, the document is loaded by then.
+      if (!before && this.isLoaded?.(documentId) === false) return;
+      if (!before) return void this.emit('message', message);
+    }
+    const admitted = message.type === 'doc-unavailable' ? null : (this.admit?.(session.peerId, documentId, () => bringsChanges(message)) ?? null);
     if (!before && !admitted) return void this.emit('message', message);
     const delivered = Promise.all([before, admitted])
       .catch(() => undefined)

@@ -1,3 +1,4 @@
+import { Socket } from 'node:net';
 import type { WebSocket } from 'ws';
 import { z } from 'zod';
 import { NoiseXXHandshake, type CipherState } from '../crypto/noise-xx.js';
@@ -144,6 +145,9 @@ class NoiseSession implements SecureSession {
   readonly #closeListeners: ((reason: string) => void)[] = [];
   readonly #keepalive: NodeJS.Timeout;
   #alive = true;
+  /** The WebSocket's own TCP stream, when ws exposes it (see #coalesce). */
+  readonly #raw: Socket | null;
+  #corked = false;
 
   constructor(
     private readonly socket: WebSocket,
@@ -153,6 +157,7 @@ class NoiseSession implements SecureSession {
     readonly initiator: boolean,
   ) {
     this.peerId = devicePeerId(remoteKey);
+    this.#raw = streamOf(socket);
     socket.on('message', (data, isBinary) => this.#receive(data, isBinary));
     socket.on('close', (code, reason) => this.#onClosed(`closed (${code}${reason.length > 0 ? ` ${reason.toString()}` : ''})`));
     socket.on('error', () => undefined);
@@ -185,7 +190,25 @@ class NoiseSession implements SecureSession {
     if (this.#closed) return;
     const sealed = this.transport.send.encrypt(frame(channel, body));
     this.#bytesSent += sealed.byteLength;
+    this.#coalesce();
     this.socket.send(sealed);
+  }
+
+  /**
+   * Holds the connection's writes until the event loop has run what is queued now: sync answers
+   * many small messages at once (one per document), and each written by itself cost a system
+   * call (and, on loopback, the other side's wake-up), the largest single cost of a busy sync.
+   * Frames and their encryption stay one per message; only the writes are joined.
+   */
+  #coalesce(): void {
+    if (this.#corked || !this.#raw) return;
+    const raw = this.#raw;
+    this.#corked = true;
+    raw.cork();
+    setImmediate(() => {
+      this.#corked = false;
+      raw.uncork();
+    });
   }
 
   onMessage(listener: (channel: Channel, body: Uint8Array) => void): void {
@@ -244,6 +267,12 @@ class NoiseSession implements SecureSession {
     clearInterval(this.#keepalive);
     for (const listener of this.#closeListeners.splice(0)) listener(reason);
   }
+}
+
+/** ws keeps the connection's stream as `_socket` (not public; ws 8). Without it, writes are simply not coalesced. */
+function streamOf(socket: WebSocket): Socket | null {
+  const stream = (socket as unknown as { _socket?: unknown })._socket;
+  return stream instanceof Socket ? stream : null;
 }
 
 function frame(channel: Channel, body: Uint8Array): Uint8Array {

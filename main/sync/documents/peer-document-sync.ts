@@ -4,7 +4,7 @@ import { z } from 'zod';
 import type { DocumentState, SyncedDocument, SyncedDocuments } from './synced-documents.js';
 
 /** At most this many documents are held loaded for one peer at a time (memory stays bounded). */
-const MAX_HELD = 64;
+export const MAX_HELD = 64;
 /** Local changes are told to the peer in batches this far apart. */
 const CHANGE_BATCH_MS = 10;
 /** A held document whose digests still differ after this long is let go and tried again (loaded afresh) later. */
@@ -43,6 +43,9 @@ export class PeerDocumentSync {
   readonly #holding = new Map<DocumentId, Promise<void>>();
   readonly #retryAt = new Map<DocumentId, number>();
   readonly #outgoing = new Map<DocumentId, DocumentState>();
+  /** The pending ids in the order they are held (see #pump); null when new ones came since. */
+  #order: DocumentId[] | null = [];
+  #pumpQueued = false;
   #outgoingTimer: NodeJS.Timeout | null = null;
   readonly #sweepTimer: NodeJS.Timeout;
   #started = false;
@@ -149,20 +152,45 @@ export class PeerDocumentSync {
       if (held) {
         this.#held.delete(id);
         this.documents.release(held.doc);
+        // Its place goes to the next pending document now, not at the next sweep.
+        this.#schedulePump();
       }
       return;
     }
     if (ours === null && theirs === null) return;
+    if (!this.#pending.has(id)) this.#order = null;
     this.#pending.set(id, doc);
-    this.#pump();
+    this.#schedulePump();
   }
 
+  /** Pumps once after the current batch of evaluations (a manifest names thousands of documents). */
+  #schedulePump(): void {
+    if (this.#pumpQueued) return;
+    this.#pumpQueued = true;
+    queueMicrotask(() => {
+      this.#pumpQueued = false;
+      this.#pump();
+    });
+  }
+
+  /**
+   * Holds pending documents, at most MAX_HELD, in the order of their ids: the peer holds its own
+   * in the same order, so both sides load the same documents at the same time and each exchange
+   * starts at once; a device syncing with several holds the same documents for all of them, so
+   * one load serves every exchange.
+   */
   #pump(): void {
     if (this.#closed) return;
+    this.#order ??= [...this.#pending.keys()].sort();
+    const order = this.#order;
+    let done = 0;
+    while (done < order.length && !this.#pending.has(order[done]!)) done += 1;
+    order.splice(0, done);
     const now = Date.now();
-    for (const [id, doc] of this.#pending) {
+    for (const id of order) {
       if (this.#held.size + this.#holding.size >= MAX_HELD) return;
-      if (this.#held.has(id) || this.#holding.has(id) || (this.#retryAt.get(id) ?? 0) > now) continue;
+      const doc = this.#pending.get(id);
+      if (!doc || this.#held.has(id) || this.#holding.has(id) || (this.#retryAt.get(id) ?? 0) > now) continue;
       this.#hold(id, doc).catch(() => this.#retryAt.set(id, Date.now() + RETRY_AFTER_MS));
     }
   }

@@ -4,6 +4,7 @@ import { createHash } from 'node:crypto';
 import { SHARD_COUNT } from '../../library/documents/schema.js';
 import { readStoredDocument } from '../../library/documents/loaded-documents.js';
 import type { Library } from '../../library/library.js';
+import { Lingering } from './lingering.js';
 
 /** A document of the library that devices sync: one of the 256 catalog shards, a clip's details, or the settings. */
 export type SyncedDocument = { kind: 'shard'; shard: number } | { kind: 'detail'; clipId: string } | { kind: 'settings' };
@@ -16,6 +17,15 @@ export interface DocumentState {
 }
 
 const CLIP_ID = /^[0-9a-hjkmnp-tv-z]{26}$/;
+/**
+ * A document sync lets go of stays loaded this long, and at most this many do (memory stays
+ * bounded): while devices sync, the same document is often wanted again moments later (for
+ * another device, or for changes that reach this one through a third after it was done), and
+ * loading it again costs far more than keeping it. Three devices, one in the middle, loaded a
+ * third of their documents twice with none kept; a busy device takes seconds to pass changes on.
+ */
+export const LINGER_MS = 5_000;
+export const MAX_LINGERING = 64;
 
 /** The digest two devices compare: order-free, so the same heads give the same digest everywhere. */
 export function headsDigest(heads: readonly string[]): string {
@@ -32,6 +42,8 @@ export class SyncedDocuments {
   readonly #held = new Map<DocumentId, number>();
   readonly #holdQueue: { doc: SyncedDocument; resolve: () => void; reject: (error: Error) => void }[] = [];
   readonly #listeners = new Set<(state: DocumentState) => void>();
+  /** Documents no peer holds any more, still pinned (see LINGER_MS). */
+  readonly #lingering = new Lingering<DocumentId, SyncedDocument>(MAX_LINGERING, LINGER_MS, (_id, doc) => this.#unpin(doc));
   #complete: Promise<void> | null = null;
   readonly #stopListening: () => void;
 
@@ -46,6 +58,7 @@ export class SyncedDocuments {
   close(): void {
     this.#stopListening();
     this.#listeners.clear();
+    this.#lingering.clear();
   }
 
   /** Called with a document's new state whenever it changes, here or from a peer. */
@@ -151,6 +164,12 @@ export class SyncedDocuments {
    * Records its digest as loaded: a document created here, or loaded unchanged, fires no change event.
    */
   hold(doc: SyncedDocument): Promise<void> {
+    const id = this.idOf(doc);
+    if (this.#lingering.take(id)) {
+      // Still pinned from its last hold: that pin is this hold's.
+      this.#held.set(id, (this.#held.get(id) ?? 0) + 1);
+      return Promise.resolve();
+    }
     return new Promise((resolve, reject) => {
       this.#holdQueue.push({ doc, resolve, reject });
       // Holds asked for together (a peer's manifest names hundreds of documents) load in one
@@ -204,8 +223,16 @@ export class SyncedDocuments {
     const id = this.idOf(doc);
     const count = this.#held.get(id) ?? 0;
     if (count === 0) return;
-    if (count === 1) this.#held.delete(id);
-    else this.#held.set(id, count - 1);
+    if (count > 1) {
+      this.#held.set(id, count - 1);
+      return this.#unpin(doc);
+    }
+    this.#held.delete(id);
+    // The last hold's pin stays a while (LINGER_MS); unpinned when it expires.
+    this.#lingering.add(id, doc);
+  }
+
+  #unpin(doc: SyncedDocument): void {
     switch (doc.kind) {
       case 'shard':
         this.library.shards.unpin(doc.shard);
