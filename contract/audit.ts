@@ -16,6 +16,10 @@ export const AUDIT_KINDS = [
   'ai-request',
   'export',
   'key-change',
+  // Shared collections: a person given a role or a new one, a person's access revoked, a change kept out for its author's role.
+  'share',
+  'unshare',
+  'change-rejected',
 ] as const;
 export type AuditKind = (typeof AUDIT_KINDS)[number];
 

@@ -40,6 +40,8 @@ export interface SyncStatus {
   devices: DeviceView[];
   /** 'on-demand' fetches originals when opened; 'all' keeps every original here (a home server). */
   originals: 'on-demand' | 'all';
+  /** Shared collections: changes kept out because their author's role did not allow them. */
+  sharing?: { rejectedChanges: number; lastRejectedAt: number | null };
 }
 
 export type PairingState = 'waiting' | 'paired' | 'expired' | 'exhausted' | 'cancelled';

@@ -9,7 +9,7 @@ import { USAGE } from './usage.js';
 
 const MAX_STDIN_BYTES = 16 * 1024 * 1024;
 /** Commands about other devices: sync runs only inside a running instance, so they never open the library here. */
-const SYNC_COMMANDS = new Set(['pair', 'devices', 'unpair', 'sync']);
+const SYNC_COMMANDS = new Set(['pair', 'devices', 'unpair', 'sync', 'person', 'share', 'unshare', 'shared']);
 
 const terminalOutput: CommandOutput = {
   interactive: process.stderr.isTTY === true,

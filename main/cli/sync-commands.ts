@@ -1,9 +1,13 @@
 import type { DeviceView, PairingInvitationView, SyncControl, SyncStatus } from '../../contract/devices.js';
 import type { CommandOutput, CommandRequest } from '../control/protocol.js';
 import { UsageError } from './parse-args.js';
+import { SHARING_COMMANDS, type SharingCommandTarget } from './sharing-commands.js';
 
 /** The running instance's sync service, as these commands use it. */
 export interface SyncCommandTarget extends SyncControl {
+  startPairing(options?: { person?: boolean }): PairingInvitationView;
+  join(code: string, peer: string, options?: { person?: boolean }): Promise<DeviceView>;
+  readonly sharing: SharingCommandTarget;
   settled(): Promise<PairingInvitationView | null>;
   digest(): Promise<{ documents: string; documentCount: number; blobs: string; blobCount: number; clips: number }>;
 }
@@ -12,18 +16,19 @@ type Handler = (sync: SyncCommandTarget, request: CommandRequest, output: Comman
 
 /** Commands that need sync running: they run only in an instance that has the library open (the app or `serve`). */
 export const SYNC_COMMANDS: Record<string, Handler> = {
+  ...Object.fromEntries(Object.entries(SHARING_COMMANDS).map(([name, handler]) => [name, (sync: SyncCommandTarget, request: CommandRequest, output: CommandOutput) => handler(sync.sharing, request, output)])),
   pair: async (sync, request, output, signal) => {
     const json = request.options.json === true;
     const [code] = request.positionals;
     if (code !== undefined) {
       const peer = request.options.peer;
       if (typeof peer !== 'string') throw new UsageError('pair CODE needs --peer HOST:PORT (the address the other device shows)');
-      const device = await sync.join(code, peer);
+      const device = await sync.join(code, peer, { person: request.options.person === true });
       output.stdout(json ? `${JSON.stringify({ paired: device })}\n` : `Paired with "${device.name}" (${device.fingerprint}). Check that the other device shows this fingerprint for this one: ${sync.status().device.fingerprint}\n`);
       return 0;
     }
     if (request.options.peer !== undefined) throw new UsageError('pair: --peer goes with a CODE (pair CODE --peer HOST:PORT)');
-    const invitation = sync.startPairing();
+    const invitation = sync.startPairing({ person: request.options.person === true });
     if (json) output.stdout(`${JSON.stringify({ invitation })}\n`);
     else {
       output.stdout(`Pairing code: ${invitation.code}   (expires in ${Math.round((invitation.expiresAt - Date.now()) / 60_000)} minutes)\n`);

@@ -32,6 +32,17 @@ Commands:
                                      S seconds (0-60); prints the saved clip's id
   pair [--json]                      show a pairing code and wait for another device to enter it
   pair CODE --peer HOST:PORT         pair with the device showing CODE
+  pair [CODE --peer HOST:PORT] --person
+                                     pair with another person's device (both sides say --person): it gets only
+                                     the collections shared with that person
+  person [show] [--json]             this device's person: id and fingerprint, and the other people paired
+  share COLLECTION PERSON --role viewer|editor|owner
+                                     share a collection with a person (a person id or fingerprint, or one of
+                                     their devices' names), or change their role; owners only
+  share list [--json]                who can see what: the shared collections, their members and roles
+  unshare COLLECTION PERSON          revoke a person's access (what their devices already have stays on them)
+  shared [COLLECTION] [--json] | shared edit COLLECTION CLIP [--title T] [--notes N]
+                                     the clips of collections shared with you; edit one (editors and owners)
   devices [--json] | devices rename NAME
                                      this device and the paired ones; rename this device
   unpair DEVICE                      revoke a paired device (name, fingerprint or id)

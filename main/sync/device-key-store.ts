@@ -55,3 +55,14 @@ export async function loadDeviceIdentity(library: Library, keychain: SecretStore
   if (recorded === null) await library.write(async () => writeMeta(library.db, STORE_META_KEY, store.name));
   return { identity, storeName: store.name };
 }
+
+/**
+ * The store this device's key is in (device_key_store), for the other secrets kept beside it (the
+ * person key); null before the device key was made.
+ */
+export function deviceKeyStore(library: Library, keychain: SecretStore | null): SecretStore | null {
+  const recorded = readMeta(library.db, STORE_META_KEY);
+  if (recorded === 'library') return new LibraryVaultSecretStore(library);
+  if (keychain && keychain.name === recorded) return keychain;
+  return null;
+}

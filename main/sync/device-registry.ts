@@ -10,7 +10,18 @@ export interface PairedDevice {
   revokedAt: number | null;
   lastSeenAt: number | null;
   address: string | null;
+  /**
+   * 'own': one of this person's devices (pairing's default), which syncs the whole library;
+   * 'person': a device of another person, which gets only the collections shared with that person.
+   */
+  relation: DeviceRelation;
+  /** The person its certificate names (verified at its last connection); null until it presents one. */
+  personId: string | null;
+  /** That person's Ed25519 key, base64. */
+  personKey: string | null;
 }
+
+export type DeviceRelation = 'own' | 'person';
 
 interface DeviceRow {
   peer_id: string;
@@ -20,6 +31,9 @@ interface DeviceRow {
   revoked_at: number | null;
   last_seen_at: number | null;
   address: string | null;
+  relation: string;
+  person_id: string | null;
+  person_key: string | null;
 }
 
 export class UnknownDeviceError extends Error {
@@ -49,6 +63,11 @@ export class DeviceRegistry {
       last_seen_at INTEGER,
       address TEXT
     ) STRICT`);
+    // Added with people and shared collections: every device paired before is one's own.
+    const columns = new Set((library.db.prepare('PRAGMA table_info(sync_devices)').all() as { name: string }[]).map((column) => column.name));
+    if (!columns.has('relation')) library.db.exec(`ALTER TABLE sync_devices ADD COLUMN relation TEXT NOT NULL DEFAULT 'own'`);
+    if (!columns.has('person_id')) library.db.exec('ALTER TABLE sync_devices ADD COLUMN person_id TEXT');
+    if (!columns.has('person_key')) library.db.exec('ALTER TABLE sync_devices ADD COLUMN person_key TEXT');
     for (const row of library.db.prepare('SELECT * FROM sync_devices').all() as DeviceRow[]) {
       this.#devices.set(row.peer_id, fromRow(row));
     }
@@ -82,7 +101,7 @@ export class DeviceRegistry {
   }
 
   /** Trusts a device (pairing); pairing again with a revoked device's key trusts it anew. */
-  async add(publicKey: Uint8Array, name: string, address: string | null): Promise<PairedDevice> {
+  async add(publicKey: Uint8Array, name: string, address: string | null, relation: DeviceRelation = 'own'): Promise<PairedDevice> {
     const device: PairedDevice = {
       peerId: devicePeerId(publicKey),
       publicKey: new Uint8Array(publicKey),
@@ -92,14 +111,17 @@ export class DeviceRegistry {
       revokedAt: null,
       lastSeenAt: null,
       address,
+      relation,
+      personId: null,
+      personKey: null,
     };
     await this.library.write(async () => {
       this.library.db
         .prepare(
-          `INSERT INTO sync_devices (peer_id, public_key, name, paired_at, revoked_at, last_seen_at, address) VALUES (?, ?, ?, ?, NULL, NULL, ?)
-           ON CONFLICT (peer_id) DO UPDATE SET name = excluded.name, paired_at = excluded.paired_at, revoked_at = NULL, address = excluded.address`,
+          `INSERT INTO sync_devices (peer_id, public_key, name, paired_at, revoked_at, last_seen_at, address, relation) VALUES (?, ?, ?, ?, NULL, NULL, ?, ?)
+           ON CONFLICT (peer_id) DO UPDATE SET name = excluded.name, paired_at = excluded.paired_at, revoked_at = NULL, address = excluded.address, relation = excluded.relation, person_id = NULL, person_key = NULL`,
         )
-        .run(device.peerId, Buffer.from(publicKey), name, device.pairedAt, address);
+        .run(device.peerId, Buffer.from(publicKey), name, device.pairedAt, address, relation);
     });
     this.#devices.set(device.peerId, device);
     return device;
@@ -114,6 +136,17 @@ export class DeviceRegistry {
     });
     device.revokedAt = revokedAt;
     return device;
+  }
+
+  /** Records the person a device's verified certificate names. */
+  async certified(peerId: string, personId: string, personKey: string): Promise<void> {
+    const device = this.#devices.get(peerId);
+    if (!device || (device.personId === personId && device.personKey === personKey)) return;
+    device.personId = personId;
+    device.personKey = personKey;
+    await this.library.write(async () => {
+      this.library.db.prepare('UPDATE sync_devices SET person_id = ?, person_key = ? WHERE peer_id = ?').run(personId, personKey, peerId);
+    });
   }
 
   /** Records that the device was connected now, at this address, under this name. */
@@ -140,5 +173,8 @@ function fromRow(row: DeviceRow): PairedDevice {
     revokedAt: row.revoked_at,
     lastSeenAt: row.last_seen_at,
     address: row.address,
+    relation: row.relation === 'person' ? 'person' : 'own',
+    personId: row.person_id,
+    personKey: row.person_key,
   };
 }

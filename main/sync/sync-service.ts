@@ -1,3 +1,4 @@
+import * as Automerge from '@automerge/automerge';
 import type { DocumentId } from '@automerge/automerge-repo';
 import { createHash, randomBytes } from 'node:crypto';
 import os from 'node:os';
@@ -14,11 +15,13 @@ import { formatPeerAddress, openSocket, parsePeerAddress, RetrySchedule } from '
 import { establishSession, encodeJson, type SecureSession, type SessionHello } from './connection/secure-session.js';
 import { SyncListener } from './connection/sync-listener.js';
 import { Channel, CloseCode, PAIR_PATH } from './connection/wire.js';
-import { LibraryVaultSecretStore, loadDeviceIdentity } from './device-key-store.js';
+import { deviceKeyStore, LibraryVaultSecretStore, loadDeviceIdentity } from './device-key-store.js';
 import { deviceHeadSigner } from '../security/audit/head-signers.js';
-import { DeviceRegistry, type PairedDevice } from './device-registry.js';
+import { DeviceRegistry, type DeviceRelation, type PairedDevice } from './device-registry.js';
+import { SharingHub, type PersonOffer } from './sharing/sharing-hub.js';
+import { collectionDocumentId } from './sharing/collection-schema.js';
 import { deviceFingerprint, type DeviceIdentity } from './device-identity.js';
-import { documentMessageSchema, PeerDocumentSync, type DocumentMessage } from './documents/peer-document-sync.js';
+import { documentMessageSchema, PeerDocumentSync } from './documents/peer-document-sync.js';
 import { headsDigest, SyncedDocuments } from './documents/synced-documents.js';
 import { PairingDesk } from './pairing-desk.js';
 import { parsePairingCode } from './pairing/pairing-code.js';
@@ -30,6 +33,7 @@ const PARTIAL_KEY_ACCOUNT = 'blob-partials';
 const CHANGE_EVENT_MS = 250;
 const BLOB_WANT_DELAY_MS = 300;
 const BLOB_RETRY_MS = 2_000;
+const MIRROR_DELAY_MS = 300;
 
 export interface LibraryDigest {
   documents: string;
@@ -75,6 +79,11 @@ export class SyncService implements SyncControl {
   #closed = false;
   readonly #stops: (() => void)[] = [];
   #discovery: { close(): Promise<void> } | null = null;
+  /** What the next pairing makes the other device: one's own (the default) or another person's. */
+  #pairingRelation: DeviceRelation = 'own';
+  #mirrorTimer: NodeJS.Timeout | null = null;
+  readonly #mirrorIds = new Set<string>();
+  #mirrorAll = false;
 
   private constructor(
     private readonly library: Library,
@@ -86,6 +95,8 @@ export class SyncService implements SyncControl {
     private readonly listener: SyncListener,
     private readonly pairing: PairingDesk,
     private readonly publicPort: number | null,
+    /** People and shared collections: who each device is, what it may receive, role checks. */
+    readonly sharing: SharingHub,
   ) {}
 
   static async start(library: Library, options: SyncServiceOptions = {}): Promise<SyncService> {
@@ -93,7 +104,10 @@ export class SyncService implements SyncControl {
     // Where the device key is loaded, the audit log's head carries its signature too.
     library.audit.useDeviceKey(deviceHeadSigner(identity.keys.privateKey));
     const registry = new DeviceRegistry(library);
-    const documents = new SyncedDocuments(library);
+    const keyStore = deviceKeyStore(library, options.keychain ?? null);
+    if (!keyStore) throw new Error('the device key store is not recorded');
+    const sharing = await SharingHub.start(library, identity, registry, keyStore);
+    const documents = new SyncedDocuments(library, sharing.collections);
     const vault = new LibraryVaultSecretStore(library);
     let partialKey = await vault.get(PARTIAL_KEY_ACCOUNT);
     if (partialKey === null) {
@@ -109,8 +123,8 @@ export class SyncService implements SyncControl {
     const blobs = new BlobSync(library.blobs, {
       partialDir: path.join(library.paths.dir, 'sync-partial'),
       partialKey: Buffer.from(partialKey, 'base64'),
-      // Paired devices are one person's: each may have any blob of the library.
-      mayServe: (peerId) => registry.get(peerId)?.revokedAt === null,
+      // One's own devices may have any blob of the library; another person's, those of the collections shared with them.
+      mayServe: (peerId, hash) => sharing.mayServeBlob(peerId, hash),
       onProgress: () => service && self().#changed(),
     });
     const host = options.host ?? '0.0.0.0';
@@ -124,15 +138,16 @@ export class SyncService implements SyncControl {
       addresses: () => self().#addresses(),
       track: () => listener.track(),
       paired: async (peer, address) => {
-        const device = await registry.add(peer.publicKey, peer.name, peer.syncPort && address ? formatPeerAddress(address, peer.syncPort) : null);
-        library.audit.record({ kind: 'pair', actor: { type: 'device', id: device.peerId }, details: { peerId: device.peerId, fingerprint: device.fingerprint, address: device.address } });
+        const relation = self().#pairingRelation;
+        const device = await registry.add(peer.publicKey, peer.name, peer.syncPort && address ? formatPeerAddress(address, peer.syncPort) : null, relation);
+        library.audit.record({ kind: 'pair', actor: { type: 'device', id: device.peerId }, details: { peerId: device.peerId, fingerprint: device.fingerprint, address: device.address, relation } });
         self().#changed();
         if (device.address) self().#dial(device.address);
         return self().#view(device);
       },
       changed: () => service && self().#changed(),
     });
-    service = new SyncService(library, identity, storeName, registry, documents, blobs, listener, pairing, options.publicPort ?? null);
+    service = new SyncService(library, identity, storeName, registry, documents, blobs, listener, pairing, options.publicPort ?? null, sharing);
     service.#begin(options);
     return service;
   }
@@ -140,13 +155,23 @@ export class SyncService implements SyncControl {
   #begin(options: SyncServiceOptions): void {
     this.library.repo.networkSubsystem.addNetworkAdapter(this.#adapter);
     this.#adapter.localDeviceId = this.identity.peerId;
-    this.#adapter.admit = (peerId, documentId, bringsChanges) => this.#peers.get(peerId)?.documents.admit(documentId as DocumentId, bringsChanges) ?? null;
+    this.#adapter.admit = (peerId, documentId, bringsChanges) => {
+      const admitted = this.#peers.get(peerId)?.documents.admit(documentId as DocumentId, bringsChanges) ?? null;
+      // A collection's entries are judged against its access list: that must be here first.
+      const acl = this.sharing.whenAclKnown(documentId);
+      return acl ? Promise.all([admitted, acl]).then(() => undefined) : admitted;
+    };
     this.#adapter.isLoaded = (documentId) => this.documents.isLoaded(documentId as DocumentId);
+    this.#adapter.mayShare = (peerId, documentId) => this.sharing.mayShare(peerId, documentId);
+    this.#adapter.screen = (peerId, documentId, message) => this.sharing.screen(peerId, documentId, message);
+    this.#adapter.inspectRefused = (peerId, documentId, message) => this.sharing.inspectRefused(peerId, documentId, message);
     this.library.setDevicePolicy((peerId, documentId) => {
       if (!peerId.startsWith('device-')) return null;
       // Only a device connected right now through an authenticated session, and only documents
       // held loaded here: a device never makes this repo load (or create) a document by asking.
       if (!this.#adapter.has(peerId)) return false;
+      // Another person's device: only the documents of the collections shared with that person.
+      if (!this.sharing.mayShare(peerId, documentId)) return false;
       return this.documents.isLoaded(documentId);
     });
     this.#stops.push(
@@ -157,7 +182,16 @@ export class SyncService implements SyncControl {
         }
         this.#changed();
       }),
-      this.library.onIndexChanged(() => this.#scheduleBlobWants()),
+      this.library.onIndexChanged((clipIds) => {
+        this.#scheduleBlobWants();
+        this.#scheduleMirror(clipIds);
+      }),
+      this.sharing.collections.onAclChanged((collection) => this.#accessChanged(collection)),
+      this.sharing.collections.onEntriesChanged((collection, local) => {
+        this.#scheduleBlobWants();
+        if (!local) this.#absorb(collection);
+      }),
+      this.sharing.onChange(() => this.#changed()),
     );
     this.library.blobs.setMissingBlobSource((hash) => this.blobs.fetch(hash));
     for (const device of this.registry.active()) if (device.address) this.#dial(device.address);
@@ -199,10 +233,13 @@ export class SyncService implements SyncControl {
       progress: { documentsPending, documentsSynced, blobsPending: blobProgress.pending + blobProgress.inFlight, blobsFetched: blobProgress.fetched, bytesReceived, bytesSent },
       devices,
       originals: this.originals,
+      sharing: this.sharing.guard.summary(),
     };
   }
 
-  startPairing(): PairingInvitationView {
+  /** `person`: the other device is another person's (it gets only what is shared with that person). */
+  startPairing(options: { person?: boolean } = {}): PairingInvitationView {
+    this.#pairingRelation = options.person ? 'person' : 'own';
     return this.pairing.start();
   }
 
@@ -219,9 +256,10 @@ export class SyncService implements SyncControl {
     return this.pairing.settled();
   }
 
-  async join(code: string, peer: string): Promise<DeviceView> {
+  async join(code: string, peer: string, options: { person?: boolean } = {}): Promise<DeviceView> {
     parsePairingCode(code);
     parsePeerAddress(peer);
+    this.#pairingRelation = options.person ? 'person' : 'own';
     const socket = await openSocket(peer, PAIR_PATH);
     return this.pairing.join(socket, code, peer);
   }
@@ -291,6 +329,7 @@ export class SyncService implements SyncControl {
     for (const timer of this.#redialTimers.values()) clearTimeout(timer);
     if (this.#changeTimer) clearTimeout(this.#changeTimer);
     if (this.#blobWantTimer) clearTimeout(this.#blobWantTimer);
+    if (this.#mirrorTimer) clearTimeout(this.#mirrorTimer);
     this.pairing.cancel();
     for (const peer of this.#peers.values()) peer.session.close(CloseCode.goingAway, 'closing');
     await this.#discovery?.close().catch(() => undefined);
@@ -311,9 +350,11 @@ export class SyncService implements SyncControl {
   async #handshake(socket: WebSocket, role: 'initiator' | 'responder', host: string): Promise<void> {
     const done = this.listener.track();
     try {
-      const hello: SessionHello = { v: 1, name: this.deviceName, storageId: (await this.library.repo.storageId()) ?? null, syncPort: this.publicPort ?? this.listener.address.port };
+      const hello: SessionHello = { v: 1, name: this.deviceName, storageId: (await this.library.repo.storageId()) ?? null, syncPort: this.publicPort ?? this.listener.address.port, person: this.sharing.certificate };
       const session = await establishSession(socket, { role, identity: this.identity, hello, isTrusted: (key) => this.registry.isTrusted(key) });
       done();
+      // Another person's device must show its person's certificate; who it is decides what it may have.
+      if (!(await this.sharing.admitSession(session.peerId, session.remoteKey, session.hello.person))) return session.close(CloseCode.untrusted, 'no valid person certificate');
       this.#register(session, host);
     } finally {
       done();
@@ -331,18 +372,26 @@ export class SyncService implements SyncControl {
       this.#drop(session.peerId, existing);
       existing.session.close(CloseCode.replaced, 'replaced by a newer connection');
     }
-    const documents = new PeerDocumentSync(this.documents, (message) => session.send(Channel.control, encodeJson(message)), () => this.#changed());
+    const documents = new PeerDocumentSync(
+      this.documents,
+      (message) => session.send(Channel.control, encodeJson(message)),
+      () => this.#changed(),
+      (id, doc) => this.sharing.allowsDocument(session.peerId, id, doc),
+    );
     const peer: PeerState = { session, documents };
     this.#peers.set(session.peerId, peer);
     this.#retries.succeeded(session.peerId);
     this.#changedWhileAway.delete(session.peerId);
     session.onMessage((channel, body) => {
       if (channel === Channel.repo) this.#adapter.receive(session, body);
-      else if (channel === Channel.control) documents.receive(parseDocumentMessage(body));
+      else if (channel === Channel.control) this.#control(session, documents, body);
       else this.blobs.receive(session.peerId, body);
     });
     session.onClose(() => {
-      if (this.#peers.get(session.peerId) === peer) this.#drop(session.peerId, peer);
+      if (this.#peers.get(session.peerId) === peer) {
+        this.#drop(session.peerId, peer);
+        this.sharing.endSession(session.peerId);
+      }
       const device = this.registry.get(session.peerId);
       if (!this.#closed && device?.revokedAt === null && device.address) this.#scheduleRedial(device);
     });
@@ -351,8 +400,61 @@ export class SyncService implements SyncControl {
     const address = session.hello.syncPort ? formatPeerAddress(host, session.hello.syncPort) : null;
     void this.registry.seen(session.peerId, { address, name: session.hello.name }).catch(() => undefined);
     void documents.start().catch(() => session.close(CloseCode.protocol, 'the manifest could not be read'));
+    // One's own devices come to hold one person key (SharingHub.receiveOffer).
+    if (!this.sharing.isForeign(session.peerId)) session.send(Channel.control, encodeJson(this.sharing.offer()));
     this.#scheduleBlobWants();
     this.#changed();
+  }
+
+  #control(session: SecureSession, documents: PeerDocumentSync, body: Uint8Array): void {
+    const message = JSON.parse(new TextDecoder().decode(body)) as { t?: unknown };
+    if (message.t !== 'person') return documents.receive(documentMessageSchema.parse(message));
+    const offer = message as PersonOffer;
+    if (typeof offer.secret !== 'string' || typeof offer.inUse !== 'boolean') throw new Error('a malformed person offer');
+    void this.sharing.receiveOffer(session.peerId, offer).catch((error: unknown) => console.error(`ClipShot: a person key could not be adopted: ${error instanceof Error ? error.message : String(error)}`));
+  }
+
+  /**
+   * A collection's access list changed: devices that may now have its documents are told of them
+   * (a new member learns of the collection), and the repo re-decides who syncs what.
+   */
+  #accessChanged(collection: string): void {
+    for (const part of ['acl', 'entries'] as const) {
+      const id = collectionDocumentId(collection, part);
+      const digest = this.documents.digestOf(id);
+      if (digest === null) continue;
+      for (const peer of this.#peers.values()) peer.documents.announceNow({ id, doc: { kind: 'collection', collection, part }, digest });
+    }
+    this.library.repo.shareConfigChanged();
+    this.#changed();
+  }
+
+  /** The library's edits to clips of shared collections this person owns or edits reach their entries. */
+  #scheduleMirror(clipIds: string[] | null): void {
+    if (this.#closed || this.sharing.collections.collectionIds().length === 0) return;
+    if (clipIds === null) this.#mirrorAll = true;
+    else for (const id of clipIds) this.#mirrorIds.add(id);
+    if (this.#mirrorTimer) return;
+    this.#mirrorTimer = setTimeout(() => {
+      this.#mirrorTimer = null;
+      const ids = this.#mirrorAll ? null : [...this.#mirrorIds];
+      this.#mirrorAll = false;
+      this.#mirrorIds.clear();
+      this.sharing.collections.mirror(ids).catch((error: unknown) => console.error(`ClipShot: shared collections could not be updated: ${error instanceof Error ? error.message : String(error)}`));
+    }, MIRROR_DELAY_MS);
+    this.#mirrorTimer.unref();
+  }
+
+  /** Other members' accepted edits reach this library's own entries of the same clips. */
+  #absorb(collection: string): void {
+    this.sharing.collections
+      .absorb(collection, async (clipId, edit) => {
+        await this.library.changeClip(clipId, 'edit', (entry) => {
+          if (entry.title.toString() !== edit.title) entry.title = new Automerge.ImmutableString(edit.title);
+          if (entry.notes !== edit.notes) entry.notes = edit.notes;
+        });
+      })
+      .catch((error: unknown) => console.error(`ClipShot: a shared collection's edits could not be taken in: ${error instanceof Error ? error.message : String(error)}`));
   }
 
   #drop(peerId: string, peer: PeerState): void {
@@ -410,7 +512,10 @@ export class SyncService implements SyncControl {
 
   async #wantBlobs(): Promise<void> {
     if (this.#peers.size === 0) return;
-    const { thumbnails, originals } = this.library.index.blobReferences();
+    const library = this.library.index.blobReferences();
+    const shared = this.sharing.collections.blobReferences();
+    const thumbnails = [...library.thumbnails, ...shared.thumbnails];
+    const originals = [...library.originals, ...shared.originals];
     const wanted = this.originals === 'all' ? [...thumbnails, ...originals] : thumbnails;
     const missing: string[] = [];
     for (const hash of wanted) {
@@ -483,10 +588,6 @@ function sha256(text: string): string {
 
 function initiatorOf(session: SecureSession, self: string): string {
   return session.initiator ? self : session.peerId;
-}
-
-function parseDocumentMessage(body: Uint8Array): DocumentMessage {
-  return documentMessageSchema.parse(JSON.parse(new TextDecoder().decode(body)));
 }
 
 async function listen(host: string, port: number | undefined, handlers: Parameters<typeof SyncListener.start>[2]): Promise<SyncListener> {

@@ -147,14 +147,15 @@ export async function stopAllDevices(): Promise<void> {
   proxies.clear();
 }
 
-/** Pairs two running devices through their CLIs: `a` shows a code, `b` types it in. */
-export async function pairDevices(a: Device, b: Device, options: { peer?: string } = {}): Promise<void> {
-  const inviter = startCli(['--library', a.dir, 'pair', '--json']);
+/** Pairs two running devices through their CLIs: `a` shows a code, `b` types it in; `person`: they are two people's. */
+export async function pairDevices(a: Device, b: Device, options: { peer?: string; person?: boolean } = {}): Promise<void> {
+  const person = options.person ? ['--person'] : [];
+  const inviter = startCli(['--library', a.dir, 'pair', '--json', ...person]);
   const invitationLine = await waitForLine(inviter, /"invitation"/);
   // Collected from now on: the inviter may exit before the joiner's command returns.
   const inviterResult = collect(inviter);
   const { invitation } = JSON.parse(invitationLine) as { invitation: { code: string } };
-  const joined = await b.cli(['pair', invitation.code, '--peer', options.peer ?? a.syncAddress, '--json']);
+  const joined = await b.cli(['pair', invitation.code, '--peer', options.peer ?? a.syncAddress, '--json', ...person]);
   const shown = await inviterResult;
   if (joined.code !== 0 || shown.code !== 0) throw new Error(`pairing ${a.name} and ${b.name} failed:\n${joined.stderr}\n${shown.stderr}`);
 }

@@ -37,6 +37,21 @@ export class DeviceNetworkAdapter extends NetworkAdapter {
    * while three devices synced).
    */
   isLoaded: ((documentId: string) => boolean) | null = null;
+  /**
+   * Whether a device may have anything of a document at all (another person's device: only the
+   * documents of collections shared with them). A message about any other document is dropped
+   * unanswered, either way: asking by id gets nothing, not even "unavailable".
+   */
+  mayShare: ((peerId: string, documentId: string) => boolean) | null = null;
+  /**
+   * Looks at a device's message about a document just before the repo gets it: returns it, a
+   * changed copy (changes kept out), or null to deliver nothing. Shared collections' role checks.
+   */
+  screen: ((peerId: string, documentId: string, message: Message) => Message | null) | null = null;
+  /** Sees a message refused by mayShare before it is dropped (a revoked member's changes are still reported). */
+  inspectRefused: ((peerId: string, documentId: string, message: Message) => void) | null = null;
+  /** Messages about documents a device may not have, dropped (see mayShare). */
+  refused = 0;
   /** Per peer and document, the last message waiting to be admitted: later ones queue behind it. */
   readonly #waiting = new Map<string, Promise<void>>();
 
@@ -95,17 +110,29 @@ export class DeviceNetworkAdapter extends NetworkAdapter {
     if (message.type === 'doc-unavailable') {
       // It brings nothing to load a document for; behind a waiting message, the document is loaded by then.
       if (!before && this.isLoaded?.(documentId) === false) return;
-      if (!before) return void this.emit('message', message);
+      if (!before) return void this.#deliver(session.peerId, documentId, message);
     }
     const admitted = message.type === 'doc-unavailable' ? null : (this.admit?.(session.peerId, documentId, () => bringsChanges(message)) ?? null);
-    if (!before && !admitted) return void this.emit('message', message);
+    if (!before && !admitted) return void this.#deliver(session.peerId, documentId, message);
     const delivered = Promise.all([before, admitted])
       .catch(() => undefined)
       .then(() => {
         if (this.#waiting.get(key) === delivered) this.#waiting.delete(key);
-        if (this.#sessions.get(session.peerId as PeerId) === session) this.emit('message', message);
+        if (this.#sessions.get(session.peerId as PeerId) === session) this.#deliver(session.peerId, documentId, message);
       });
     this.#waiting.set(key, delivered);
+  }
+
+  #deliver(peerId: string, documentId: string, message: Message): void {
+    // Decided at delivery, not on arrival: a document this device is loading for the peer (admit)
+    // counts once loaded, and a role may have changed while the message waited.
+    if (this.mayShare && !this.mayShare(peerId, documentId)) {
+      this.refused += 1;
+      this.inspectRefused?.(peerId, documentId, message);
+      return;
+    }
+    const screened = this.screen ? this.screen(peerId, documentId, message) : message;
+    if (screened) this.emit('message', screened);
   }
 
   #validate(session: SecureSession, body: Uint8Array): Message | null {
@@ -128,6 +155,8 @@ export class DeviceNetworkAdapter extends NetworkAdapter {
     const session = this.#sessions.get(message.targetId);
     if (!session || session.closed) return;
     if (!this.localDeviceId) return;
+    // However the repo came to sync it (a share revoked mid-exchange), nothing of a document a device may not have leaves.
+    if ('documentId' in message && message.documentId !== undefined && this.mayShare && !this.mayShare(message.targetId, message.documentId)) return;
     session.send(Channel.repo, cbor.encode({ ...message, senderId: this.localDeviceId }));
   }
 }

@@ -3,6 +3,7 @@ import type { WebSocket } from 'ws';
 import { z } from 'zod';
 import { NoiseXXHandshake, type CipherState } from '../crypto/noise-xx.js';
 import { devicePeerId, type DeviceIdentity } from '../device-identity.js';
+import { deviceCertificateSchema, type DeviceCertificate } from '../people/person-identity.js';
 import { Channel, CloseCode, HANDSHAKE_TIMEOUT_MS, isChannel, KEEPALIVE_MS, NOISE_PROLOGUE } from './wire.js';
 
 /** What each side tells the other once both are authenticated. */
@@ -13,6 +14,8 @@ export interface SessionHello {
   storageId: string | null;
   /** Where this device accepts connections, so the other can dial it next time. */
   syncPort: number | null;
+  /** The person's certificate of this device (people/person-identity.ts), told inside the authenticated channel. */
+  person?: DeviceCertificate;
 }
 
 const helloSchema = z.object({
@@ -20,6 +23,7 @@ const helloSchema = z.object({
   name: z.string().min(1).max(64),
   storageId: z.string().min(1).max(100).nullable(),
   syncPort: z.number().int().min(1).max(65535).nullable(),
+  person: deviceCertificateSchema.optional(),
 });
 
 export class SessionError extends Error {

@@ -12,7 +12,8 @@ const HOLD_TIMEOUT_MS = 10_000;
 const RETRY_AFTER_MS = 1_000;
 const MAX_ENTRIES = 2_000_000;
 
-const entrySchema = z.tuple([z.string().min(1).max(64), z.enum(['s', 'd', 'c']), z.union([z.number().int().min(0).max(255), z.string().max(40)]), z.string().min(1).max(64)]);
+// Kinds: s shard (key: its number), d detail (clip id), c settings, e / a a shared collection's entries / access list (collection id).
+const entrySchema = z.tuple([z.string().min(1).max(64), z.enum(['s', 'd', 'c', 'e', 'a']), z.union([z.number().int().min(0).max(255), z.string().max(40)]), z.string().min(1).max(64)]);
 export const documentMessageSchema = z.discriminatedUnion('t', [
   z.object({ t: z.literal('manifest'), docs: z.array(entrySchema).max(MAX_ENTRIES) }),
   z.object({ t: z.literal('changed'), docs: z.array(entrySchema).max(MAX_ENTRIES) }),
@@ -57,6 +58,8 @@ export class PeerDocumentSync {
     private readonly documents: SyncedDocuments,
     private readonly send: (message: DocumentMessage) => void,
     private readonly onProgress: () => void,
+    /** Which documents this peer may know of at all (another person's device: its shared collections only). */
+    private readonly allows: (id: DocumentId, doc: SyncedDocument) => boolean = () => true,
   ) {
     this.#sweepTimer = setInterval(() => this.#sweep(), 1_000);
     this.#sweepTimer.unref();
@@ -74,7 +77,7 @@ export class PeerDocumentSync {
   async start(): Promise<void> {
     const states = await this.documents.states();
     if (this.#closed) return;
-    this.send({ t: 'manifest', docs: states.map(toEntry) });
+    this.send({ t: 'manifest', docs: states.filter((state) => this.allows(state.id, state.doc)).map(toEntry) });
   }
 
   receive(message: DocumentMessage): void {
@@ -83,7 +86,7 @@ export class PeerDocumentSync {
     for (const entry of message.docs) {
       const doc = fromEntry(entry);
       const id = entry[0] as DocumentId;
-      if (!this.documents.verify(id, doc)) {
+      if (!this.documents.verify(id, doc) || !this.allows(id, doc)) {
         this.#rejected += 1;
         continue;
       }
@@ -95,7 +98,7 @@ export class PeerDocumentSync {
       this.#started = true;
       // What the peer does not have at all, it must receive.
       void this.documents.states().then((states) => {
-        for (const state of states) if (!named.has(state.id)) this.#evaluate(state.id, state.doc);
+        for (const state of states) if (!named.has(state.id) && this.allows(state.id, state.doc)) this.#evaluate(state.id, state.doc);
         this.onProgress();
       });
     }
@@ -104,9 +107,20 @@ export class PeerDocumentSync {
 
   /** A document changed here (locally or from any peer): tell this peer and see whether it now differs. */
   localChange(state: DocumentState): void {
-    if (this.#closed) return;
+    if (this.#closed || !this.allows(state.id, state.doc)) return;
     this.#outgoing.set(state.id, state);
     this.#outgoingTimer ??= setTimeout(() => this.#flushOutgoing(), CHANGE_BATCH_MS);
+    if (this.#started) this.#evaluate(state.id, state.doc);
+  }
+
+  /**
+   * Tells the peer of a document now, not in the next batch: the repo is about to start syncing it
+   * (a collection newly shared with the peer's person), and the peer must know the document first,
+   * or it would drop the repo's message about a document it has never heard of.
+   */
+  announceNow(state: DocumentState): void {
+    if (this.#closed || !this.allows(state.id, state.doc)) return;
+    this.send({ t: 'changed', docs: [toEntry(state)] });
     if (this.#started) this.#evaluate(state.id, state.doc);
   }
 
@@ -123,7 +137,7 @@ export class PeerDocumentSync {
     const pending = this.#pending.get(id);
     if (!pending && !bringsChanges()) return null;
     const doc = pending ?? this.documents.identify(id);
-    return doc ? this.#hold(id, doc) : null;
+    return doc && this.allows(id, doc) ? this.#hold(id, doc) : null;
   }
 
   close(): void {
@@ -235,6 +249,8 @@ function toEntry(state: DocumentState): Entry {
       return [state.id, 'd', doc.clipId, state.digest];
     case 'settings':
       return [state.id, 'c', '', state.digest];
+    case 'collection':
+      return [state.id, doc.part === 'entries' ? 'e' : 'a', doc.collection, state.digest];
   }
 }
 
@@ -242,5 +258,6 @@ function fromEntry(entry: Entry): SyncedDocument {
   const [, kind, key] = entry;
   if (kind === 's') return { kind: 'shard', shard: typeof key === 'number' ? key : -1 };
   if (kind === 'd') return { kind: 'detail', clipId: String(key) };
+  if (kind === 'e' || kind === 'a') return { kind: 'collection', collection: String(key), part: kind === 'e' ? 'entries' : 'acl' };
   return { kind: 'settings' };
 }

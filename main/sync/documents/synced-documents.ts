@@ -4,10 +4,15 @@ import { createHash } from 'node:crypto';
 import { SHARD_COUNT } from '../../library/documents/schema.js';
 import { readStoredDocument } from '../../library/documents/loaded-documents.js';
 import type { Library } from '../../library/library.js';
+import { collectionDocumentId, COLLECTION_ID, type CollectionPart } from '../sharing/collection-schema.js';
+import type { SharedCollections } from '../sharing/shared-collections.js';
 import { Lingering } from './lingering.js';
 
-/** A document of the library that devices sync: one of the 256 catalog shards, a clip's details, or the settings. */
-export type SyncedDocument = { kind: 'shard'; shard: number } | { kind: 'detail'; clipId: string } | { kind: 'settings' };
+/**
+ * A document of the library that devices sync: one of the 256 catalog shards, a clip's details, the
+ * settings, or one of a shared collection's two documents.
+ */
+export type SyncedDocument = { kind: 'shard'; shard: number } | { kind: 'detail'; clipId: string } | { kind: 'settings' } | { kind: 'collection'; collection: string; part: CollectionPart };
 
 export interface DocumentState {
   id: DocumentId;
@@ -47,16 +52,23 @@ export class SyncedDocuments {
   #complete: Promise<void> | null = null;
   readonly #stopListening: () => void;
 
-  constructor(private readonly library: Library) {
+  readonly #stopCollections: () => void;
+
+  constructor(
+    private readonly library: Library,
+    private readonly collections: SharedCollections | null = null,
+  ) {
     this.#stopListening = library.onDocumentChanged((id, heads) => {
       const doc = this.identify(id);
       if (!doc) return;
       this.noteDigest(id, doc, headsDigest(heads));
     });
+    this.#stopCollections = collections?.onHeadsChanged((id, collection, part, heads) => this.noteDigest(id, { kind: 'collection', collection, part }, headsDigest(heads))) ?? (() => undefined);
   }
 
   close(): void {
     this.#stopListening();
+    this.#stopCollections();
     this.#listeners.clear();
     this.#lingering.clear();
   }
@@ -75,6 +87,8 @@ export class SyncedDocuments {
         return this.library.details.documentId(doc.clipId);
       case 'settings':
         return this.library.settings.documentId;
+      case 'collection':
+        return collectionDocumentId(doc.collection, doc.part);
     }
   }
 
@@ -83,6 +97,8 @@ export class SyncedDocuments {
     const shard = this.library.shards.shardOfDocument(id);
     if (shard !== null) return { kind: 'shard', shard };
     if (id === this.library.settings.documentId) return { kind: 'settings' };
+    const collection = this.collections?.identify(id);
+    if (collection) return { kind: 'collection', ...collection };
     const clipId = this.library.details.clipOfDocument(id) ?? this.#known(id);
     return clipId === null ? null : { kind: 'detail', clipId };
   }
@@ -96,6 +112,7 @@ export class SyncedDocuments {
   verify(id: string, doc: SyncedDocument): boolean {
     if (doc.kind === 'shard' && !(Number.isInteger(doc.shard) && doc.shard >= 0 && doc.shard < SHARD_COUNT)) return false;
     if (doc.kind === 'detail' && !CLIP_ID.test(doc.clipId)) return false;
+    if (doc.kind === 'collection' && (!COLLECTION_ID.test(doc.collection) || !this.collections)) return false;
     return this.idOf(doc) === id;
   }
 
@@ -109,6 +126,8 @@ export class SyncedDocuments {
         return this.library.details.isLoaded(doc.clipId);
       case 'settings':
         return this.library.settings.isLoaded;
+      case 'collection':
+        return this.collections?.isLoaded(id) ?? false;
     }
   }
 
@@ -142,6 +161,9 @@ export class SyncedDocuments {
     const settingsId = this.library.settings.documentId;
     if (!this.#digests.has(settingsId) && storage.hasDocument(settingsId)) {
       this.#remember(settingsId, { kind: 'settings' }, await this.#storedHeads(settingsId));
+    }
+    for (const state of this.collections?.states() ?? []) {
+      if (!this.#digests.has(state.documentId)) this.#remember(state.documentId, { kind: 'collection', collection: state.collection, part: state.part }, state.heads);
     }
     for (const clipId of this.library.index.allClipIds()) {
       const id = this.library.details.documentId(clipId);
@@ -207,6 +229,10 @@ export class SyncedDocuments {
         return this.library.details.pin(doc.clipId, null);
       case 'settings':
         return this.library.settings.openForPeers();
+      case 'collection':
+        // Held for as long as sync runs: a collection's documents are few and small.
+        if (!this.collections) return Promise.reject(new Error('no shared collections here'));
+        return this.collections.hold(doc.collection, doc.part);
     }
   }
 
@@ -242,6 +268,8 @@ export class SyncedDocuments {
         break;
       case 'settings':
         this.library.settings.closeForPeers();
+        break;
+      case 'collection':
         break;
     }
     this.library.documentsReleased();

@@ -15,6 +15,9 @@ export const AUDIT_KIND_LABELS: Record<AuditKind, string> = {
   'ai-request': 'Remote AI request',
   export: 'Export',
   'key-change': 'Key change',
+  share: 'Collection shared',
+  unshare: 'Collection unshared',
+  'change-rejected': 'Change rejected',
 };
 
 const ACTOR_LABELS: Record<AuditActor['type'], string> = { device: 'This device', plugin: 'Plugin', person: 'Person', cli: 'Command line' };
