@@ -1,13 +1,28 @@
 import * as Automerge from '@automerge/automerge';
+import { cbor } from '@automerge/automerge-repo';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { AuditEntryView } from '../../contract/audit.js';
 import type { ClipView } from '../../contract/clips.js';
 import type { SyncStatus } from '../../contract/devices.js';
 import type { PersonView, SharedCollectionView } from '../../contract/sharing.js';
+import { detailDocumentId } from '../../main/library/documents/detail-documents.js';
+import { SYNCED_DOCUMENT_NAMESPACE } from '../../main/library/documents/document-namespace.js';
 import { findStoredDocument } from '../../main/library/documents/loaded-documents.js';
+import { settingsDocumentId } from '../../main/library/documents/settings-document.js';
+import { shardDocumentId } from '../../main/library/documents/shard-documents.js';
+import { shardOfClip } from '../../main/library/ids.js';
 import { Library } from '../../main/library/library.js';
+import { MemorySecretStore } from '../../main/security/memory-secret-store.js';
+import { decodeBlobMessage, encodeRequest } from '../../main/sync/blobs/blob-protocol.js';
+import { openSocket } from '../../main/sync/connection/dialer.js';
+import { establishSession, toBytes, type SecureSession } from '../../main/sync/connection/secure-session.js';
+import { Channel, PAIR_PATH } from '../../main/sync/connection/wire.js';
+import { generateStaticKeyPair } from '../../main/sync/crypto/noise-xx.js';
+import { identityFromKeys } from '../../main/sync/device-identity.js';
+import { joinPairing } from '../../main/sync/pairing/pairing-session.js';
+import { loadOrCreatePersonIdentity } from '../../main/sync/people/person-identity.js';
 import { collectionDocumentId } from '../../main/sync/sharing/collection-schema.js';
-import { TEST_PASSPHRASE } from '../helpers/cli.js';
+import { collect, startCli, TEST_PASSPHRASE, waitForLine } from '../helpers/cli.js';
 import { writePng, writeText } from '../helpers/fixtures.js';
 import { pairDevices, startDevice, stopAllDevices, waitForConvergence, type Device } from '../helpers/sync-devices.js';
 import { tempDir } from '../helpers/temp.js';
@@ -128,3 +143,94 @@ describe('people, roles and shared collections', { timeout: 240_000 }, () => {
     expect(status.devices.every((device) => device.online)).toBe(true);
   });
 });
+
+describe('a person without access', { timeout: 120_000 }, () => {
+  it('asks for documents and blobs by id and gets nothing, not even "unavailable"', async () => {
+    const root = await tempDir('sync-sharing-ask-');
+    const a = await startDevice(root, 'a');
+    const photo = await importOne(a, await writePng(root, 'private.png', 5));
+    const trip = await importOne(a, await writeText(root, 'trip.txt', 'ferry at nine'));
+    const work = await importOne(a, await writeText(root, 'work.txt', 'numbers'));
+    await a.api('bulkCollections', { selection: { ids: [trip] }, add: ['Trip'] });
+    await a.api('bulkCollections', { selection: { ids: [work] }, add: ['Work'] });
+    const privateClip = await a.json<ClipView>(['show', photo]);
+
+    // Mallory's device, another person's, paired with A's (`pair --person` there) through the real protocol.
+    const device = identityFromKeys(generateStaticKeyPair());
+    const person = await loadOrCreatePersonIdentity(new MemorySecretStore(), 'mallory');
+    const inviter = startCli(['--library', a.dir, 'pair', '--json', '--person']);
+    const { invitation } = JSON.parse(await waitForLine(inviter, /"invitation"/)) as { invitation: { code: string } };
+    const inviterResult = collect(inviter);
+    const pairSocket = await openSocket(a.syncAddress, PAIR_PATH);
+    await joinPairing(
+      {
+        send: (message) => pairSocket.send(message),
+        onMessage: (listener) => pairSocket.on('message', (data) => listener(toBytes(data))),
+        onClose: (listener) => pairSocket.on('close', () => listener()),
+        close: () => pairSocket.close(),
+      },
+      invitation.code,
+      { publicKey: device.keys.publicKey, name: 'mallory', syncPort: null },
+    );
+    pairSocket.close();
+    expect((await inviterResult).code).toBe(0);
+
+    // Without a certificate from its person, another person's device is refused outright.
+    const bare = await establishSession(await openSocket(a.syncAddress), { role: 'initiator', identity: device, hello: { v: 1, name: 'mallory', storageId: null, syncPort: null }, isTrusted: () => true });
+    await expect.poll(() => bare.closed, { timeout: 10_000 }).toBe(true);
+
+    const socket = await openSocket(a.syncAddress);
+    const session: SecureSession = await establishSession(socket, {
+      role: 'initiator',
+      identity: device,
+      hello: { v: 1, name: 'mallory', storageId: null, syncPort: null, person: person.certify(device.keys.publicKey) },
+      isTrusted: () => true,
+    });
+    const answers = new Map<string, number>();
+    const blobAnswers: string[] = [];
+    let counting = false;
+    session.onMessage((channel, body) => {
+      if (!counting) return;
+      if (channel === Channel.repo) {
+        const { documentId } = cbor.decode(body) as { documentId?: string };
+        if (documentId) answers.set(documentId, (answers.get(documentId) ?? 0) + 1);
+      } else if (channel === Channel.blobs) {
+        const message = decodeBlobMessage(body);
+        if (message?.type === 'missing') blobAnswers.push(`${message.id} missing ${message.reason}`);
+        else if (message?.type === 'data') blobAnswers.push(`${message.id} data`);
+      }
+    });
+    await expect.poll(async () => (await a.json<{ people: PersonView[] }>(['person', 'show'])).people.map((known) => known.id), { timeout: 10_000 }).toEqual([person.personId]);
+    // Work is shared with Mallory; Trip was, and is no more.
+    expect((await a.cli(['share', 'Work', 'mallory', '--role', 'viewer'])).code).toBe(0);
+    expect((await a.cli(['share', 'Trip', 'mallory', '--role', 'editor'])).code).toBe(0);
+    expect((await a.cli(['unshare', 'Trip', 'mallory'])).code).toBe(0);
+    const collections = (await shares(a)).collections;
+    const idOf = (name: string) => collections.find((view) => view.name === name)!.id;
+    // What A sent while Trip was shared may still be on the way; from now on nothing of it may come.
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    counting = true;
+    const ask = (documentId: string) =>
+      session.send(Channel.repo, cbor.encode({ type: 'request', senderId: device.peerId, targetId: a.deviceId, documentId, data: Automerge.generateSyncMessage(Automerge.init(), Automerge.initSyncState())[1]! }));
+    const forbidden = {
+      shard: shardDocumentId(SYNCED_DOCUMENT_NAMESPACE, shardOfClip(photo)),
+      detail: detailDocumentId(SYNCED_DOCUMENT_NAMESPACE, photo),
+      settings: settingsDocumentId(SYNCED_DOCUMENT_NAMESPACE),
+      revokedEntries: collectionDocumentId(idOf('Trip'), 'entries'),
+      revokedAcl: collectionDocumentId(idOf('Trip'), 'acl'),
+    };
+    const allowed = collectionDocumentId(idOf('Work'), 'entries');
+    for (const documentId of [...Object.values(forbidden), allowed]) ask(documentId);
+    // The blob of a private clip, and a hash nobody has: the same answer, so not even "it exists".
+    session.send(Channel.blobs, encodeRequest({ id: 1, hash: privateClip.media!.blob, offset: 0, length: 1024 }));
+    session.send(Channel.blobs, encodeRequest({ id: 2, hash: 'ab'.repeat(32), offset: 0, length: 1024 }));
+    // The shared collection is answered: what it asks for is granted, so silence elsewhere is refusal.
+    await expect.poll(() => answers.get(allowed) ?? 0, { timeout: 10_000 }).toBeGreaterThan(0);
+    await expect.poll(() => blobAnswers.length, { timeout: 10_000 }).toBe(2);
+    await new Promise((resolve) => setTimeout(resolve, 1_500));
+    for (const [what, documentId] of Object.entries(forbidden)) expect({ what, answers: answers.get(documentId) ?? 0 }).toEqual({ what, answers: 0 });
+    expect(blobAnswers.sort()).toEqual(['1 missing unavailable', '2 missing unavailable']);
+    session.close(1000, 'done');
+  });
+});
+
