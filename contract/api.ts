@@ -7,6 +7,7 @@ import { MAX_BULK_CLIPS, type BulkProgress, type LabelBulkResult, type MadeClip,
 import type { MediaRequest, MediaUrlOptions, MediaVariant } from './media.js';
 import { checkDeviceName, checkPairingCode, checkPeerAddress, DEVICE_NAME_MAX_CHARS, PEER_ADDRESS_MAX_CHARS, type CheckedInput } from './device-inputs.js';
 import type { DeviceView, PairingInvitationView, SyncStatus } from './devices.js';
+import type { SharingStatus } from './sharing.js';
 import type { AnalysisProgress, ClipAnalysisView } from './analysis.js';
 import type { AiProvidersView, ModelDownloadPlan, ModelImportResult, ModelsStatus, RemoteProviderView } from './ai-settings.js';
 import { PLUGIN_REQUEST_SCHEMAS, type PluginApiEvent, type PluginApiResults } from './plugin-api.js';
@@ -309,6 +310,8 @@ export const API_REQUEST_SCHEMAS = {
   connectDevice: z.object({ peer: peerAddress }).strict(),
   /** 'on-demand' fetches an original when it is opened; 'all' keeps every original here. */
   setOriginals: z.object({ mode: z.enum(['on-demand', 'all']) }).strict(),
+  /** This device's person, the people paired, and who can see which shared collection. */
+  sharingStatus: noParams,
   /** How background analysis goes: queued, analysed, failed, the clip it is on. */
   analysisProgress: noParams,
   /** Analyses the clips (or every clip) again, even those whose analysis is current or that failed. */
@@ -435,6 +438,7 @@ export interface ApiResults extends PluginApiResults, PickerResults, CaptureSett
   renameDevice: DeviceView;
   connectDevice: null;
   setOriginals: null;
+  sharingStatus: SharingStatus;
   analysisProgress: AnalysisProgress;
   analyseClips: { queued: number };
   prioritiseAnalysis: null;

@@ -71,6 +71,7 @@ const METHODS = {
   renameDevice: true,
   connectDevice: true,
   setOriginals: true,
+  sharingStatus: true,
   analysisProgress: true,
   analyseClips: true,
   prioritiseAnalysis: true,

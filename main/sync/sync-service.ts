@@ -6,6 +6,7 @@ import path from 'node:path';
 import type { WebSocket } from 'ws';
 import { checkDeviceName } from '../../contract/device-inputs.js';
 import type { DeviceView, PairingInvitationView, SyncControl, SyncStatus } from '../../contract/devices.js';
+import type { SharingStatus } from '../../contract/sharing.js';
 import { readMeta, writeMeta } from '../library/database.js';
 import type { Library } from '../library/library.js';
 import type { SecretStore } from '../security/secret-store.js';
@@ -238,6 +239,10 @@ export class SyncService implements SyncControl {
   }
 
   /** `person`: the other device is another person's (it gets only what is shared with that person). */
+  sharingStatus(): SharingStatus {
+    return this.sharing.status();
+  }
+
   startPairing(options: { person?: boolean } = {}): PairingInvitationView {
     this.#pairingRelation = options.person ? 'person' : 'own';
     return this.pairing.start();

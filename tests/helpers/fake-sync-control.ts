@@ -3,6 +3,7 @@
 // side of pairing (the part that would be another process). It follows the contract: codes expire
 // and wear out after three wrong tries, a wrong code is refused with PairingError's code, an
 // address where no device listens is refused as a socket would be.
+import type { SharingStatus } from '../../contract/sharing.js';
 import { createHash, randomInt } from 'node:crypto';
 import { pairingLink, type DeviceView, type PairingInvitationView, type SyncControl, type SyncProgress, type SyncState, type SyncStatus } from '../../contract/devices.js';
 import { formatPairingCode } from '../../contract/device-inputs.js';
@@ -56,6 +57,25 @@ export class FakeSyncControl implements SyncControl {
     this.device = fakeDevice(options.name ?? 'This laptop', { self: true, online: true });
     this.listening = options.listening ?? ['192.168.1.10:47110'];
     this.#pairingTtlMs = options.pairingTtlMs ?? 5 * 60_000;
+  }
+
+  /** What sharingStatus answers (not recorded in `calls`): nothing shared unless a test says otherwise. */
+  sharing: SharingStatus = {
+    person: { id: `person-${'0'.repeat(32)}`, fingerprint: 'P3RS-0N00-0000-0000', self: true, devices: [] },
+    people: [],
+    collections: [],
+    rejectedChanges: 0,
+    lastRejectedAt: null,
+  };
+
+  sharingStatus(): SharingStatus {
+    return structuredClone(this.sharing);
+  }
+
+  /** Changes what sharingStatus answers and tells listeners, as a share or a rejected change would. */
+  updateSharing(change: (sharing: SharingStatus) => void): void {
+    change(this.sharing);
+    this.#changed();
   }
 
   status(): SyncStatus {
