@@ -190,7 +190,7 @@ export class SyncService implements SyncControl {
       this.sharing.collections.onAclChanged((collection) => this.#accessChanged(collection)),
       this.sharing.collections.onEntriesChanged((collection, local) => {
         this.#scheduleBlobWants();
-        if (!local) this.#absorb(collection);
+        if (!local && this.sharing.takeOthersEdits(collection)) this.#absorb(collection);
       }),
       this.sharing.onChange(() => this.#changed()),
     );

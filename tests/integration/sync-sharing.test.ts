@@ -139,6 +139,11 @@ describe('people, roles and shared collections', { timeout: 240_000 }, () => {
     expect((await titles(a2, 'Work')).get(work)).toBe('after the revocation');
     expect((await shares(b)).collections.find((view) => view.name === 'Work')?.role).toBe('editor');
     expect((await a1.json<ClipView>(['show', secret])).title).not.toBe('');
+    // Shares, role changes and the revocation are in the owner's audit log, which still verifies.
+    const shared = await a1.json<AuditEntryView[]>(['audit', '--kind', 'share']);
+    expect(shared.map((entry) => [entry.details.person, entry.details.role])).toEqual([[bob.id, 'viewer'], [bob.id, 'viewer'], [bob.id, 'editor']]);
+    expect((await a1.json<AuditEntryView[]>(['audit', '--kind', 'unshare'])).map((entry) => entry.details.person)).toEqual([bob.id]);
+    expect((await a1.cli(['audit', '--verify'])).code).toBe(0);
     const status: SyncStatus = await b.status();
     expect(status.devices.every((device) => device.online)).toBe(true);
   });

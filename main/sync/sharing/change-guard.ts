@@ -31,6 +31,8 @@ export interface ChangeSender {
 export interface Screened {
   /** The sync message to deliver (the changes kept out removed); null to deliver nothing. */
   data: Uint8Array | null;
+  /** The persons whose new changes were let through. */
+  authors: Set<string>;
   /** Changes kept out for the first time (already-known ones are not reported again). */
   rejected: RejectedChange[];
 }
@@ -64,12 +66,14 @@ export class ChangeGuard {
       decoded = Automerge.decodeSyncMessage(data);
     } catch {
       // Malformed: nothing to judge, and the repo would refuse it.
-      return { data: null, rejected: [] };
+      return { data: null, authors: new Set(), rejected: [] };
     }
-    if (decoded.changes.length === 0) return { data, rejected: [] };
+    if (decoded.changes.length === 0) return { data, authors: new Set(), rejected: [] };
+    // Entries whose access list has not come (it was waited for): nothing to judge them by; not a rejection.
+    if (part === 'entries' && !this.collections.hasAcl(collection)) return { data: null, authors: new Set(), rejected: [] };
     const changes = expandChunks(decoded.changes);
     // Undecodable: nothing to judge, and the repo would refuse it.
-    if (changes === null) return { data: null, rejected: [] };
+    if (changes === null) return { data: null, authors: new Set(), rejected: [] };
     const known = this.library.db.prepare('SELECT 1 FROM sharing_rejected WHERE hash = ?');
     // Before this collection's access list has arrived, the list the message itself makes is the
     // one its changes are checked against (its authors must be owners in it).
@@ -77,6 +81,7 @@ export class ChangeGuard {
     const standing = (person: string) => (bootstrap ? (bootstrap[person]?.role ?? null) : this.collections.standing(collection, person));
     const keptOut = new Set<string>();
     const accepted: Automerge.Change[] = [];
+    const authors = new Set<string>();
     const rejected: RejectedChange[] = [];
     for (const { change, info } of changes) {
       const hash = info.hash!;
@@ -94,14 +99,15 @@ export class ChangeGuard {
       else if (!mayChange(standing(person), part)) reason = 'role';
       if (reason === null) {
         accepted.push(change);
+        authors.add(person!);
         continue;
       }
       keptOut.add(hash);
       if (known.get(hash) === undefined) rejected.push({ hash, collection, part, person, reason });
     }
     if (rejected.length > 0) this.#record(rejected, sender);
-    if (keptOut.size === 0) return { data, rejected };
-    return { data: Automerge.encodeSyncMessage({ ...decoded, changes: accepted }), rejected };
+    if (keptOut.size === 0) return { data, authors, rejected };
+    return { data: Automerge.encodeSyncMessage({ ...decoded, changes: accepted }), authors, rejected };
   }
 
   #record(rejected: RejectedChange[], sender: ChangeSender): void {

@@ -39,6 +39,8 @@ export class SharingHub {
   /** Persons of connected devices, from the certificates they presented this session. */
   readonly #sessionPersons = new Map<string, string>();
   readonly #listeners = new Set<() => void>();
+  /** Collections whose entries just took other people's changes (their edits come into this library's clips). */
+  readonly #othersEdited = new Set<string>();
 
   private constructor(
     private readonly library: Library,
@@ -159,7 +161,8 @@ export class SharingHub {
     const collection = this.collections.identify(documentId);
     if (!collection || (message.type !== 'sync' && message.type !== 'request') || !('data' in message) || !message.data) return message;
     const sender = { peerId, own: !this.isForeign(peerId), personId: this.#personOf(peerId) };
-    const { data, rejected } = this.guard.screen(collection.collection, collection.part, sender, message.data);
+    const { data, authors, rejected } = this.guard.screen(collection.collection, collection.part, sender, message.data);
+    if (collection.part === 'entries' && [...authors].some((author) => author !== this.#person.personId)) this.#othersEdited.add(collection.collection);
     for (const change of rejected) this.#audit(change, peerId);
     if (rejected.length > 0) this.#changed();
     if (data === null) return null;
@@ -175,6 +178,14 @@ export class SharingHub {
     const person = this.#personOf(peerId);
     if (!collection || !person || this.collections.standing(collection.collection, person) !== 'revoked') return;
     this.screen(peerId, documentId, message);
+  }
+
+  /**
+   * Whether other people's changes reached this collection's entries since last asked. Only those
+   * are taken into this library's clips: one's own devices' changes already came from them.
+   */
+  takeOthersEdits(collection: string): boolean {
+    return this.#othersEdited.delete(collection);
   }
 
   #audit(change: RejectedChange, peerId: string): void {
