@@ -3,6 +3,7 @@ import type { ClipShotApi } from '../../../contract/api.js';
 import type { ClipDetailDoc } from '../../../contract/clip-details.js';
 import type { ShardDoc } from '../../../contract/shard-document.js';
 import { onReconnect, type ConnectionStatus } from '../api/connection-status.js';
+import { sendChangesNow } from './send-now.js';
 import { unsentEdits } from './unsent-edits.js';
 import type { ClipDocuments, OpenedClipDocument } from './clip-documents.js';
 
@@ -34,8 +35,8 @@ export class RepoClipDocuments implements ClipDocuments {
     let detail: DocHandle<ClipDetailDoc>;
     try {
       [handle, detail] = await Promise.all([this.repo.find<ShardDoc>(ref.documentUrl as AutomergeUrl), this.repo.find<ClipDetailDoc>(ref.detailUrl as AutomergeUrl)]);
-      unsentEdits.watch(handle);
-      unsentEdits.watch(detail);
+      unsentEdits.watch(handle, () => sendChangesNow(this.repo, handle));
+      unsentEdits.watch(detail, () => sendChangesNow(this.repo, detail));
     } catch (error) {
       this.#release(ref.clipId);
       throw error;
