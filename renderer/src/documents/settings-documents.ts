@@ -3,6 +3,7 @@ import { inject, type InjectionKey } from 'vue';
 import type { ClipShotApi } from '../../../contract/api.js';
 import type { SettingsDoc } from '../../../contract/settings-document.js';
 import { onReconnect, type ConnectionStatus } from '../api/connection-status.js';
+import { whenCoreConnected } from './core-peer.js';
 import { sendChangesNow } from './send-now.js';
 import { unsentEdits } from './unsent-edits.js';
 
@@ -54,6 +55,7 @@ export class RepoSettingsDocuments implements SettingsDocuments {
   async #open(): Promise<DocHandle<SettingsDoc>> {
     await this.automergeReady;
     const { documentUrl } = await this.api.openSettingsDocument({});
+    await whenCoreConnected(this.repo);
     const handle = await this.repo.find<SettingsDoc>(documentUrl as AutomergeUrl);
     if (!handle.isReady()) await handle.whenReady();
     unsentEdits.watch(handle, () => sendChangesNow(this.repo, handle));
