@@ -72,6 +72,7 @@ export async function runServe(dir: string, request: CommandRequest, output: Com
     control = await startControlServer(library.paths.controlSocket, (command, commandOutput, signal) => runLibraryCommand(library, command, commandOutput, signal, services));
     const remote = beyondThisDevice ? await remoteOptions(library, sessionLimits, request.options['new-certificate'] === true) : null;
     server = await startServeServer(library, service, uploads, { host, port, rendererDir: builtRendererDir(), ...(plugins && { pluginStore: plugins.store }), ...(remote ? {} : serveTokenFromEnvironment()), ...(capture && { captures: capture.service }), ...(remote && { remote }) });
+    if (remote) output.stderr(`clipshot: listening on ${host}, not only this device: browsers log in with the library's passphrase, over HTTPS only\n`);
     const syncLine = sync ? `sync: ${sync.status().listening.join(', ')} (device ${sync.status().device.fingerprint})\n` : '';
     const captureLine = capture ? `capture overlay: ${server.origin}/capture.html?capture=${capture.id}\n` : '';
     const openLines = remote
