@@ -127,7 +127,8 @@ function addressesOf(host: string, port: string): string[] {
   if (!all) return [`https://${host.includes(':') ? `[${host}]` : host}:${port}/`];
   const found = Object.values(os.networkInterfaces())
     .flat()
-    .filter((entry): entry is os.NetworkInterfaceInfo => entry !== undefined && !entry.internal && (entry.family === 'IPv4' || host === '::'))
+    // Link-local IPv6 addresses need a zone a URL cannot carry portably.
+    .filter((entry): entry is os.NetworkInterfaceInfo => entry !== undefined && !entry.internal && (entry.family === 'IPv4' || (host === '::' && !entry.address.startsWith('fe80:'))))
     .map((entry) => (entry.family === 'IPv6' ? `https://[${entry.address}]:${port}/` : `https://${entry.address}:${port}/`));
   return found.length > 0 ? found : [`https://${os.hostname()}:${port}/`];
 }

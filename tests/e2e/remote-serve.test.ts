@@ -174,7 +174,9 @@ describe('clipshot serve beyond this device', () => {
       const [cookie] = await context.cookies(serve.origin);
       const socket = await openApiSocket(serve.origin, { Cookie: `${cookie!.name}=${cookie!.value}`, Origin: serve.origin });
       const closed = closedWith(socket);
-      await page.evaluate(() => fetch('/logout', { method: 'POST' }));
+      // The app's Log out button, reached with the keyboard like any other.
+      await page.getByTestId('logout-button').focus();
+      await page.keyboard.press('Enter');
       expect(await closed).toEqual({ code: 4401, reason: 'session ended: logged-out' });
       await page.waitForURL(`${serve.origin}/login?ended=logged-out`);
       await expect.poll(() => page.getByRole('alert').textContent()).toBe('You logged out.');
