@@ -44,7 +44,8 @@ function plainHttpGet(url: string): Promise<{ status: number; body: string }> {
 
 /** Types into the focused field and presses Enter, as a person would; the status of the login's answer once its page has loaded. */
 async function typeAndSubmit(page: Page, text: string): Promise<number> {
-  expect(await page.evaluate(() => document.activeElement?.id)).toBe('passphrase');
+  // autofocus applies at the page's next rendering, not at once when it has loaded.
+  await expect.poll(() => page.evaluate(() => document.activeElement?.id)).toBe('passphrase');
   await page.keyboard.type(text);
   const answered = page.waitForResponse((response) => response.url().endsWith('/login') && response.request().method() === 'POST');
   await page.keyboard.press('Enter');
