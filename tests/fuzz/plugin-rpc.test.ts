@@ -6,7 +6,7 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PLUGIN_API_PERMISSIONS, PLUGIN_ERROR_CODES, type PluginManifest } from '../../contract/plugins.js';
-import { TokenBucket } from '../../main/ai/rate-limit/token-bucket.js';
+import { TokenBucket } from '../../main/security/rate-limit/token-bucket.js';
 import { importText } from '../../main/library/importer.js';
 import type { Library } from '../../main/library/library.js';
 import { serveCall } from '../../main/plugins/host/api-dispatcher.js';

@@ -1,7 +1,7 @@
 import type { AiCapability } from '../../../contract/analysis.js';
 import { SecretStoreError, type SecretStore } from '../../security/secret-store.js';
 import type { AiProvider } from '../ai-provider.js';
-import { TokenBucket } from '../rate-limit/token-bucket.js';
+import { TokenBucket } from '../../security/rate-limit/token-bucket.js';
 import { createAnthropicProvider } from './anthropic-provider.js';
 import { consentText, providerConsentText } from './consent.js';
 import { createOpenAiProvider } from './openai-provider.js';

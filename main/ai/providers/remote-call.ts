@@ -1,6 +1,6 @@
 import type { AiCapability } from '../../../contract/analysis.js';
-import { RateLimitedError, describeWait } from '../rate-limit/rate-limited-error.js';
-import type { TokenBucket } from '../rate-limit/token-bucket.js';
+import { RateLimitedError, describeWait } from '../../security/rate-limit/rate-limited-error.js';
+import type { TokenBucket } from '../../security/rate-limit/token-bucket.js';
 import { cancelled, DEFAULT_RATE_LIMIT_WAIT_MS, describeFailure, isQuotaBody, redact, retryAfter, type SdkErrorClasses } from './describe-failure.js';
 import { REMOTE_PROVIDERS, type RemoteProviderId } from './provider-catalog.js';
 import { ProviderError } from './provider-error.js';

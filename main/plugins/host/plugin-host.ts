@@ -1,5 +1,5 @@
 import type { ActivationEvent, InstalledPluginView, PluginContributions, PluginLogEntry, PluginManifest, PluginPermission, PluginStatus } from '../../../contract/plugins.js';
-import { TokenBucket } from '../../ai/rate-limit/token-bucket.js';
+import { TokenBucket } from '../../security/rate-limit/token-bucket.js';
 import { serveCall, type CallLimits, type PluginHostServices } from './api-dispatcher.js';
 import { PluginError } from './plugin-error.js';
 import { DEFAULT_PLUGIN_HOST_LIMITS, type PluginHostLimits } from './plugin-host-limits.js';

@@ -1,5 +1,5 @@
 import type { HostToPluginMessage, PluginApiMethod, PluginContributions, PluginManifest, PluginToHostMessage } from '../../../contract/plugins.js';
-import type { TokenBucket } from '../../ai/rate-limit/token-bucket.js';
+import type { TokenBucket } from '../../security/rate-limit/token-bucket.js';
 import { PluginError, toPluginErrorShape } from './plugin-error.js';
 import type { PluginChannel, PluginLauncher } from './plugin-launcher.js';
 import { capText, parsePluginMessage } from './plugin-messages.js';
