@@ -16,6 +16,8 @@ export const AUDIT_KINDS = [
   'ai-request',
   'export',
   'key-change',
+  // An entry point refused or slowed someone over its limit (throttled: one entry per limit and key a minute).
+  'rate-limit',
 ] as const;
 export type AuditKind = (typeof AUDIT_KINDS)[number];
 

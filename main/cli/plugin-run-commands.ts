@@ -16,6 +16,7 @@ import { describeError } from './describe-error.js';
 import { runLibraryCommand } from './local-runner.js';
 import { UsageError } from './parse-args.js';
 import { openLibraryForCli } from './unlock.js';
+import { rateLimitsOf } from '../security/rate-limit/rate-limit-policy.js';
 
 export interface PluginRunOptions {
   /** The running instance's host (serve, the app, `plugin dev`); without one, a host lives for this command only. */
@@ -118,7 +119,7 @@ export async function runPluginDevCommand(libraryDir: string, request: CommandRe
     if (json) output.stdout(`${JSON.stringify({ type: 'status', ...view })}\n`);
   });
   try {
-    if (library) control = await startControlServer(library.paths.controlSocket, (remote, remoteOutput, signal) => runLibraryCommand(library, remote, remoteOutput, signal, { plugins: host }));
+    if (library) control = await startControlServer(library.paths.controlSocket, (remote, remoteOutput, signal) => runLibraryCommand(library, remote, remoteOutput, signal, { plugins: host }), { limits: () => rateLimitsOf(library) });
     session = await PluginDevSession.start({
       dir,
       host,

@@ -20,6 +20,7 @@ import type { PluginService } from '../plugins/plugin-service.js';
 import { CaptureService } from '../capture/capture-service.js';
 import { CAPTURE_SETTINGS_FILE, CaptureSettingsStore } from '../capture/capture-settings.js';
 import { openCaptureFixture } from '../capture/capture-fixture.js';
+import { rateLimitsOf } from '../security/rate-limit/rate-limit-policy.js';
 
 const DEFAULT_HOST = '127.0.0.1';
 
@@ -62,7 +63,7 @@ export async function runServe(dir: string, request: CommandRequest, output: Com
       ...(capture && { capture: capture.service }),
     });
     const services = { sync, analysis, plugins: plugins?.host ?? null };
-    control = await startControlServer(library.paths.controlSocket, (command, commandOutput, signal) => runLibraryCommand(library, command, commandOutput, signal, services));
+    control = await startControlServer(library.paths.controlSocket, (command, commandOutput, signal) => runLibraryCommand(library, command, commandOutput, signal, services), { limits: () => rateLimitsOf(library) });
     server = await startServeServer(library, service, uploads, { host, port, rendererDir: builtRendererDir(), ...(plugins && { pluginStore: plugins.store }), ...serveTokenFromEnvironment(), ...(capture && { captures: capture.service }) });
     if (!isLoopbackHost(host)) output.stderr(`clipshot: listening on ${host}, not only this device: anyone who can reach it and has the URL's token can use the library\n`);
     const syncLine = sync ? `sync: ${sync.status().listening.join(', ')} (device ${sync.status().device.fingerprint})\n` : '';

@@ -15,6 +15,7 @@ export const AUDIT_KIND_LABELS: Record<AuditKind, string> = {
   'ai-request': 'Remote AI request',
   export: 'Export',
   'key-change': 'Key change',
+  'rate-limit': 'Rate limit',
 };
 
 const ACTOR_LABELS: Record<AuditActor['type'], string> = { device: 'This device', plugin: 'Plugin', person: 'Person', cli: 'Command line' };
