@@ -43,7 +43,7 @@ export async function runPluginCommand(library: Library, request: CommandRequest
 
 async function temporaryHost(library: Library, loadPlugins: PluginRunOptions['loadPlugins'], output: CommandOutput): Promise<PluginHost> {
   const plugins = await (loadPlugins ?? (() => installedPlugins(output)))();
-  return new PluginHost({ launcher: new ForkPluginLauncher(), services: { library: libraryAccessOver(library) }, plugins });
+  return new PluginHost({ launcher: new ForkPluginLauncher(), services: { library: libraryAccessOver(library) }, plugins, rateLimits: rateLimitsOf(library) });
 }
 
 /** The installed plugins that can run; those that cannot are named with why. */
@@ -108,7 +108,7 @@ export async function runPluginDevCommand(libraryDir: string, request: CommandRe
   const json = request.options.json === true;
   const library = await openIfFree(libraryDir, output);
   const installed = await installedPlugins(output);
-  const host = new PluginHost({ launcher: new ForkPluginLauncher(), services: { library: library ? libraryAccessOver(library) : null }, plugins: installed });
+  const host = new PluginHost({ launcher: new ForkPluginLauncher(), services: { library: library ? libraryAccessOver(library) : null }, plugins: installed, ...(library && { rateLimits: rateLimitsOf(library) }) });
   let control: ControlServer | null = null;
   let session: PluginDevSession | null = null;
   host.onLog((entry) => {
