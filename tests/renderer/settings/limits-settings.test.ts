@@ -8,29 +8,20 @@ import { DEFAULT_RATE_LIMIT_SETTINGS, RATE_LIMIT_NAMES } from '../../../contract
 import { rateLimitsOf } from '../../../main/security/rate-limit/rate-limit-policy.js';
 import { RATE_LIMITS_FILE } from '../../../main/security/rate-limit/rate-limit-settings.js';
 import App from '../../../renderer/src/App.vue';
-import { useSettingsStore } from '../../../renderer/src/stores/settings.js';
 import { createTestCore, type TestCore } from '../../helpers/direct-api.js';
-import { giveGridViewport, mountWithCore, press, unmountWithCore, type Mounted } from '../library/mount-library.js';
+import { openAppOnCore, press } from '../library/mount-library.js';
 import { allByTestId, byTestId, focusedTestId, openSettingsAt, tabOrder, text, typeInto } from '../models/ai-settings-harness.js';
 
-let core: TestCore | null = null;
-let mounted: Mounted | null = null;
-let restoreViewport: () => void = () => undefined;
+let opened: { close(): Promise<void> } | null = null;
 
 afterEach(async () => {
-  unmountWithCore(mounted);
-  mounted = null;
-  restoreViewport();
-  await core?.close();
-  core = null;
+  await opened?.close();
+  opened = null;
 });
 
 async function openLimits(): Promise<TestCore> {
-  core = await createTestCore();
-  restoreViewport = giveGridViewport(800, 600);
-  localStorage.clear();
-  mounted = mountWithCore(App, core);
-  await useSettingsStore(mounted.pinia).whenOpen();
+  const core = await createTestCore();
+  opened = await openAppOnCore(App, core);
   await openSettingsAt('limits', 'limits-form');
   return core;
 }
