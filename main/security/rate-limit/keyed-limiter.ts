@@ -32,6 +32,8 @@ export class KeyedLimiter {
   readonly #now: () => number;
   // A Map iterates in insertion order: re-inserting on use keeps it least recently used first.
   readonly #buckets = new Map<string, TokenBucket>();
+  /** The key last moved to the end: a stream charges the same key per frame, and need not move it each time. */
+  #newest: string | null = null;
 
   constructor(options: KeyedLimiterOptions) {
     const maxKeys = options.maxKeys ?? DEFAULT_MAX_KEYS;
@@ -95,34 +97,43 @@ export class KeyedLimiter {
     this.#capacity = capacity;
     this.#refillPerSecond = refillPerSecond;
     this.#buckets.clear();
+    this.#newest = null;
   }
 
   /** Forgets a key (its session closed): its next use starts with a full bucket. */
   forget(key: string): void {
     this.#buckets.delete(key);
+    if (key === this.#newest) this.#newest = null;
   }
 
   #bucket(key: string): TokenBucket {
     let bucket = this.#buckets.get(key);
     if (bucket) {
-      this.#buckets.delete(key);
-      this.#buckets.set(key, bucket);
+      if (key !== this.#newest) {
+        this.#buckets.delete(key);
+        this.#buckets.set(key, bucket);
+        this.#newest = key;
+      }
       return bucket;
     }
     if (this.#buckets.size >= this.maxKeys) this.#evict();
     bucket = new TokenBucket({ capacity: this.#capacity, refillPerSecond: this.#refillPerSecond, now: this.#now });
     this.#buckets.set(key, bucket);
+    this.#newest = key;
     return bucket;
   }
 
   #evict(): void {
+    let victim: string | undefined;
     for (const [key, bucket] of this.#buckets) {
       if (bucket.available >= bucket.capacity) {
-        this.#buckets.delete(key);
-        return;
+        victim = key;
+        break;
       }
     }
-    const oldest = this.#buckets.keys().next();
-    if (!oldest.done) this.#buckets.delete(oldest.value);
+    victim ??= this.#buckets.keys().next().value;
+    if (victim === undefined) return;
+    this.#buckets.delete(victim);
+    if (victim === this.#newest) this.#newest = null;
   }
 }
