@@ -29,7 +29,7 @@ export const RATE_LIMIT_DEFINITIONS: Record<RateLimitName, RateLimitDefinition> 
   // A window asks a few hundred things while it opens; a script looping over the API asks thousands.
   'serve-api': { label: 'serve: API requests', scope: 'per browser tab (WebSocket session)', unit: 'requests', per: 'second', defaults: { burst: 600, rate: 200 }, min: 1, max: 100_000 },
   // Scrolling a large grid fetches hundreds of thumbnails a second.
-  'serve-http': { label: 'serve: media, uploads and exports', scope: 'per client address', unit: 'requests', per: 'second', defaults: { burst: 3000, rate: 1000 }, min: 1, max: 100_000 },
+  'serve-http': { label: 'serve: media, uploads and exports', scope: 'per client address', unit: 'requests', per: 'second', defaults: { burst: 5000, rate: 2000 }, min: 1, max: 100_000 },
   control: { label: 'Control socket: CLI commands', scope: 'per local user (all connections)', unit: 'commands', per: 'second', defaults: { burst: 100, rate: 20 }, min: 1, max: 10_000 },
   // A plugin going through a thousand clips one call at a time is fine; a loop of calls is not.
   plugin: { label: 'Plugin calls to the host', scope: 'per plugin', unit: 'messages', per: 'second', defaults: { burst: 2000, rate: 1000 }, min: 1, max: 100_000 },
