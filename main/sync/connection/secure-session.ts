@@ -52,8 +52,6 @@ export interface SecureSession {
    * (the device's own writes then back up: TCP backpressure); over it for too long, it is disconnected.
    */
   limitInbound(throttle: InboundThrottle): void;
-  /** Whether reading is stopped now because the device is over its budget. */
-  readonly slowed: boolean;
   /** Bytes queued in the socket and not yet sent: senders of bulk data pace themselves by it. */
   readonly bufferedAmount: number;
   readonly bytesSent: number;
@@ -203,10 +201,6 @@ class NoiseSession implements SecureSession {
 
   get bytesReceived(): number {
     return this.#bytesReceived;
-  }
-
-  get slowed(): boolean {
-    return this.#resumeTimer !== null;
   }
 
   limitInbound(throttle: InboundThrottle): void {
