@@ -25,6 +25,7 @@ import type { PluginService } from '../plugins/plugin-service.js';
 import { CaptureService } from '../capture/capture-service.js';
 import { CAPTURE_SETTINGS_FILE, CaptureSettingsStore } from '../capture/capture-settings.js';
 import { openCaptureFixture } from '../capture/capture-fixture.js';
+import { rateLimitsOf } from '../security/rate-limit/rate-limit-policy.js';
 
 const DEFAULT_HOST = '127.0.0.1';
 
@@ -69,7 +70,7 @@ export async function runServe(dir: string, request: CommandRequest, output: Com
       ...(capture && { capture: capture.service }),
     });
     const services = { sync, analysis, plugins: plugins?.host ?? null };
-    control = await startControlServer(library.paths.controlSocket, (command, commandOutput, signal) => runLibraryCommand(library, command, commandOutput, signal, services));
+    control = await startControlServer(library.paths.controlSocket, (command, commandOutput, signal) => runLibraryCommand(library, command, commandOutput, signal, services), { limits: () => rateLimitsOf(library) });
     const remote = beyondThisDevice ? await remoteOptions(library, sessionLimits, request.options['new-certificate'] === true) : null;
     server = await startServeServer(library, service, uploads, { host, port, rendererDir: builtRendererDir(), ...(plugins && { pluginStore: plugins.store }), ...(remote ? {} : serveTokenFromEnvironment()), ...(capture && { captures: capture.service }), ...(remote && { remote }) });
     if (remote) output.stderr(`clipshot: listening on ${host}, not only this device: browsers log in with the library's passphrase, over HTTPS only\n`);

@@ -23,6 +23,8 @@ import { newSessionToken, SESSION_COOKIE, tokenOfRequest, tokensMatch } from './
 import { resolveStaticFile } from './static-files.js';
 import { PANEL_PATH_PREFIX, panelSecurityHeaders, resolvePanelFile } from '../plugins/panel-files.js';
 import type { PluginStore } from '../plugins/store/plugin-store.js';
+import { rateLimitedApiError } from '../api/api-errors.js';
+import { rateLimitsOf } from '../security/rate-limit/rate-limit-policy.js';
 import { httpsOnlyListener } from './remote/https-only-listener.js';
 import { RemoteLogin, SESSION_ENDED_CLOSE_CODE, type RemoteLoginOptions } from './remote/remote-login.js';
 import type { LoginSession } from './remote/login-sessions.js';
@@ -60,7 +62,9 @@ export async function startServeServer(library: Library, service: ApiService, up
   const syncSockets = new WebSocketServer({ noServer: true, maxPayload: MAX_SYNC_MESSAGE_BYTES });
   // isomorphic-ws declares its own copy of ws's types; the object is the same.
   library.connectPeers(new WebSocketServerAdapter(syncSockets as unknown as ConstructorParameters<typeof WebSocketServerAdapter>[0]));
-  apiSockets.on('connection', (socket: WebSocket) => attachApiSocket(socket, service));
+  const limits = rateLimitsOf(library);
+  const httpLimiter = limits.limiter('serve-http');
+  apiSockets.on('connection', (socket: WebSocket) => attachApiSocket(socket, service, limits));
 
   let port = options.port;
   const remote = options.remote ?? null;
@@ -116,11 +120,21 @@ export async function startServeServer(library: Library, service: ApiService, up
     const media = parseMediaPath(url.pathname, url.searchParams);
     const exportJob = parseExportPath(url.pathname);
     if ((media || exportJob) && request.method !== 'GET' && request.method !== 'HEAD') return sendText(response, 405, 'Method not allowed.');
+    const captureRoute = parseCaptureScreenshotPath(url.pathname);
+    if (media || exportJob || captureRoute || url.pathname === '/upload') {
+      // Per client address: the session token is one for every tab, an address is what a flood comes from.
+      const address = request.socket.remoteAddress ?? 'unknown';
+      const admission = httpLimiter.admit(address);
+      if (!admission.ok) {
+        limits.tripped({ limit: 'serve-http', key: address, actor: { type: 'device', id: `serve-client ${address}` }, action: 'refused', retryAfterMs: admission.retryAfterMs });
+        request.resume();
+        return sendApiError(response, rateLimitedApiError(admission.retryAfterMs));
+      }
+    }
     if (media && !media.ok) return sendText(response, 404, `Not found: ${media.reason}.`);
     if (media?.ok) return serveMedia(request, response, () => service.openMedia(media.clipId, media.request), media.download);
     if (exportJob) return serveMedia(request, response, () => service.openExport(exportJob), true);
-    const captureId = parseCaptureScreenshotPath(url.pathname);
-    if (captureId) return serveMedia(request, response, async () => captureScreenshot(options.captures, captureId), false);
+    if (captureRoute) return serveMedia(request, response, async () => captureScreenshot(options.captures, captureRoute), false);
     if (url.pathname === '/upload' && request.method === 'POST') return receiveUpload(request, response, url.searchParams.get('name') ?? '');
     if (request.method !== 'GET' && request.method !== 'HEAD') return sendText(response, 405, 'Method not allowed.');
     const file = await resolveStaticFile(options.rendererDir, url.pathname);
@@ -251,5 +265,6 @@ const HTTP_STATUS_OF: Partial<Record<ApiError['code'], number>> = { 'not-found':
 
 function sendApiError(response: ServerResponse, error: unknown): void {
   const apiError = error instanceof ApiError ? error : new ApiError('internal', error instanceof Error ? error.message : String(error));
+  if (apiError.retryAfterMs !== undefined) response.setHeader('Retry-After', String(Math.max(1, Math.ceil(apiError.retryAfterMs / 1000))));
   sendJson(response, HTTP_STATUS_OF[apiError.code] ?? 500, { error: apiError.toJSON() });
 }
