@@ -16,6 +16,12 @@ export const AUDIT_KINDS = [
   'ai-request',
   'export',
   'key-change',
+  // `serve` beyond this device: a browser logged in, a login was refused, a session ended (expired or logged out).
+  'serve-login',
+  'serve-login-failed',
+  'serve-session-end',
+  // An entry point refused or slowed someone over its limit (throttled: one entry per limit and key a minute).
+  'rate-limit',
   // Shared collections: a person given a role or a new one, a person's access revoked, a change kept out for its author's role.
   'share',
   'unshare',

@@ -28,6 +28,7 @@ import { clipboardLibrarySink } from '../capture/clipboard/clipboard-library-sin
 import { ClipboardMonitor } from '../capture/clipboard/clipboard-monitor.js';
 import { loadClipboardSettings } from '../capture/clipboard/clipboard-settings-store.js';
 import type { Paster } from '../capture/clipboard/picker-service.js';
+import { rateLimitsOf } from '../security/rate-limit/rate-limit-policy.js';
 
 export interface DesktopCore {
   library: Library;
@@ -84,7 +85,7 @@ export async function startDesktopCore(dir: string, unlock: AppUnlockOptions, sh
       if (library) return runLibraryCommand(library, request, output, signal, { sync, analysis, plugins: plugins?.host ?? null, capture: captureStarter });
       output.stderr('clipshot: the app is still opening the library; try again in a moment\n');
       return Promise.resolve(1);
-    });
+    }, { limits: () => (library ? rateLimitsOf(library) : null) });
   } catch (error) {
     throw new AppLibraryError(`ClipShot cannot take the library at ${libraryPaths(dir).dir}: ${error instanceof Error ? error.message : String(error)}. Is it open in another ClipShot (the app, or "clipshot serve")?`);
   }

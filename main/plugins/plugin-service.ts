@@ -6,6 +6,7 @@ import type { AuditRecorder } from '../security/audit/audit-log.js';
 import type { InstalledPluginView, MarketplacePluginView, PluginDetailsView, PluginLogEntry, PluginPermission } from '../../contract/plugins.js';
 import type { PluginApiEvent, PluginInstallStage, PluginsOverview } from '../../contract/plugin-api.js';
 import { clipshotVersion } from './manifest/app-version.js';
+import { auditPluginChange, type PluginChangeKind } from './plugin-audit.js';
 import { openMarketplace } from './marketplace/open-marketplace.js';
 import { installFromRegistry } from './marketplace/registry-install.js';
 import type { Marketplace } from './marketplace/marketplace.js';
@@ -14,6 +15,7 @@ import { runnablePlugins } from './host/installed-plugins.js';
 import type { PluginLibraryAccess } from './host/library-access.js';
 import { PluginError } from './host/plugin-error.js';
 import type { PluginHostLimits } from './host/plugin-host-limits.js';
+import type { RateLimitPolicy } from '../security/rate-limit/rate-limit-policy.js';
 import { PluginHost, type PluginDescriptor } from './host/plugin-host.js';
 import type { PluginLauncher } from './host/plugin-launcher.js';
 import { panelUrl } from './panel-files.js';
@@ -31,6 +33,8 @@ export interface PluginServiceOptions {
   registry?: string | null;
   appVersion?: string;
   limits?: Partial<PluginHostLimits>;
+  /** The library's rate limits (the 'plugin' limit, and audit entries when a plugin trips it). */
+  rateLimits?: RateLimitPolicy;
   /** The library's audit log: installs, updates, rollbacks, removals and the permissions each granted. */
   audit?: AuditRecorder;
 }
@@ -79,6 +83,7 @@ export class PluginService {
         ui: { showPanel: async (pluginId, panelId, data) => this.#showPanel(pluginId, panelId, data) },
       },
       ...(options.limits && { limits: options.limits }),
+      ...(options.rateLimits && { rateLimits: options.rateLimits }),
     });
     this.host.onStatus(() => this.#changed());
   }
@@ -191,10 +196,10 @@ export class PluginService {
     return () => this.#listeners.delete(listener);
   }
 
-  #audit(kind: 'plugin-install' | 'plugin-update' | 'plugin-rollback' | 'plugin-remove', pluginId: string, details: AuditDetails): void {
-    this.#options.audit?.record({ kind, actor: { type: 'device', id: 'this-device' }, details: { plugin: pluginId, ...details } });
-    if (typeof details.granted === 'string' && details.granted !== '') this.#options.audit?.record({ kind: 'plugin-permissions', actor: { type: 'plugin', id: pluginId }, details: { granted: details.granted } });
+  #audit(kind: PluginChangeKind, pluginId: string, details: AuditDetails): void {
+    auditPluginChange(this.#options.audit, { type: 'device', id: 'this-device' }, kind, pluginId, details);
   }
+
 
   async close(): Promise<void> {
     this.#closed = true;

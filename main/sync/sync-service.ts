@@ -25,6 +25,8 @@ import { deviceFingerprint, type DeviceIdentity } from './device-identity.js';
 import { documentMessageSchema, PeerDocumentSync } from './documents/peer-document-sync.js';
 import { headsDigest, SyncedDocuments } from './documents/synced-documents.js';
 import { PairingDesk } from './pairing-desk.js';
+import { deviceInboundThrottle } from './connection/inbound-throttle.js';
+import { rateLimitsOf } from '../security/rate-limit/rate-limit-policy.js';
 import { parsePairingCode } from './pairing/pairing-code.js';
 
 export const DEFAULT_SYNC_PORT = 47813;
@@ -147,6 +149,7 @@ export class SyncService implements SyncControl {
         return self().#view(device);
       },
       changed: () => service && self().#changed(),
+      rateLimits: rateLimitsOf(library),
     });
     service = new SyncService(library, identity, storeName, registry, documents, blobs, listener, pairing, options.publicPort ?? null, sharing);
     service.#begin(options);
@@ -384,6 +387,7 @@ export class SyncService implements SyncControl {
       (id, doc) => this.sharing.allowsDocument(session.peerId, id, doc),
     );
     const peer: PeerState = { session, documents };
+    session.limitInbound(deviceInboundThrottle(rateLimitsOf(this.library), session.peerId));
     this.#peers.set(session.peerId, peer);
     this.#retries.succeeded(session.peerId);
     this.#changedWhileAway.delete(session.peerId);

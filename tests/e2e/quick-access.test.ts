@@ -103,9 +103,10 @@ describe('quick-access card', () => {
   });
 
   it('goes by itself after its time, but not while the pointer is on it', async () => {
-    const page = await openCard({ shell: true, dismissAfter: 400 });
+    // Long enough for the pointer to reach the card before it goes, on a busy machine too.
+    const page = await openCard({ shell: true, dismissAfter: 3000 });
     await page.getByTestId('quick-access').hover();
-    await page.waitForTimeout(900);
+    await page.waitForTimeout(3500);
     expect(await shellCalls(page)).toEqual([]);
     // The card fills its window, so the pointer cannot leave it here: the leave is sent.
     await page.evaluate(() => document.querySelector('[data-testid="quick-access"]')!.dispatchEvent(new MouseEvent('mouseleave')));

@@ -245,7 +245,11 @@ describe('ModelStore.install over HTTP', () => {
 
   it('refuses a second install of the same model while one runs', async () => {
     const { store } = await setup({ serve: (_file, index) => (index === 1 ? { stallAfter: [1000] } : {}), store: { idleTimeoutMs: 500, retries: 0 } });
-    const first = store.install('test-clip', { consent: true });
+    // The second is asked for once the first is under way (its first progress report).
+    let running!: () => void;
+    const started = new Promise<void>((resolve) => (running = resolve));
+    const first = store.install('test-clip', { consent: true, onProgress: () => running() });
+    await started;
     const second = await rejection(store.install('test-clip', { consent: true }));
     expect(second.code).toBe('busy');
     expect((await rejection(first)).code).toBe('timeout');
