@@ -35,6 +35,7 @@ import { ExportJobs } from './export-jobs.js';
 import { ImportJobs } from './import-jobs.js';
 import { baseName, openClipMedia, type MediaFile } from './media.js';
 import type { UploadStore } from './upload-store.js';
+import { noLockHandlers } from '../security/lock/lockable-api.js';
 
 /** Index changes are gathered this long into one 'library-changed' event. */
 const CHANGE_EVENT_DELAY_MS = 100;
@@ -204,6 +205,8 @@ export function createApiService(library: Library, options: ApiServiceOptions = 
     ...createCaptureHandlers(options.capture),
     ...createClipboardHandlers(library, options.paster),
     ...createCaptureSettingsHandlers(library, options.captureSettings ?? options.capture?.settings),
+    // The app lock wraps this service (main/security/lock/lockable-api.ts) and answers these itself.
+    ...noLockHandlers(),
   };
 
   const run = async (method: string, params: unknown, session: SessionState): Promise<unknown> => {

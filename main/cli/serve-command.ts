@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { createApiService } from '../api/api-service.js';
 import { UploadStore } from '../api/upload-store.js';
@@ -6,7 +7,11 @@ import type { CommandOutput, CommandRequest } from '../control/protocol.js';
 import { builtRendererDir } from '../server/package-root.js';
 import { isLoopbackHost } from '../server/hosts.js';
 import { startServeServer } from '../server/serve-server.js';
-import { openOrCreate, runLibraryCommand } from './local-runner.js';
+import { openOrCreate, runLibraryCommand, type RunningServices } from './local-runner.js';
+import { runLockableCommand } from './lock-commands.js';
+import { InstanceLock, type UnlockedInstance } from '../security/lock/instance-lock.js';
+import { createLockableApiService } from '../security/lock/lockable-api.js';
+import type { SecretStore } from '../security/secret-store.js';
 import type { Library } from '../library/library.js';
 import { SyncService, type SyncServiceOptions } from '../sync/sync-service.js';
 import type { AnalysisService } from '../ai/analysis/analysis-service.js';
@@ -33,16 +38,58 @@ export async function runServe(dir: string, request: CommandRequest, output: Com
   const library = await openOrCreate(dir, true, output);
   const uploads = new UploadStore(path.join(library.paths.dir, 'uploads'));
   await uploads.clear();
-  let sync: SyncService | null = null;
-  let analysis: AnalysisService | null = null;
-  let plugins: PluginService | null = null;
+  const keychain = await availableKeychain();
+  const start = (opened: Library) => startServeInstance(opened, request, output, { syncOptions, keychain, uploads });
+  let lock: InstanceLock<ServeInstance> | null = null;
   let service;
   let control;
   let server;
   try {
-    sync = syncOptions ? await startSync(library, syncOptions, output) : null;
+    lock = new InstanceLock(await start(library), { dir, start, keychain: async () => keychain, actor: { type: 'device', id: 'this-device' }, ...lockClockFromEnvironment() });
+    const locking = lock;
+    service = createLockableApiService(locking);
+    control = await startControlServer(library.paths.controlSocket, (command, commandOutput, signal) =>
+      runLockableCommand(locking, command, commandOutput, (instance) => runLibraryCommand(instance.library, command, commandOutput, signal, instance.services)),
+    );
+    const first = locking.current();
+    server = await startServeServer(locking, service, uploads, { host, port, rendererDir: builtRendererDir(), ...(first.plugins && { pluginStore: first.plugins.store }), ...serveTokenFromEnvironment(), ...(first.capture && { captures: first.capture.service }) });
+    if (!isLoopbackHost(host)) output.stderr(`clipshot: listening on ${host}, not only this device: anyone who can reach it and has the URL's token can use the library\n`);
+    const sync = first.services.sync;
+    const syncLine = sync ? `sync: ${sync.status().listening.join(', ')} (device ${sync.status().device.fingerprint})\n` : '';
+    const captureLine = first.capture ? `capture overlay: ${server.origin}/capture.html?capture=${first.capture.id}\n` : '';
+    output.stdout(`ClipShot is serving the library at ${library.paths.dir}\ncontrol socket: ${control.socketPath}\n${syncLine}${captureLine}Open ${server.url}\n`);
+    await new Promise<void>((resolve) => {
+      process.once('SIGINT', resolve);
+      process.once('SIGTERM', resolve);
+    });
+  } finally {
+    await server?.close();
+    await service?.close();
+    await control?.close();
+    // Closes the instance (plugins, sync, analysis, the library) unless it is locked, and so already closed.
+    if (lock) await lock.close();
+    else await library.close();
+    await uploads.clear();
+  }
+  output.stdout('stopped\n');
+  return 0;
+}
+
+/** What runs in `serve` while the library is unlocked; the app lock stops all of it and starts it again. */
+interface ServeInstance extends UnlockedInstance {
+  services: RunningServices;
+  plugins: PluginService | null;
+  capture: { service: CaptureService; id: string } | null;
+}
+
+async function startServeInstance(library: Library, request: CommandRequest, output: CommandOutput, options: { syncOptions: SyncServiceOptions | null; keychain: SecretStore | null; uploads: UploadStore }): Promise<ServeInstance> {
+  let sync: SyncService | null = null;
+  let analysis: AnalysisService | null = null;
+  let plugins: PluginService | null = null;
+  try {
+    sync = options.syncOptions ? await startSync(library, options.syncOptions, output) : null;
     // One registry for the settings and whatever uses the providers (its rate limits are per instance).
-    const providers = openLibraryProviderRegistry(library, { keychain: await availableKeychain() });
+    const providers = openLibraryProviderRegistry(library, { keychain: options.keychain });
     analysis = request.options['no-analysis'] === true ? null : await (await import('../ai/analysis/start-analysis.js')).startAnalysis(library, { remoteTaggers: enabledRemoteTaggers(providers) }).catch((error: unknown) => {
       output.stderr(`clipshot: analysis is off: ${error instanceof Error ? error.message : String(error)}\n`);
       return null;
@@ -52,8 +99,8 @@ export async function runServe(dir: string, request: CommandRequest, output: Com
     const running = analysis;
     const captureInput = request.options['capture-input'];
     const capture = typeof captureInput === 'string' ? await openFixtureCapture(library, path.resolve(request.cwd, captureInput), running) : null;
-    service = createApiService(library, {
-      uploads,
+    const api = createApiService(library, {
+      uploads: options.uploads,
       ...(sync ? { sync } : {}),
       ...(running ? { analysis: running, onModelsChanged: () => running.modelsChanged() } : {}),
       ...(models ? { models } : {}),
@@ -61,30 +108,34 @@ export async function runServe(dir: string, request: CommandRequest, output: Com
       ...(plugins && { plugins }),
       ...(capture && { capture: capture.service }),
     });
-    const services = { sync, analysis, plugins: plugins?.host ?? null };
-    control = await startControlServer(library.paths.controlSocket, (command, commandOutput, signal) => runLibraryCommand(library, command, commandOutput, signal, services));
-    server = await startServeServer(library, service, uploads, { host, port, rendererDir: builtRendererDir(), ...(plugins && { pluginStore: plugins.store }), ...serveTokenFromEnvironment(), ...(capture && { captures: capture.service }) });
-    if (!isLoopbackHost(host)) output.stderr(`clipshot: listening on ${host}, not only this device: anyone who can reach it and has the URL's token can use the library\n`);
-    const syncLine = sync ? `sync: ${sync.status().listening.join(', ')} (device ${sync.status().device.fingerprint})\n` : '';
-    const captureLine = capture ? `capture overlay: ${server.origin}/capture.html?capture=${capture.id}\n` : '';
-    output.stdout(`ClipShot is serving the library at ${library.paths.dir}\ncontrol socket: ${control.socketPath}\n${syncLine}${captureLine}Open ${server.url}\n`);
-    await new Promise<void>((resolve) => {
-      process.once('SIGINT', resolve);
-      process.once('SIGTERM', resolve);
-    });
-  } finally {
-    await server?.close();
-    await service?.close();
+    const started = { sync, analysis, plugins };
+    return {
+      library,
+      api,
+      plugins,
+      capture,
+      services: { sync, analysis, plugins: plugins?.host ?? null },
+      close: async () => {
+        await api.close();
+        await started.plugins?.close();
+        await started.sync?.close();
+        await started.analysis?.close();
+        await library.close();
+      },
+    };
+  } catch (error) {
     await plugins?.close();
-    // Sync first: it ends a `clipshot pair` still waiting, which the control socket waits for.
     await sync?.close();
-    await control?.close();
     await analysis?.close();
-    await uploads.clear();
-    await library.close();
+    throw error;
   }
-  output.stdout('stopped\n');
-  return 0;
+}
+
+/** Tests move the idle clock (CLIPSHOT_TEST_LOCK_CLOCK=FILE: the file holds the time in ms) instead of waiting minutes. */
+function lockClockFromEnvironment(): { now?: () => number; checkEveryMs?: number } {
+  const file = process.env.CLIPSHOT_TEST_LOCK_CLOCK;
+  if (!file) return {};
+  return { now: () => Number(readFileSync(file, 'utf8')) || Date.now(), checkEveryMs: 200 };
 }
 
 /** A capture read from files (`--capture-input`), held for the overlay page as the desktop app holds a screenshot. */

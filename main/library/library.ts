@@ -97,6 +97,8 @@ export class Library {
   #derivations: EditDerivations | null = null;
   /** The library's settings (shortcuts, theme…), synced to windows and devices. */
   readonly settings: SettingsDocument;
+  /** The subkeys the blob store and the audit log hold: zeroed at close (the app lock closes the library to drop them). */
+  #heldKeys: Buffer[] = [];
 
   private constructor(
     readonly paths: LibraryPaths,
@@ -158,6 +160,8 @@ export class Library {
     const keys = deriveLibrarySubkeys(libraryKey);
     libraryKey.fill(0);
     const db = openLibraryDatabase(paths.database, keys.databaseKey);
+    // SQLite keeps its own copy for the connection's life; ours is no longer needed.
+    keys.databaseKey.fill(0);
     try {
       const storedId = readMeta(db, 'library_id');
       if (storedId === null) writeMeta(db, 'library_id', libraryId);
@@ -173,6 +177,7 @@ export class Library {
       const details = new DetailDocuments(repo, storage, documentNamespace, (clipId) => library.#onDetailChange(clipId));
       const indexer = new ShardIndexer(db, index, quarantine, shards);
       const library = new Library(paths, libraryId, documentNamespace, db, storage, repo, shards, details, index, blobs, quarantine, indexer, new AuditLog(db, libraryId, keys.auditKey));
+      library.#heldKeys = [keys.blobContentKey, keys.blobNameKey, keys.auditKey];
       await foldPendingAudit(paths.auditPending, library.audit);
       library.#derivations = new EditDerivations(library, EDIT_DERIVERS, (clipId, error) => {
         // The rendering stays pending and is tried again at the next open; nothing is lost.
@@ -566,6 +571,7 @@ export class Library {
     } finally {
       this.storage.close();
       this.db.close();
+      for (const key of this.#heldKeys) key.fill(0);
     }
   }
 }

@@ -14,7 +14,7 @@ import type { ApiService } from '../api/api-service.js';
 import type { MediaFile } from '../api/media.js';
 import { planMediaResponse } from '../api/media-response.js';
 import type { UploadStore } from '../api/upload-store.js';
-import type { Library } from '../library/library.js';
+import { Library } from '../library/library.js';
 import { attachApiSocket, MAX_API_MESSAGE_BYTES } from './api-socket.js';
 import { SECURITY_HEADERS } from './content-security.js';
 import { requestHostAllowed, urlHost } from './hosts.js';
@@ -44,13 +44,31 @@ export interface ServeServer {
   close(): Promise<void>;
 }
 
-/** The headless host: the built renderer, the API over a WebSocket, and document sync over another. */
-export async function startServeServer(library: Library, service: ApiService, uploads: UploadStore, options: ServeServerOptions): Promise<ServeServer> {
+/** The app lock as the server needs it (main/security/lock/instance-lock.ts): which library is open now. */
+export interface ServedLock {
+  readonly locked: boolean;
+  current(): { library: Library };
+  onChange(listener: (state: unknown, instance: { library: Library } | null) => void): () => void;
+}
+
+/**
+ * The headless host: the built renderer, the API over a WebSocket, and document sync over another.
+ * With an app lock, `/sync` reaches whichever library the lock has open, and none while locked.
+ */
+export async function startServeServer(library: Library | ServedLock, service: ApiService, uploads: UploadStore, options: ServeServerOptions): Promise<ServeServer> {
   const token = options.token ?? newSessionToken();
   const apiSockets = new WebSocketServer({ noServer: true, maxPayload: MAX_API_MESSAGE_BYTES });
-  const syncSockets = new WebSocketServer({ noServer: true, maxPayload: MAX_SYNC_MESSAGE_BYTES });
-  // isomorphic-ws declares its own copy of ws's types; the object is the same.
-  library.connectPeers(new WebSocketServerAdapter(syncSockets as unknown as ConstructorParameters<typeof WebSocketServerAdapter>[0]));
+  const lock = library instanceof Library ? null : library;
+  let syncSockets: WebSocketServer | null = null;
+  // One socket server per opening of the library: automerge-repo's adapter stays bound to the repo it joined.
+  const serveSync = (opened: Library | null) => {
+    if (syncSockets) closeSockets(syncSockets);
+    syncSockets = opened ? new WebSocketServer({ noServer: true, maxPayload: MAX_SYNC_MESSAGE_BYTES }) : null;
+    // isomorphic-ws declares its own copy of ws's types; the object is the same.
+    if (opened && syncSockets) opened.connectPeers(new WebSocketServerAdapter(syncSockets as unknown as ConstructorParameters<typeof WebSocketServerAdapter>[0]));
+  };
+  serveSync(lock ? (lock.locked ? null : lock.current().library) : (library as Library));
+  const stopFollowingLock = lock?.onChange((_state, instance) => serveSync(instance?.library ?? null));
   apiSockets.on('connection', (socket: WebSocket) => attachApiSocket(socket, service));
 
   let port = options.port;
@@ -83,6 +101,7 @@ export async function startServeServer(library: Library, service: ApiService, up
     if (exportJob) return serveMedia(request, response, () => service.openExport(exportJob), true);
     const captureId = parseCaptureScreenshotPath(url.pathname);
     if (captureId) return serveMedia(request, response, async () => captureScreenshot(options.captures, captureId), false);
+    if (url.pathname === '/upload' && request.method === 'POST' && lock?.locked) return sendApiError(response, new ApiError('locked', 'the library is locked: unlock it before importing'));
     if (url.pathname === '/upload' && request.method === 'POST') return receiveUpload(request, response, url.searchParams.get('name') ?? '');
     if (request.method !== 'GET' && request.method !== 'HEAD') return sendText(response, 405, 'Method not allowed.');
     const file = await resolveStaticFile(options.rendererDir, url.pathname);
@@ -130,7 +149,9 @@ export async function startServeServer(library: Library, service: ApiService, up
     const url = new URL(request.url ?? '/', 'http://host.invalid');
     const sockets = url.pathname === '/api' ? apiSockets : url.pathname === '/sync' ? syncSockets : null;
     const refusal = !sockets
-      ? '404 Not Found'
+      ? url.pathname === '/sync' && lock?.locked
+        ? '423 Locked'
+        : '404 Not Found'
       : !requestHostAllowed(request.headers.host, options.host, port)
         ? '421 Misdirected Request'
         : !(authorized(request) || tokensMatch(token, url.searchParams.get('token')))
@@ -167,13 +188,19 @@ export async function startServeServer(library: Library, service: ApiService, up
     origin,
     token,
     close: async () => {
-      for (const client of [...apiSockets.clients, ...syncSockets.clients]) client.terminate();
+      stopFollowingLock?.();
+      for (const client of apiSockets.clients) client.terminate();
       await new Promise<void>((resolve) => apiSockets.close(() => resolve()));
-      await new Promise<void>((resolve) => syncSockets.close(() => resolve()));
+      if (syncSockets) await closeSockets(syncSockets);
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },
   };
+}
+
+function closeSockets(sockets: WebSocketServer): Promise<void> {
+  for (const client of sockets.clients) client.terminate();
+  return new Promise<void>((resolve) => sockets.close(() => resolve()));
 }
 
 /** A capture's frozen screen, for its overlay (every capture has a new id, so a cached copy is never another's). */
@@ -193,7 +220,7 @@ function sendJson(response: ServerResponse, status: number, body: unknown): void
   response.end(JSON.stringify(body));
 }
 
-const HTTP_STATUS_OF: Partial<Record<ApiError['code'], number>> = { 'not-found': 404, 'invalid-request': 400, unauthorized: 401, 'rate-limited': 429, unsupported: 501, busy: 503 };
+const HTTP_STATUS_OF: Partial<Record<ApiError['code'], number>> = { 'not-found': 404, 'invalid-request': 400, unauthorized: 401, 'rate-limited': 429, unsupported: 501, busy: 503, locked: 423 };
 
 function sendApiError(response: ServerResponse, error: unknown): void {
   const apiError = error instanceof ApiError ? error : new ApiError('internal', error instanceof Error ? error.message : String(error));
