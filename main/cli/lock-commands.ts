@@ -35,6 +35,11 @@ export async function runLockableCommand<T extends UnlockedInstance>(lock: Insta
     output.stdout('unlocked\n');
     return 0;
   }
+  if (request.command === 'keys' && request.positionals[0] === 'rotate') {
+    const { slots } = await lock.rotateKey(request.stdinText || null, CLI_ACTOR);
+    output.stdout(`rotated the library key: the database is re-encrypted and ${slots} unlock method(s) re-wrapped (blobs keep their keys)\n`);
+    return 0;
+  }
   if (lock.locked) {
     output.stderr(`clipshot: the library is locked: nothing of it can be read until it is unlocked (clipshot unlock)\n`);
     return LOCKED_EXIT_CODE;

@@ -9,6 +9,7 @@ import { clipsChangeMessage, type ClipOperation } from '../../contract/shard-doc
 import { ClipIndex } from '../index/clip-index.js';
 import { createKeyFile, readKeySlots, unlockWithPassphrase, unlockWithSecretStore, type ScryptCost } from '../security/key-slots.js';
 import { deriveLibrarySubkeys } from '../security/library-subkeys.js';
+import { finishInterruptedRotation, storedBlobKeys } from '../security/key-rotation.js';
 import type { SecretStore } from '../security/secret-store.js';
 import { BlobStore } from './blobs/blob-store.js';
 import { openLibraryDatabase, readMeta, writeMeta, type LibraryDatabase } from './database.js';
@@ -143,6 +144,8 @@ export class Library {
     let libraryKey: Buffer;
     try {
       libraryKey = await unlockLibraryKey(paths.keyFile, unlock);
+      // A key rotation that stopped part way is finished first (main/security/key-rotation.ts).
+      if (unlock.method !== 'key') libraryKey = await finishInterruptedRotation(paths, libraryKey, (next) => unlockLibraryKey(next, unlock));
     } catch (error) {
       // The database cannot be opened without the key: the attempt waits beside it for the next open.
       const journal = new PendingAuditJournal(paths.auditPending);
@@ -171,6 +174,14 @@ export class Library {
       const repo = new Repo({ storage, network: [], peerId: `clipshot-${randomUUID()}` as PeerId, sharePolicy: async () => false });
       const index = new ClipIndex(db);
       const quarantine = new Quarantine(db);
+      // After a key rotation the blobs keep the keys of the library's first key, kept in the database.
+      const rotatedBlobKeys = storedBlobKeys(db);
+      if (rotatedBlobKeys) {
+        keys.blobContentKey.fill(0);
+        keys.blobNameKey.fill(0);
+        keys.blobContentKey = rotatedBlobKeys.contentKey;
+        keys.blobNameKey = rotatedBlobKeys.nameKey;
+      }
       const blobs = new BlobStore(paths.blobs, { contentKey: keys.blobContentKey, nameKey: keys.blobNameKey });
       // The listener runs only on later changes, by which time the indexer exists.
       const shards = new ShardDocuments(repo, storage, documentNamespace, (shard, doc, changed, local) => library.#onShardChange(shard, doc, changed, local));

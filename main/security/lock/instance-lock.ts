@@ -7,6 +7,7 @@ import { Library, type LibraryUnlock } from '../../library/library.js';
 import { libraryPaths } from '../../library/library-paths.js';
 import { NoUnlockMethodError, WrongPassphraseError } from '../key-errors.js';
 import { readKeySlots } from '../key-slots.js';
+import { rotateLibraryKey } from '../key-rotation.js';
 import type { SecretStore } from '../secret-store.js';
 import { SecretStoreError } from '../secret-store.js';
 import { UnlockBackoff } from './unlock-backoff.js';
@@ -135,6 +136,35 @@ export class InstanceLock<T extends UnlockedInstance> {
       await this.#readLockAfter(instance).catch(() => undefined);
       await this.#emit();
       return this.state();
+    });
+  }
+
+  /**
+   * Key rotation in a running instance: what holds the library stops (as for a lock), the key is
+   * rotated on the closed files, and the instance starts again under the new key if it was unlocked.
+   */
+  rotateKey(passphrase: string | null, actor: AuditActor = this.options.actor): Promise<{ slots: number }> {
+    return this.#serial(async () => {
+      const instance = this.#instance;
+      if (instance) {
+        this.#instance = null;
+        await instance.close();
+        await this.#emit();
+      }
+      const store = (await this.options.keychain?.()) ?? null;
+      const rotated = await rotateLibraryKey(libraryPaths(this.options.dir), { passphrase, store }, actor).catch((error: unknown) => error as Error);
+      if (instance) {
+        // Under the new key (or, when the rotation failed before its end, as Library.open finds it).
+        const library = await Library.open(this.options.dir, passphrase ? { method: 'passphrase', passphrase } : { method: 'secret-store', store: store! }, actor);
+        this.#instance = await this.options.start(library).catch(async (error: unknown) => {
+          await library.close().catch(() => undefined);
+          throw error;
+        });
+        this.touch();
+        await this.#emit();
+      }
+      if (rotated instanceof Error) throw rotated;
+      return rotated;
     });
   }
 
