@@ -148,17 +148,18 @@ export async function startServeServer(library: Library | ServedLock, service: A
   server.on('upgrade', (request: IncomingMessage, socket: Duplex, head: Buffer) => {
     const url = new URL(request.url ?? '/', 'http://host.invalid');
     const sockets = url.pathname === '/api' ? apiSockets : url.pathname === '/sync' ? syncSockets : null;
-    const refusal = !sockets
-      ? url.pathname === '/sync' && lock?.locked
-        ? '423 Locked'
-        : '404 Not Found'
+    const locked = url.pathname === '/sync' && lock?.locked === true;
+    const refusal = !sockets && !locked
+      ? '404 Not Found'
       : !requestHostAllowed(request.headers.host, options.host, port)
         ? '421 Misdirected Request'
         : !(authorized(request) || tokensMatch(token, url.searchParams.get('token')))
           ? '401 Unauthorized'
           : !originAllowed(request)
             ? '403 Forbidden'
-            : null;
+            : locked
+              ? '423 Locked'
+              : null;
     if (refusal || !sockets) {
       socket.end(`HTTP/1.1 ${refusal ?? '404 Not Found'}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
       return;
