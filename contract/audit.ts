@@ -16,6 +16,10 @@ export const AUDIT_KINDS = [
   'ai-request',
   'export',
   'key-change',
+  // `serve` beyond this device: a browser logged in, a login was refused, a session ended (expired or logged out).
+  'serve-login',
+  'serve-login-failed',
+  'serve-session-end',
 ] as const;
 export type AuditKind = (typeof AUDIT_KINDS)[number];
 

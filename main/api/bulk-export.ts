@@ -9,6 +9,7 @@ import { EXTENSION_OF_FORMAT, exportRendered } from '../library/export/export-re
 import { extensionForMime } from '../library/import/extensions.js';
 import type { Library } from '../library/library.js';
 import { baseName } from './media.js';
+import { wipeFolder } from '../security/wipe.js';
 
 /** Already compressed: stored in the zip as they are rather than deflated again. */
 const STORED_EXTENSIONS = new Set(['.png', '.jpg', '.jpeg', '.webp', '.gif', '.mp4', '.m4v', '.webm', '.mov']);
@@ -111,6 +112,6 @@ export async function exportClipsAsZip(library: Library, ids: readonly string[],
     await written;
     return outcome;
   } finally {
-    await fs.rm(items, { recursive: true, force: true });
+    await wipeFolder(items);
   }
 }

@@ -5,6 +5,7 @@ import path from 'node:path';
 import { ApiError, type ExportProgress } from '../../contract/api.js';
 import { fileMedia, type MediaFile } from './media.js';
 import type { AuditRecorder } from '../security/audit/audit-log.js';
+import { wipeFolder } from '../security/wipe.js';
 
 /** Progress is reported at most this often (and always at the start and the end). */
 const PROGRESS_INTERVAL_MS = 200;
@@ -129,7 +130,8 @@ export class ExportJobs {
   }
 
   async #removeFiles(job: Job): Promise<void> {
-    if (job.folder) await fs.rm(job.folder, { recursive: true, force: true });
+    // An export is clip content in the clear until the person saves it somewhere of their choosing.
+    if (job.folder) await wipeFolder(job.folder);
     job.file = null;
   }
 }

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import type { Readable } from 'node:stream';
 import { ApiError } from '../../contract/api.js';
+import { wipeFolder } from '../security/wipe.js';
 
 /** Largest upload accepted; the importer has its own, smaller, per-kind limits. */
 export const MAX_UPLOAD_BYTES = 2 * 1024 * 1024 * 1024;
@@ -11,7 +12,7 @@ export const MAX_UPLOAD_BYTES = 2 * 1024 * 1024 * 1024;
 /**
  * Files a browser sent to `serve`, kept until imported. Each sits in its own folder under its
  * original name (the importer reads the extension and keeps the name as the clip's source).
- * Only the core process can read them (0600), and they are deleted once imported.
+ * Only the core process can read them (0600), and they are overwritten and deleted once imported.
  */
 export class UploadStore {
   readonly #uploads = new Map<string, string>();
@@ -39,7 +40,7 @@ export class UploadStore {
         out.createWriteStream(),
       );
     } catch (error) {
-      await fs.rm(folder, { recursive: true, force: true });
+      await wipeFolder(folder);
       throw error;
     }
     this.#uploads.set(uploadId, file);
@@ -54,13 +55,14 @@ export class UploadStore {
     return file;
   }
 
+  /** Overwrites and removes an upload (it holds clip content in the clear). */
   async discard(file: string): Promise<void> {
-    await fs.rm(path.dirname(file), { recursive: true, force: true });
+    await wipeFolder(path.dirname(file));
   }
 
   async clear(): Promise<void> {
     this.#uploads.clear();
-    await fs.rm(this.dir, { recursive: true, force: true });
+    await wipeFolder(this.dir);
   }
 }
 

@@ -25,13 +25,21 @@ export async function main(argv: string[]): Promise<number> {
   }
   // Models live outside the library: these commands neither open it nor need the core's heap flags.
   if (request.command === 'models') return (await import('./model-commands.js')).runModelCommand(request, terminalOutput);
+  const dir = libraryOption ?? process.env.CLIPSHOT_LIBRARY ?? defaultLibraryDir();
   // Plugins too live outside the library: these work on the plugins folder alone (`plugin dev`, the host's, is not one of them).
-  if (request.command === 'plugin' && request.positionals[0] !== 'dev') return (await import('./plugin-commands.js')).runPluginCommand(request, terminalOutput);
+  // What they change is recorded for the library's audit log, which folds it in at its next open.
+  if (request.command === 'plugin' && request.positionals[0] !== 'dev') {
+    const audit = await (await import('../security/audit/pending-journal.js')).pendingJournalOfLibrary(dir);
+    try {
+      return await (await import('./plugin-commands.js')).runPluginCommand(request, terminalOutput, audit);
+    } finally {
+      await audit?.flush();
+    }
+  }
   // Help and usage errors are answered without it; anything that may open the library runs
   // with the core's heap flags, before stdin is read so that the relaunched process gets it.
   const script = process.argv[1];
   if (script) await relaunchWithCoreFlags(script);
-  const dir = libraryOption ?? process.env.CLIPSHOT_LIBRARY ?? defaultLibraryDir();
   // Heavy modules (Automerge, SQLite, sharp) load only when this process opens the library itself.
   if (request.command === 'lock' || request.command === 'unlock') return (await import('./lock-client.js')).runLockClient(dir, request, terminalOutput);
   if (request.command === 'keys') return (await import('./key-commands.js')).runKeyCommand(dir, request, terminalOutput);

@@ -35,7 +35,7 @@ export const COMMANDS: Record<string, { options: OptionSpec; positionals: [numbe
   reindex: { options: {}, positionals: [0, 0] },
   verify: { options: {}, positionals: [0, 0] },
   audit: { options: { verify: { type: 'boolean' }, kind: { type: 'string' }, since: { type: 'string' } }, positionals: [0, 0] },
-  serve: { options: { port: { type: 'string' }, host: { type: 'string' }, 'sync-port': { type: 'string' }, 'sync-host': { type: 'string' }, 'sync-public-port': { type: 'string' }, 'no-sync': { type: 'boolean' }, 'no-discovery': { type: 'boolean' }, 'no-analysis': { type: 'boolean' }, 'capture-input': { type: 'string' } }, positionals: [0, 0] },
+  serve: { options: { port: { type: 'string' }, host: { type: 'string' }, 'sync-port': { type: 'string' }, 'sync-host': { type: 'string' }, 'sync-public-port': { type: 'string' }, 'no-sync': { type: 'boolean' }, 'no-discovery': { type: 'boolean' }, 'no-analysis': { type: 'boolean' }, 'capture-input': { type: 'string' }, 'session-idle': { type: 'string' }, 'session-max': { type: 'string' }, 'new-certificate': { type: 'boolean' } }, positionals: [0, 0] },
   capture: { options: { delay: { type: 'string' } }, positionals: [1, 1] },
   pair: { options: { peer: { type: 'string' } }, positionals: [0, 1] },
   devices: { options: {}, positionals: [0, 2] },

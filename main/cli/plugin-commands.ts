@@ -19,6 +19,10 @@ import { PluginStoreError } from '../plugins/store/store-errors.js';
 import { PluginStore, type InstallOptions, type InstallResult, type PermissionRequest } from '../plugins/store/plugin-store.js';
 import { defaultPluginsDir } from '../plugins/store/plugins-dir.js';
 import { UsageError } from './parse-args.js';
+import type { AuditDetails } from '../../contract/audit.js';
+import type { AuditRecorder } from '../security/audit/audit-log.js';
+import { auditPluginChange, type PluginChangeKind } from '../plugins/plugin-audit.js';
+import { CLI_ACTOR } from './cli-actor.js';
 
 /** Where `clipshot plugin publish` finds the registry's auth token (never on the command line, where `ps` shows it). */
 export const REGISTRY_TOKEN_ENV = 'CLIPSHOT_REGISTRY_TOKEN';
@@ -36,6 +40,8 @@ interface Context {
   json: boolean;
   dir: string;
   store: PluginStore;
+  /** Where changes to the plugins are recorded: the library's audit log (through its pending journal), if there is a library. */
+  audit: AuditRecorder | null;
 }
 
 type Handler = (context: Context) => Promise<number>;
@@ -46,13 +52,13 @@ type Handler = (context: Context) => Promise<number>;
  */
 const ACTIONS: Record<string, Handler> = { search, info, install, update, remove, list, rollback, trust, publish, registry, keygen };
 
-export async function runPluginCommand(request: CommandRequest, output: CommandOutput, terminal: Terminal = { input: process.stdin, output: process.stderr }): Promise<number> {
+export async function runPluginCommand(request: CommandRequest, output: CommandOutput, audit: AuditRecorder | null = null, terminal: Terminal = { input: process.stdin, output: process.stderr }): Promise<number> {
   const [action = 'list', ...args] = request.positionals;
   const handler = ACTIONS[action];
   if (!handler) throw new UsageError(`plugin: unknown action "${action}" (${Object.keys(ACTIONS).join(', ')})`);
   const dir = defaultPluginsDir();
   try {
-    return await handler({ args, request, output, terminal, json: request.options.json === true, dir, store: new PluginStore({ dir }) });
+    return await handler({ args, request, output, terminal, json: request.options.json === true, dir, store: new PluginStore({ dir }), audit });
   } catch (error) {
     // These may list several problems, one per line; the CLI's usual error line would show only the first.
     if (error instanceof PluginManifestError || error instanceof PluginResolveError || error instanceof MarketplaceError || error instanceof PluginStoreError) {
@@ -61,6 +67,10 @@ export async function runPluginCommand(request: CommandRequest, output: CommandO
     }
     throw error;
   }
+}
+
+function recordChange(context: Context, kind: PluginChangeKind, pluginId: string, details: AuditDetails): void {
+  auditPluginChange(context.audit, CLI_ACTOR, kind, pluginId, details);
 }
 
 function expectArgs(context: Context, min: number, max: number, usage: string): void {
@@ -164,12 +174,14 @@ async function install(context: Context): Promise<number> {
     if (!allowUnsigned) throw new UsageError(`plugin install: ${spec} is a local ${local === 'folder' ? 'folder' : 'tarball'}, which carries no publisher signature: run again with --allow-unsigned to install it anyway`);
     const file = path.resolve(context.request.cwd, spec);
     const result = local === 'folder' ? await context.store.installFolder(file, consent(context)) : await context.store.installTarballFile(file, consent(context));
+    recordChange(context, result.previousVersion === null ? 'plugin-install' : 'plugin-update', result.id, { version: result.version, from: result.previousVersion, source: local, granted: result.newPermissions.join(',') });
     print(context, { ...result, signature: 'unsigned' }, installedText(result, 'installed'));
     return 0;
   }
   const { packageName, range } = parseSpec(spec);
   const marketplace = await marketplaceFor(context);
   const result = await installFromRegistry(context.store, marketplace, packageName, range, { ...consent(context), allowUnsigned });
+  if (!result.upToDate) recordChange(context, result.previousVersion === null ? 'plugin-install' : 'plugin-update', result.id, { version: result.version, from: result.previousVersion, source: 'registry', granted: result.newPermissions.join(',') });
   print(context, result, result.upToDate ? `${result.id}@${result.version} is already installed` : installedText(result, 'installed'));
   return 0;
 }
@@ -203,6 +215,7 @@ async function update(context: Context): Promise<number> {
       const marketplace = await marketplaceFor(context, plugin.record.versions[plugin.manifest.version]!.registry);
       const result = await installFromRegistry(context.store, marketplace, plugin.manifest.packageName, undefined, { ...consent(context), allowUnsigned: context.request.options['allow-unsigned'] === true });
       results.push(result);
+      if (!result.upToDate) recordChange(context, 'plugin-update', result.id, { version: result.version, from: result.previousVersion, source: 'registry', granted: result.newPermissions.join(',') });
       if (!context.json) context.output.stdout(`${result.upToDate ? `${result.id} is up to date (${result.version})` : installedText(result, 'updated')}\n`);
     } catch (error) {
       // With one plugin asked for, its error is the command's; with all, the others still update.
@@ -221,6 +234,7 @@ async function remove(context: Context): Promise<number> {
   expectArgs(context, 1, 1, 'give one plugin id');
   const found = await context.store.find(context.args[0]!);
   const result = await context.store.remove(found?.manifest.id ?? context.args[0]!);
+  recordChange(context, 'plugin-remove', result.id, { versions: result.versions.join(',') });
   print(context, result, `removed ${result.id} (${result.versions.join(', ')})`);
   return 0;
 }
@@ -245,6 +259,7 @@ async function rollback(context: Context): Promise<number> {
   expectArgs(context, 1, 2, 'give a plugin id and, optionally, the version to go back to');
   const found = await context.store.find(context.args[0]!);
   const result = await context.store.rollback(found?.manifest.id ?? context.args[0]!, context.args[1]);
+  recordChange(context, 'plugin-rollback', result.id, { version: result.version, from: result.previousVersion });
   print(context, result, `${result.id} is back at ${result.version} (was ${result.previousVersion})`);
   return 0;
 }
@@ -265,11 +280,13 @@ async function trust(context: Context): Promise<number> {
     const file = path.resolve(context.request.cwd, argument);
     const text = (await fs.stat(file).then((stat) => stat.isFile(), () => false)) ? await fs.readFile(file, 'utf8') : argument;
     const key = await keys.add(text, name);
+    context.audit?.record({ kind: 'key-change', actor: CLI_ACTOR, details: { action: 'trust-publisher', fingerprint: key.fingerprint } });
     print(context, key, `trusting ${key.name}: ${key.fingerprint}`);
     return 0;
   }
   if (what === 'remove') {
     const key = await keys.remove(argument);
+    context.audit?.record({ kind: 'key-change', actor: CLI_ACTOR, details: { action: 'distrust-publisher', fingerprint: key.fingerprint } });
     print(context, key, `no longer trusting ${key.name} (${key.fingerprint}); plugins it signed stay installed`);
     return 0;
   }

@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { createApiService } from '../api/api-service.js';
 import { UploadStore } from '../api/upload-store.js';
@@ -12,6 +13,12 @@ import { runLockableCommand } from './lock-commands.js';
 import { InstanceLock, type UnlockedInstance } from '../security/lock/instance-lock.js';
 import { createLockableApiService } from '../security/lock/lockable-api.js';
 import type { SecretStore } from '../security/secret-store.js';
+import { EmptyPassphraseError, readKeySlots, unlockWithPassphrase, WrongPassphraseError } from '../security/key-slots.js';
+import { loadServeCertificate } from '../server/remote/serve-certificate.js';
+import { DEFAULT_SESSION_LIMITS, type SessionLimits } from '../server/remote/login-sessions.js';
+import type { ServeServerOptions } from '../server/serve-server.js';
+import type { AuditRecorder } from '../security/audit/audit-log.js';
+import { PendingAuditJournal } from '../security/audit/pending-journal.js';
 import type { Library } from '../library/library.js';
 import { SyncService, type SyncServiceOptions } from '../sync/sync-service.js';
 import type { AnalysisService } from '../ai/analysis/analysis-service.js';
@@ -33,6 +40,8 @@ export async function runServe(dir: string, request: CommandRequest, output: Com
   const port = parsePort(request.options.port);
   const host = typeof request.options.host === 'string' ? request.options.host : DEFAULT_HOST;
   if (host.trim() === '') throw new UsageError('serve: --host needs a host name or address');
+  const beyondThisDevice = !isLoopbackHost(host);
+  const sessionLimits = sessionLimitsOf(request);
 
   const syncOptions = syncOptionsOf(request);
   const library = await openOrCreate(dir, true, output);
@@ -52,12 +61,16 @@ export async function runServe(dir: string, request: CommandRequest, output: Com
       runLockableCommand(locking, command, commandOutput, (instance) => runLibraryCommand(instance.library, command, commandOutput, signal, instance.services)),
     );
     const first = locking.current();
-    server = await startServeServer(locking, service, uploads, { host, port, rendererDir: builtRendererDir(), ...(first.plugins && { pluginStore: first.plugins.store }), ...serveTokenFromEnvironment(), ...(first.capture && { captures: first.capture.service }) });
-    if (!isLoopbackHost(host)) output.stderr(`clipshot: listening on ${host}, not only this device: anyone who can reach it and has the URL's token can use the library\n`);
+    const remote = beyondThisDevice ? await remoteOptions(library, sessionLimits, request.options['new-certificate'] === true, lockedAudit(locking, library.paths.auditPending)) : null;
+    server = await startServeServer(locking, service, uploads, { host, port, rendererDir: builtRendererDir(), ...(first.plugins && { pluginStore: first.plugins.store }), ...(remote ? {} : serveTokenFromEnvironment()), ...(first.capture && { captures: first.capture.service }), ...(remote && { remote }) });
+    if (remote) output.stderr(`clipshot: listening on ${host}, not only this device: browsers log in with the library's passphrase, over HTTPS only\n`);
     const sync = first.services.sync;
     const syncLine = sync ? `sync: ${sync.status().listening.join(', ')} (device ${sync.status().device.fingerprint})\n` : '';
     const captureLine = first.capture ? `capture overlay: ${server.origin}/capture.html?capture=${first.capture.id}\n` : '';
-    output.stdout(`ClipShot is serving the library at ${library.paths.dir}\ncontrol socket: ${control.socketPath}\n${syncLine}${captureLine}Open ${server.url}\n`);
+    const openLines = remote
+      ? `HTTPS certificate SHA-256 fingerprint: ${remote.fingerprint}\n(check that your browser shows the same before you log in; log in with the library's passphrase)\n${addressesOf(host, new URL(server.origin).port).map((address) => `Open ${address}\n`).join('')}`
+      : `Open ${server.url}\n`;
+    output.stdout(`ClipShot is serving the library at ${library.paths.dir}\ncontrol socket: ${control.socketPath}\n${syncLine}${captureLine}${openLines}`);
     await new Promise<void>((resolve) => {
       process.once('SIGINT', resolve);
       process.once('SIGTERM', resolve);
@@ -131,11 +144,77 @@ async function startServeInstance(library: Library, request: CommandRequest, out
   }
 }
 
+/** Logins are recorded in the open library's log, or (while it is locked) beside it until the next open, as failed unlocks are. */
+function lockedAudit(lock: InstanceLock<ServeInstance>, pendingFile: string): AuditRecorder {
+  return {
+    record: (event) => {
+      if (!lock.locked) return lock.current().library.audit.record(event);
+      const journal = new PendingAuditJournal(pendingFile);
+      journal.record(event);
+      void journal.flush().catch(() => undefined);
+    },
+  };
+}
+
 /** Tests move the idle clock (CLIPSHOT_TEST_LOCK_CLOCK=FILE: the file holds the time in ms) instead of waiting minutes. */
 function lockClockFromEnvironment(): { now?: () => number; checkEveryMs?: number } {
   const file = process.env.CLIPSHOT_TEST_LOCK_CLOCK;
   if (!file) return {};
   return { now: () => Number(readFileSync(file, 'utf8')) || Date.now(), checkEveryMs: 200 };
+}
+
+/**
+ * Serving beyond this device: HTTPS with the library's own certificate, and a login with the
+ * library's passphrase, checked against its passphrase slot as unlocking does.
+ */
+async function remoteOptions(library: Library, limits: SessionLimits, renewCertificate: boolean, audit: AuditRecorder): Promise<NonNullable<ServeServerOptions['remote']> & { fingerprint: string }> {
+  const { slots } = await readKeySlots(library.paths.keyFile);
+  if (!slots.some((slot) => slot.method === 'passphrase')) {
+    throw new UsageError("serve: beyond this device, browsers log in with the library's passphrase and this library has none; add one with `clipshot keys add-passphrase`, or serve on 127.0.0.1");
+  }
+  const certificate = await loadServeCertificate(library.db, library.libraryId, { renew: renewCertificate });
+  const keyFile = library.paths.keyFile;
+  const verifyPassphrase = async (passphrase: string): Promise<boolean> => {
+    try {
+      (await unlockWithPassphrase(keyFile, passphrase)).fill(0);
+      return true;
+    } catch (error) {
+      if (error instanceof WrongPassphraseError || error instanceof EmptyPassphraseError) return false;
+      throw error;
+    }
+  };
+  return { certPem: certificate.certPem, keyPem: certificate.keyPem, fingerprint: certificate.fingerprint, login: { verifyPassphrase, limits, audit } };
+}
+
+/** The addresses other devices can open: each of this machine's own when bound to all of them. */
+function addressesOf(host: string, port: string): string[] {
+  const all = host === '0.0.0.0' || host === '::';
+  if (!all) return [`https://${host.includes(':') ? `[${host}]` : host}:${port}/`];
+  const found = Object.values(os.networkInterfaces())
+    .flat()
+    // Link-local IPv6 addresses need a zone a URL cannot carry portably.
+    .filter((entry): entry is os.NetworkInterfaceInfo => entry !== undefined && !entry.internal && (entry.family === 'IPv4' || (host === '::' && !entry.address.startsWith('fe80:'))))
+    .map((entry) => (entry.family === 'IPv6' ? `https://[${entry.address}]:${port}/` : `https://${entry.address}:${port}/`));
+  return found.length > 0 ? found : [`https://${os.hostname()}:${port}/`];
+}
+
+/** `--session-idle` and `--session-max`: 90s, 30m, 12h (whole seconds, minutes or hours). */
+function sessionLimitsOf(request: CommandRequest): SessionLimits {
+  return {
+    idleMs: durationOption(request.options['session-idle'], 'session-idle') ?? DEFAULT_SESSION_LIMITS.idleMs,
+    maxMs: durationOption(request.options['session-max'], 'session-max') ?? DEFAULT_SESSION_LIMITS.maxMs,
+  };
+}
+
+const DURATION_UNITS_MS: Record<string, number> = { s: 1_000, m: 60_000, h: 3_600_000 };
+const MAX_DURATION_MS = 30 * 24 * 3_600_000;
+
+function durationOption(raw: string | boolean | string[] | undefined, option: string): number | null {
+  if (raw === undefined) return null;
+  const match = typeof raw === 'string' ? /^(\d{1,7})(s|m|h)$/.exec(raw) : null;
+  const ms = match ? Number(match[1]) * DURATION_UNITS_MS[match[2]!]! : NaN;
+  if (!(ms >= 1_000 && ms <= MAX_DURATION_MS)) throw new UsageError(`serve: --${option} is a duration from 1s to 720h, like 90s, 30m or 12h, not ${JSON.stringify(raw)}`);
+  return ms;
 }
 
 /** A capture read from files (`--capture-input`), held for the overlay page as the desktop app holds a screenshot. */

@@ -4,12 +4,11 @@ import { promptPassphrase } from '../security/passphrase-prompt.js';
 import type { SecretStore } from '../security/secret-store.js';
 import { Library, type CreateLibraryOptions, type LibraryUnlock } from '../library/library.js';
 import { libraryPaths } from '../library/library-paths.js';
-import type { AuditActor } from '../../contract/audit.js';
+import { CLI_ACTOR } from './cli-actor.js';
 
 export const PASSPHRASE_ENV = 'CLIPSHOT_PASSPHRASE';
 export const NEW_PASSPHRASE_ENV = 'CLIPSHOT_NEW_PASSPHRASE';
-/** Who the audit log names for what a command line does. */
-export const CLI_ACTOR: AuditActor = { type: 'cli', id: 'clipshot' };
+export { CLI_ACTOR };
 
 /** Opens the library the way a person expects: $CLIPSHOT_PASSPHRASE, else the keychain, else a prompt. */
 export async function openLibraryForCli(dir: string): Promise<Library> {

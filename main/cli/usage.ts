@@ -23,10 +23,13 @@ Commands:
                                      the tamper-evident audit log (unlocks, pairing, plugins, remote AI,
                                      exports, key changes); --verify checks its hash chain and signed head
   serve [--port N] [--host H] [--sync-host H] [--sync-port N] [--sync-public-port N] [--no-sync] [--no-discovery] [--no-analysis]
-        [--capture-input FILE.json]
+        [--capture-input FILE.json] [--session-idle 30m] [--session-max 12h] [--new-certificate]
                                      open the library, serve the app at the printed URL (loopback unless --host),
                                      sync with paired devices, and run other commands through it; --capture-input
-                                     holds a screenshot (described in FILE) for the capture overlay page
+                                     holds a screenshot (described in FILE) for the capture overlay page. Beyond
+                                     loopback: HTTPS with the library's own certificate (its fingerprint printed),
+                                     a login with the passphrase, sessions ending after --session-idle without use
+                                     or --session-max in all; --new-certificate replaces the certificate
   capture region|window|screen [--delay S] [--json]
                                      ask the running desktop app to capture (as its shortcut would), after
                                      S seconds (0-60); prints the saved clip's id

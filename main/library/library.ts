@@ -282,6 +282,7 @@ export class Library {
         throw error;
       }
     });
+    this.#reconsiderSharing();
     return { clipId, shard, documentId: this.shards.documentId(shard), detailDocumentId: this.details.documentId(clipId) };
   }
 
@@ -294,7 +295,17 @@ export class Library {
   /** Opens the settings document for peers to sync and edit, until closeSettingsForPeers. */
   async openSettingsForPeers(): Promise<DocumentId> {
     await this.write(() => this.settings.openForPeers());
+    this.#reconsiderSharing();
     return this.settings.documentId;
+  }
+
+  /**
+   * automerge-repo asks the share policy about a peer only when a document loads or the peer
+   * writes. A shard loaded here before a window opens it (by an import, or another device)
+   * would never send that window what changed since the copy the window kept: ask again.
+   */
+  #reconsiderSharing(): void {
+    this.repo.shareConfigChanged();
   }
 
   closeSettingsForPeers(): void {

@@ -6,6 +6,7 @@ import type { AuditRecorder } from '../security/audit/audit-log.js';
 import type { InstalledPluginView, MarketplacePluginView, PluginDetailsView, PluginLogEntry, PluginPermission } from '../../contract/plugins.js';
 import type { PluginApiEvent, PluginInstallStage, PluginsOverview } from '../../contract/plugin-api.js';
 import { clipshotVersion } from './manifest/app-version.js';
+import { auditPluginChange, type PluginChangeKind } from './plugin-audit.js';
 import { openMarketplace } from './marketplace/open-marketplace.js';
 import { installFromRegistry } from './marketplace/registry-install.js';
 import type { Marketplace } from './marketplace/marketplace.js';
@@ -191,10 +192,10 @@ export class PluginService {
     return () => this.#listeners.delete(listener);
   }
 
-  #audit(kind: 'plugin-install' | 'plugin-update' | 'plugin-rollback' | 'plugin-remove', pluginId: string, details: AuditDetails): void {
-    this.#options.audit?.record({ kind, actor: { type: 'device', id: 'this-device' }, details: { plugin: pluginId, ...details } });
-    if (typeof details.granted === 'string' && details.granted !== '') this.#options.audit?.record({ kind: 'plugin-permissions', actor: { type: 'plugin', id: pluginId }, details: { granted: details.granted } });
+  #audit(kind: PluginChangeKind, pluginId: string, details: AuditDetails): void {
+    auditPluginChange(this.#options.audit, { type: 'device', id: 'this-device' }, kind, pluginId, details);
   }
+
 
   async close(): Promise<void> {
     this.#closed = true;

@@ -1,7 +1,8 @@
 import { WebSocketServerAdapter } from '@automerge/automerge-repo-network-websocket';
 import fs from 'node:fs';
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import https from 'node:https';
+import type { AddressInfo, Server as NetServer } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { WebSocketServer, type WebSocket } from 'ws';
@@ -22,6 +23,9 @@ import { newSessionToken, SESSION_COOKIE, tokenOfRequest, tokensMatch } from './
 import { resolveStaticFile } from './static-files.js';
 import { PANEL_PATH_PREFIX, panelSecurityHeaders, resolvePanelFile } from '../plugins/panel-files.js';
 import type { PluginStore } from '../plugins/store/plugin-store.js';
+import { httpsOnlyListener } from './remote/https-only-listener.js';
+import { RemoteLogin, SESSION_ENDED_CLOSE_CODE, type RemoteLoginOptions } from './remote/remote-login.js';
+import type { LoginSession } from './remote/login-sessions.js';
 
 const MAX_SYNC_MESSAGE_BYTES = 64 * 1024 * 1024;
 
@@ -34,10 +38,15 @@ export interface ServeServerOptions {
   pluginStore?: PluginStore;
   /** Captures waiting in overlays: their screenshots are served at /captures/ID/screenshot. */
   captures?: CaptureService;
+  /**
+   * Serving beyond this device: HTTPS with this certificate, and a login (the library's
+   * passphrase) instead of the URL's token. Without it the server speaks plain HTTP (loopback).
+   */
+  remote?: { certPem: string; keyPem: string; login: Omit<RemoteLoginOptions, 'onSessionEnded'> };
 }
 
 export interface ServeServer {
-  /** The URL to open: it carries the session token once, the page then keeps it in a cookie. */
+  /** The URL to open: on loopback it carries the session token once, the page then keeps it in a cookie; beyond, the login page. */
   url: string;
   origin: string;
   token: string;
@@ -72,18 +81,45 @@ export async function startServeServer(library: Library | ServedLock, service: A
   apiSockets.on('connection', (socket: WebSocket) => attachApiSocket(socket, service));
 
   let port = options.port;
-  const authorized = (request: IncomingMessage) => tokensMatch(token, tokenOfRequest(request.headers));
-  const server = http.createServer((request, response) => {
+  const remote = options.remote ?? null;
+  const scheme = remote ? 'https' : 'http';
+  // The sockets each logged-in browser holds open: closed, with the reason, when its session ends.
+  const sessionSockets = new Map<string, Set<WebSocket>>();
+  const login = remote
+    ? new RemoteLogin({
+        ...remote.login,
+        onSessionEnded: (session, reason) => {
+          for (const ws of sessionSockets.get(session.id) ?? []) ws.close(SESSION_ENDED_CLOSE_CODE, `session ended: ${reason}`);
+          sessionSockets.delete(session.id);
+        },
+      })
+    : null;
+  /** The login session a request belongs to (beyond loopback), or null. */
+  const sessionOf = (request: IncomingMessage): LoginSession | null => login?.sessionOf(request) ?? null;
+  const authorized = (request: IncomingMessage) => (login ? sessionOf(request) !== null : tokensMatch(token, tokenOfRequest(request.headers)));
+  const onRequest = (request: IncomingMessage, response: ServerResponse) => {
     handleRequest(request, response).catch((error: unknown) => {
       if (!response.headersSent) sendText(response, 500, `ClipShot could not answer: ${error instanceof Error ? error.message : String(error)}`);
       else response.destroy();
     });
-  });
+  };
+  const server = remote ? https.createServer({ cert: remote.certPem, key: remote.keyPem, minVersion: 'TLSv1.2' }, onRequest) : http.createServer(onRequest);
+  // Beyond loopback a plain http:// connection is answered with a refusal, never with the app.
+  const listener: NetServer = remote ? httpsOnlyListener(server as https.Server) : server;
 
   async function handleRequest(request: IncomingMessage, response: ServerResponse): Promise<void> {
     if (!requestHostAllowed(request.headers.host, options.host, port)) return sendText(response, 421, 'This server does not answer to that host name.');
     const url = new URL(request.url ?? '/', 'http://host.invalid');
-    if (url.pathname === '/' && url.searchParams.has('token')) {
+    const stateChanging = request.method !== 'GET' && request.method !== 'HEAD';
+    if (login) {
+      if (await login.handle(request, response, url.pathname, originAllowed(request))) return;
+      const session = sessionOf(request);
+      if (session) login.sessions.touch(session);
+      else if (!stateChanging && !url.pathname.startsWith(PANEL_PATH_PREFIX) && (url.pathname === '/' || url.pathname.endsWith('.html'))) {
+        response.writeHead(303, { ...SECURITY_HEADERS, Location: '/login', 'Cache-Control': 'no-store' });
+        return void response.end();
+      }
+    } else if (url.pathname === '/' && url.searchParams.has('token')) {
       if (!tokensMatch(token, url.searchParams.get('token'))) return sendText(response, 401, 'This link is not valid (any more): open the address that `clipshot serve` printed.');
       // The token moves into a cookie the page's scripts cannot read, and out of the address bar.
       response.writeHead(303, { Location: '/', 'Set-Cookie': `${SESSION_COOKIE}=${token}; HttpOnly; SameSite=Strict; Path=/`, 'Cache-Control': 'no-store' });
@@ -92,7 +128,9 @@ export async function startServeServer(library: Library | ServedLock, service: A
     // A panel's frame is sandboxed (an opaque origin), so its requests for its own scripts carry no
     // SameSite cookie; panel files are the plugin's published package files, no library data.
     if (url.pathname.startsWith(PANEL_PATH_PREFIX)) return servePanelFile(request, response, url.pathname);
-    if (!authorized(request)) return sendText(response, 401, 'Open the address that `clipshot serve` printed: it carries the session token this server needs.');
+    if (!authorized(request)) return sendText(response, 401, login ? 'Log in first: open the address that `clipshot serve` printed.' : 'Open the address that `clipshot serve` printed: it carries the session token this server needs.');
+    // A page from another site may not make changes with the person's cookie (cross-site request forgery).
+    if (stateChanging && !originAllowed(request)) return sendText(response, 403, 'Refused: this request did not come from this server\'s own page.');
     const media = parseMediaPath(url.pathname, url.searchParams);
     const exportJob = parseExportPath(url.pathname);
     if ((media || exportJob) && request.method !== 'GET' && request.method !== 'HEAD') return sendText(response, 405, 'Method not allowed.');
@@ -118,7 +156,7 @@ export async function startServeServer(library: Library | ServedLock, service: A
     if (request.method !== 'GET' && request.method !== 'HEAD') return sendText(response, 405, 'Method not allowed.');
     const file = options.pluginStore ? await resolvePanelFile(options.pluginStore, urlPath) : null;
     if (!file) return sendText(response, 404, 'Not found.');
-    response.writeHead(200, { ...panelSecurityHeaders(`http://${request.headers.host ?? ''}`, file), 'Content-Type': file.mime, 'Content-Length': file.size, 'Cache-Control': 'no-cache' });
+    response.writeHead(200, { ...panelSecurityHeaders(`${scheme}://${request.headers.host ?? ''}`, file), 'Content-Type': file.mime, 'Content-Length': file.size, 'Cache-Control': 'no-cache' });
     if (request.method === 'HEAD') return void response.end();
     await pipeline(fs.createReadStream(file.file), response);
   }
@@ -153,7 +191,7 @@ export async function startServeServer(library: Library | ServedLock, service: A
       ? '404 Not Found'
       : !requestHostAllowed(request.headers.host, options.host, port)
         ? '421 Misdirected Request'
-        : !(authorized(request) || tokensMatch(token, url.searchParams.get('token')))
+        : !(authorized(request) || (!login && tokensMatch(token, url.searchParams.get('token'))))
           ? '401 Unauthorized'
           : !originAllowed(request)
             ? '403 Forbidden'
@@ -164,28 +202,42 @@ export async function startServeServer(library: Library | ServedLock, service: A
       socket.end(`HTTP/1.1 ${refusal ?? '404 Not Found'}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
       return;
     }
-    sockets.handleUpgrade(request, socket, head, (ws) => sockets.emit('connection', ws, request));
+    const session = sessionOf(request);
+    sockets.handleUpgrade(request, socket, head, (ws) => {
+      if (session && login) holdForSession(ws, session, login, sockets === apiSockets);
+      sockets.emit('connection', ws, request);
+    });
   });
+
+  function holdForSession(ws: WebSocket, session: LoginSession, remoteLogin: RemoteLogin, countsAsUse: boolean): void {
+    const held = sessionSockets.get(session.id) ?? new Set<WebSocket>();
+    sessionSockets.set(session.id, held);
+    held.add(ws);
+    ws.once('close', () => held.delete(ws));
+    // What the person does reaches the API socket; document sync also talks by itself, so it is not use.
+    if (countsAsUse) ws.on('message', () => remoteLogin.sessions.touch(session));
+  }
 
   // A page from another site may not open our sockets with the person's cookie (cross-site WebSocket hijacking).
   // Programs other than browsers (peers, tools) send no Origin; they must then carry the token themselves.
+  // Beyond loopback only browsers log in, and they always send one.
   function originAllowed(request: IncomingMessage): boolean {
     const origin = request.headers.origin;
-    if (origin === undefined) return request.headers.cookie === undefined;
-    return origin === `http://${request.headers.host ?? ''}`;
+    if (origin === undefined) return !login && request.headers.cookie === undefined;
+    return origin === `${scheme}://${request.headers.host ?? ''}`;
   }
 
   await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port, options.host, () => {
-      server.off('error', reject);
+    listener.once('error', reject);
+    listener.listen(options.port, options.host, () => {
+      listener.off('error', reject);
       resolve();
     });
   });
-  port = (server.address() as AddressInfo).port;
-  const origin = `http://${urlHost(options.host)}:${port}`;
+  port = (listener.address() as AddressInfo).port;
+  const origin = `${scheme}://${urlHost(options.host)}:${port}`;
   return {
-    url: `${origin}/?token=${token}`,
+    url: login ? `${origin}/` : `${origin}/?token=${token}`,
     origin,
     token,
     close: async () => {
@@ -193,7 +245,9 @@ export async function startServeServer(library: Library | ServedLock, service: A
       for (const client of apiSockets.clients) client.terminate();
       await new Promise<void>((resolve) => apiSockets.close(() => resolve()));
       if (syncSockets) await closeSockets(syncSockets);
+      login?.close();
       server.closeAllConnections();
+      if (listener !== server) await new Promise<void>((resolve) => listener.close(() => resolve()));
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },
   };

@@ -190,9 +190,9 @@ describe('the library in a browser', () => {
     expect(deleted).toBeTruthy();
     const cardOfDeleted = page.locator(`[data-testid="clip-card"][data-clip-id="${deleted}"]`);
     await page.keyboard.press('Delete');
-    await expect.poll(() => cardOfDeleted.count()).toBe(0);
+    await expect.poll(() => cardOfDeleted.count(), { timeout: 15_000 }).toBe(0);
     await page.getByTestId('toast').filter({ hasText: /trash/i }).getByRole('button', { name: /undo/i }).click();
-    await expect.poll(() => cardOfDeleted.count()).toBe(1);
+    await expect.poll(() => cardOfDeleted.count(), { timeout: 15_000 }).toBe(1);
     await page.close();
   });
 

@@ -71,7 +71,8 @@ describe('a text clip', () => {
     await page.keyboard.press('Control+End');
     await page.keyboard.type(' Still here.');
     // Closing at once: the typing is not written yet (300 ms) nor sent (automerge-repo's 100 ms).
-    // The page holds the close up; the person says "leave" a moment later, as they would.
+    // The page writes and sends it as the close begins, and holds the close up (Chromium lets the
+    // messages out once the person answers); the person says "leave" a moment later.
     const asked = new Promise<void>((resolve) => {
       page.once('dialog', (dialog) => {
         expect(dialog.type()).toBe('beforeunload');

@@ -160,3 +160,33 @@ describe('clipshot audit --verify against a tampered database', () => {
     expect((await verify(dir)).code).toBe(0);
   });
 });
+
+describe('plugin changes made from the command line', () => {
+  it('are recorded for the library (who, which plugin, what it was granted) and reach its log at the next open', async () => {
+    const dir = await libraryWithFiveEntries();
+    const env = { CLIPSHOT_PLUGINS_DIR: path.join(await tempDir(), 'plugins') };
+    const folder = path.resolve('plugins', 'word-count');
+    const installed = await runCli(['--library', dir, 'plugin', 'install', folder, '--allow-unsigned', '--yes'], { env });
+    expect(installed.code, installed.stderr).toBe(0);
+    const removed = await runCli(['--library', dir, 'plugin', 'remove', 'clipshot.word-count'], { env });
+    expect(removed.code, removed.stderr).toBe(0);
+
+    const listed = await runCli(['--library', dir, 'audit', '--json'], { env });
+    const entries = (JSON.parse(listed.stdout) as AuditEntryView[]).filter((entry) => entry.kind.startsWith('plugin-'));
+    expect(entries.map((entry) => [entry.kind, entry.actor.type, entry.details.plugin ?? entry.actor.id])).toEqual([
+      ['plugin-install', 'cli', 'clipshot.word-count'],
+      ['plugin-permissions', 'plugin', 'clipshot.word-count'],
+      ['plugin-remove', 'cli', 'clipshot.word-count'],
+    ]);
+    expect(entries[1]!.details.granted).toBe('clips:read,ui:panel');
+    expect((await verify(dir)).report.ok).toBe(true);
+  });
+
+  it('without a library there, still work and record nothing', async () => {
+    const missing = path.join(await tempDir(), 'no-library');
+    const env = { CLIPSHOT_PLUGINS_DIR: path.join(await tempDir(), 'plugins') };
+    const installed = await runCli(['--library', missing, 'plugin', 'install', path.resolve('plugins', 'word-count'), '--allow-unsigned', '--yes'], { env });
+    expect(installed.code, installed.stderr).toBe(0);
+    await expect(fs.readdir(missing)).rejects.toMatchObject({ code: 'ENOENT' });
+  });
+});

@@ -36,7 +36,7 @@ describe('clipshot serve', () => {
     expect(result.stdout).toContain('stopped');
   });
 
-  it('warns when it listens beyond this device, and refuses a bad port', async () => {
+  it('warns when it listens beyond this device (HTTPS, a login, the certificate fingerprint), and refuses a bad port', async () => {
     const library = path.join(await tempDir(), 'library');
     const badPort = await runCli(['--library', library, 'serve', '--port', 'eighty']);
     expect(badPort.code).toBe(2);
@@ -44,8 +44,11 @@ describe('clipshot serve', () => {
     const child = startCli(['--library', library, 'serve', '--host', '0.0.0.0']);
     children.push(child);
     const done = collect(child);
-    await waitForLine(child, /^Open http:\/\/0\.0\.0\.0:\d+\//);
+    await waitForLine(child, /^Open https:\/\/[^/]+:\d+\/$/);
     child.kill('SIGTERM');
-    expect((await done).stderr).toContain('listening on 0.0.0.0, not only this device');
+    const result = await done;
+    expect(result.stderr).toContain('listening on 0.0.0.0, not only this device');
+    expect(result.stdout).toMatch(/^HTTPS certificate SHA-256 fingerprint: ([0-9A-F]{2}:){31}[0-9A-F]{2}$/m);
+    expect(result.stdout).not.toContain('?token=');
   });
 });

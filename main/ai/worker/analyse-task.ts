@@ -6,6 +6,7 @@ import type { AnalysisImage, FrameRecognition } from '../../../contract/analysis
 import type { TagContext } from '../ai-provider.js';
 import { localProvider, type LocalProvider } from './local-provider.js';
 import type { AnalysisTask, WorkerResult } from './worker-protocol.js';
+import { wipeFolder } from '../../security/wipe.js';
 
 /** Larger pictures are scaled down before analysis: OCR caps its own input, and tagging needs far less. */
 const MAX_DECODED_PIXELS = 40_000_000;
@@ -45,8 +46,7 @@ async function analyseVideo(task: AnalysisTask, local: LocalProvider, signal: Ab
     const text = frames.map((frame) => frame.text).join('\n');
     return { recognition: null, frames, tags: await local.tag!(NO_PICTURE, contextOf(task, text), signal) };
   } finally {
-    await wipe(file);
-    await fs.rm(folder, { recursive: true, force: true });
+    await wipeFolder(folder);
   }
 }
 
@@ -73,15 +73,4 @@ async function decodeImage(bytes: Uint8Array, mime: string): Promise<AnalysisIma
   return { width: info.width, height: info.height, rgb: new Uint8Array(data.buffer, data.byteOffset, data.byteLength), encoded: encoded as AnalysisImage['encoded'] };
 }
 
-async function wipe(file: string): Promise<void> {
-  const handle = await fs.open(file, 'r+').catch(() => null);
-  if (!handle) return;
-  try {
-    const { size } = await handle.stat();
-    const zeros = Buffer.alloc(Math.min(size, 1 << 20));
-    for (let offset = 0; offset < size; offset += zeros.length) await handle.write(zeros, 0, Math.min(zeros.length, size - offset), offset);
-  } finally {
-    await handle.close();
-  }
-}
 

@@ -5,6 +5,7 @@ import type { Rect } from '../../../contract/capture/region.js';
 import { importFiles } from '../../library/importer.js';
 import type { Library } from '../../library/library.js';
 import { joinSegments, type JoinedRecording } from './join-segments.js';
+import { wipeFile, wipeFolder } from '../../security/wipe.js';
 
 export interface SavedRecording {
   clipId: string;
@@ -26,10 +27,10 @@ export async function saveRecording(library: Library, segments: readonly string[
     const imported = report.imported[0];
     const clipId = imported?.id ?? report.duplicates[0]?.existingId;
     if (!clipId) throw new Error(`the recording could not be saved: ${report.failed[0]?.reason ?? 'the import stopped'}`);
-    await Promise.all(segments.map((segment) => fs.rm(segment, { force: true })));
+    await Promise.all(segments.map((segment) => wipeFile(segment)));
     return { clipId, method: joined.method };
   } finally {
-    await fs.rm(work, { recursive: true, force: true });
+    await wipeFolder(work);
   }
 }
 

@@ -1,16 +1,10 @@
 import { createHash } from 'node:crypto';
-import type { AuditActor, AuditDetails, AuditKind } from '../../../contract/audit.js';
+import type { AuditEntryView } from '../../../contract/audit.js';
 
 export const GENESIS_HASH = '0'.repeat(64);
 
-export interface ChainedFields {
-  seq: number;
-  at: number;
-  kind: AuditKind;
-  actor: AuditActor;
-  details: AuditDetails;
-  prevHash: string;
-}
+/** An entry without its own hash: what that hash is computed over. */
+export type ChainedFields = Omit<AuditEntryView, 'hash'>;
 
 /**
  * The one encoding an entry is hashed in: a JSON array in a fixed order with the details' keys

@@ -1,5 +1,6 @@
 import fs from 'node:fs/promises';
 import type { AuditEvent } from '../../../contract/audit.js';
+import { libraryPaths } from '../../library/library-paths.js';
 import { checkAuditEvent, type AuditRecorder } from './audit-log.js';
 
 /**
@@ -23,6 +24,13 @@ export class PendingAuditJournal implements AuditRecorder {
   flush(): Promise<void> {
     return this.#writes;
   }
+}
+
+/** The journal of the library in `dir`, or null when there is no library there (nothing to record for). */
+export async function pendingJournalOfLibrary(dir: string): Promise<PendingAuditJournal | null> {
+  const paths = libraryPaths(dir);
+  const exists = await fs.access(paths.keyFile).then(() => true, () => false);
+  return exists ? new PendingAuditJournal(paths.auditPending) : null;
 }
 
 /** Moves the waiting entries into the log, then removes the file; a line that is not an entry is noted as such. */

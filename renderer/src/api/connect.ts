@@ -50,7 +50,7 @@ function newRepo(network: ConstructorParameters<typeof Repo>[0]): Repo {
 
 function connectThroughWebSocket(location: Location, automergeReady: Promise<void>): CoreConnection {
   const socketOrigin = `${location.protocol === 'https:' ? 'wss:' : 'ws:'}//${location.host}`;
-  const client = new WebSocketApiClient(`${socketOrigin}/api`, location.origin);
+  const client = new WebSocketApiClient(`${socketOrigin}/api`, location.origin, location.protocol === 'https:' ? backToLogin(location) : {});
   const repo = newRepo({ network: [new WebSocketClientAdapter(`${socketOrigin}/sync`, SYNC_RETRY_MS)] });
   return {
     api: client.api,
@@ -58,6 +58,24 @@ function connectThroughWebSocket(location: Location, automergeReady: Promise<voi
     settings: new RepoSettingsDocuments(repo, client.api, client.status, automergeReady),
     status: client.status,
     files: new UploadFileImporter(client.api, uploadOverHttp(location.origin)),
+  };
+}
+
+/**
+ * `serve` beyond this device (always HTTPS) logs browsers in: when the session ends, or the server
+ * no longer knows it (restarted), the page goes back to its login page, which says why.
+ */
+function backToLogin(location: Location): { onSessionEnded(reason: string): void; onRefused(): void } {
+  const goToLogin = (reason: string) => location.assign(`/login${/^(idle|lifetime|logged-out)$/.test(reason) ? `?ended=${reason}` : ''}`);
+  return {
+    onSessionEnded: goToLogin,
+    onRefused: () => {
+      void fetch('/session', { cache: 'no-store' })
+        .then((response) => {
+          if (response.status === 401) goToLogin('');
+        })
+        .catch(() => undefined);
+    },
   };
 }
 

@@ -4,6 +4,15 @@ import type { ConnectionState, ConnectionStatus } from './connection-status.js';
 import { ObservableConnectionStatus } from './connection-status.js';
 
 const FIRST_RETRY_MS = 250;
+/** `serve` beyond this device closes a socket with this code when its login session ends (main/server/remote/remote-login.ts). */
+export const SESSION_ENDED_CLOSE_CODE = 4401;
+
+export interface WebSocketApiOptions {
+  /** The login session ended (expired, logged out): `reason` is the server's word for why. No reconnecting after it. */
+  onSessionEnded?(reason: string): void;
+  /** A connection was refused before it opened: the page may check whether it is still logged in. */
+  onRefused?(): void;
+}
 const MAX_RETRY_MS = 5000;
 
 interface Pending {
@@ -29,6 +38,7 @@ export class WebSocketApiClient {
   constructor(
     private readonly socketUrl: string,
     private readonly origin: string,
+    private readonly options: WebSocketApiOptions = {},
   ) {
     this.#connect();
   }
@@ -55,19 +65,24 @@ export class WebSocketApiClient {
   #connect(): void {
     const socket = new WebSocket(this.socketUrl);
     this.#socket = socket;
+    let opened = false;
     socket.addEventListener('open', () => {
+      opened = true;
       this.#retryMs = FIRST_RETRY_MS;
       this.status.set('connected');
       for (const resume of this.#waitingForOpen.splice(0)) resume();
     });
     socket.addEventListener('message', (event: MessageEvent) => this.#receive(String(event.data)));
-    socket.addEventListener('close', () => {
+    socket.addEventListener('close', (event: CloseEvent) => {
       this.#socket = null;
+      if (event.code === SESSION_ENDED_CLOSE_CODE) this.#closed = true;
       for (const [id, pending] of this.#pending) {
         this.#pending.delete(id);
         pending.reject(new ApiError('disconnected', 'the connection to ClipShot was lost before it answered'));
       }
+      if (event.code === SESSION_ENDED_CLOSE_CODE) this.options.onSessionEnded?.(/^session ended: ([a-z-]+)$/.exec(event.reason)?.[1] ?? 'ended');
       if (this.#closed) return;
+      if (!opened) this.options.onRefused?.();
       this.status.set('reconnecting');
       setTimeout(() => this.#connect(), this.#retryMs);
       this.#retryMs = Math.min(MAX_RETRY_MS, this.#retryMs * 2);

@@ -3,6 +3,8 @@ import type { ClipShotApi } from '../../../contract/api.js';
 import type { ClipDetailDoc } from '../../../contract/clip-details.js';
 import type { ShardDoc } from '../../../contract/shard-document.js';
 import { onReconnect, type ConnectionStatus } from '../api/connection-status.js';
+import { whenCoreConnected } from './core-peer.js';
+import { sendChangesNow } from './send-now.js';
 import { unsentEdits } from './unsent-edits.js';
 import type { ClipDocuments, OpenedClipDocument } from './clip-documents.js';
 
@@ -29,13 +31,14 @@ export class RepoClipDocuments implements ClipDocuments {
   async open(clipId: string): Promise<OpenedClipDocument> {
     await this.automergeReady;
     const ref = await this.api.openClipDocument({ id: clipId });
+    await whenCoreConnected(this.repo);
     this.#open.set(ref.clipId, (this.#open.get(ref.clipId) ?? 0) + 1);
     let handle: DocHandle<ShardDoc>;
     let detail: DocHandle<ClipDetailDoc>;
     try {
       [handle, detail] = await Promise.all([this.repo.find<ShardDoc>(ref.documentUrl as AutomergeUrl), this.repo.find<ClipDetailDoc>(ref.detailUrl as AutomergeUrl)]);
-      unsentEdits.watch(handle);
-      unsentEdits.watch(detail);
+      unsentEdits.watch(handle, () => sendChangesNow(this.repo, handle));
+      unsentEdits.watch(detail, () => sendChangesNow(this.repo, detail));
     } catch (error) {
       this.#release(ref.clipId);
       throw error;

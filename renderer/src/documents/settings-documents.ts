@@ -3,6 +3,8 @@ import { inject, type InjectionKey } from 'vue';
 import type { ClipShotApi } from '../../../contract/api.js';
 import type { SettingsDoc } from '../../../contract/settings-document.js';
 import { onReconnect, type ConnectionStatus } from '../api/connection-status.js';
+import { whenCoreConnected } from './core-peer.js';
+import { sendChangesNow } from './send-now.js';
 import { unsentEdits } from './unsent-edits.js';
 
 /** The library's settings document, opened for live reading and editing through automerge-repo. */
@@ -53,9 +55,10 @@ export class RepoSettingsDocuments implements SettingsDocuments {
   async #open(): Promise<DocHandle<SettingsDoc>> {
     await this.automergeReady;
     const { documentUrl } = await this.api.openSettingsDocument({});
+    await whenCoreConnected(this.repo);
     const handle = await this.repo.find<SettingsDoc>(documentUrl as AutomergeUrl);
     if (!handle.isReady()) await handle.whenReady();
-    unsentEdits.watch(handle);
+    unsentEdits.watch(handle, () => sendChangesNow(this.repo, handle));
     return handle;
   }
 }

@@ -22,6 +22,8 @@ interface UnloadTarget {
 export class UnsentEdits {
   readonly #watched = new WeakSet<DocHandle<unknown>>();
   readonly #pendingWrites = new Set<() => void>();
+  /** Documents this window changed within the grace period, with how to send their changes now. */
+  readonly #recent = new Map<DocHandle<unknown>, { changedAt: number; sendNow: () => void }>();
   #lastLocalChange = -Infinity;
 
   constructor(private readonly now: () => number = () => performance.now()) {}
@@ -29,9 +31,10 @@ export class UnsentEdits {
   /**
    * Notes every change made in this window to the document. automerge-repo reports changes that
    * arrived by sync the same way as local ones, so a change is this window's own when the
-   * document's last change by this window's actor is a new one.
+   * document's last change by this window's actor is a new one. `sendNow` sends the document's
+   * changes without waiting (see send-now.ts); leaving the page calls it.
    */
-  watch<T>(handle: DocHandle<T>): void {
+  watch<T>(handle: DocHandle<T>, sendNow: () => void = () => undefined): void {
     if (this.#watched.has(handle as DocHandle<unknown>)) return;
     this.#watched.add(handle as DocHandle<unknown>);
     let lastOwn = handle.isReady() ? getLastLocalChange(handle.doc()) : undefined;
@@ -40,6 +43,8 @@ export class UnsentEdits {
       if (own === undefined || (lastOwn !== undefined && sameBytes(own, lastOwn))) return;
       lastOwn = own;
       this.#lastLocalChange = this.now();
+      this.#forgetSent();
+      this.#recent.set(handle as DocHandle<unknown>, { changedAt: this.#lastLocalChange, sendNow });
     });
   }
 
@@ -49,10 +54,20 @@ export class UnsentEdits {
     return () => this.#pendingWrites.delete(write);
   }
 
-  /** Writes whatever is still being typed, then says whether any change may not have reached the core. */
+  /**
+   * Writes whatever is still being typed and sends every recent change at once, then says
+   * whether any change may not have reached the core.
+   */
   flushAndCheck(): boolean {
     for (const write of [...this.#pendingWrites]) write();
+    this.#forgetSent();
+    for (const { sendNow } of this.#recent.values()) sendNow();
     return this.now() - this.#lastLocalChange < SEND_GRACE_MS;
+  }
+
+  #forgetSent(): void {
+    const now = this.now();
+    for (const [handle, { changedAt }] of this.#recent) if (now - changedAt >= SEND_GRACE_MS) this.#recent.delete(handle);
   }
 
   /**

@@ -15,6 +15,9 @@ export const AUDIT_KIND_LABELS: Record<AuditKind, string> = {
   'ai-request': 'Remote AI request',
   export: 'Export',
   'key-change': 'Key change',
+  'serve-login': 'Browser login',
+  'serve-login-failed': 'Failed browser login',
+  'serve-session-end': 'Browser session ended',
 };
 
 const ACTOR_LABELS: Record<AuditActor['type'], string> = { device: 'This device', plugin: 'Plugin', person: 'Person', cli: 'Command line' };

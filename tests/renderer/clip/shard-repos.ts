@@ -22,6 +22,8 @@ export interface ShardRepos {
   other: DocHandle<ShardDoc>;
   /** The clip's detail document, in the first window. */
   detail: DocHandle<ClipDetailDoc>;
+  /** The first window's Repo (the one `handle` belongs to). */
+  repo: Repo;
   close(): Promise<void>;
 }
 
@@ -64,6 +66,7 @@ export async function openShardRepos(entry: ClipEntryDoc = clipEntry()): Promise
     handle,
     other,
     detail,
+    repo: first,
     async close() {
       await Promise.all([first.shutdown(), second.shutdown()]);
       channel.port1.close();

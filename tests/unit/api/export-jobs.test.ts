@@ -1,8 +1,10 @@
 import fs from 'node:fs/promises';
+import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ApiError, type ExportProgress } from '../../../contract/api.js';
 import { ExportJobs } from '../../../main/api/export-jobs.js';
 import { createTestCore, type TestCore } from '../../helpers/direct-api.js';
+import { tempDir } from '../../helpers/temp.js';
 
 let core: TestCore | null = null;
 afterEach(async () => {
@@ -72,5 +74,20 @@ describe('export jobs', () => {
     await expect(fs.stat(folder)).rejects.toThrow();
     await expect(jobs.open(jobId)).rejects.toBeInstanceOf(ApiError);
     await jobs.stopAll();
+  });
+
+  it('overwrites a finished export before removing it: another link to the file reads zeros', async () => {
+    const jobs = new ExportJobs(() => undefined);
+    const elsewhere = path.join(await tempDir(), 'link');
+    const { jobId } = jobs.start('export', async ({ folder }) => {
+      await fs.writeFile(path.join(folder, 'clip.txt'), 'private words');
+      // A second name for the same bytes, outside the job: what removal alone would leave readable.
+      await fs.link(path.join(folder, 'clip.txt'), elsewhere);
+      return { path: path.join(folder, 'clip.txt'), mime: 'text/plain', fileName: 'clip.txt' };
+    });
+    await expect.poll(async () => (await jobs.open(jobId).catch(() => null)) !== null).toBe(true);
+    expect(await fs.readFile(elsewhere, 'utf8')).toBe('private words');
+    await jobs.stopAll();
+    expect(await fs.readFile(elsewhere)).toEqual(Buffer.alloc('private words'.length));
   });
 });

@@ -213,8 +213,13 @@ describe('a region', () => {
     const source = await frameAt(segments[0]!, 0.5, crop);
     const beside = await frameAt(segments[0]!, 0.5, { ...crop, x: 80 });
     const secondSource = await frameAt(segments[1]!, 0.5, crop);
+    // A second name for the first part's bytes: saving overwrites the parts before removing them.
+    const link = path.join(await tempDir(), 'part-link.webm');
+    await fs.link(segments[0]!, link);
+    const partSize = (await fs.stat(link)).size;
     const saved = await saveRecording(library, segments, { startedAt: Date.UTC(2025, 2, 1, 14, 5, 9), hasAudio: true, crop });
     expect(saved.method).toBe('re-encode');
+    expect(await fs.readFile(link)).toEqual(Buffer.alloc(partSize));
     const clip = library.get(saved.clipId);
     expect(clip.media).toMatchObject({ width: 200, height: 120 });
     const file = path.join(work, 'saved.webm');
