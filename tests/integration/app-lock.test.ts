@@ -174,10 +174,16 @@ describe('app lock: a locked clipshot serve', () => {
     const early = await api.call('unlock', { passphrase: TEST_PASSPHRASE });
     expect(errorCode(early)).toBe('rate-limited');
     expect('error' in early && early.error.message).toMatch(/try again in [12] s/);
-    const cli = await runCli(['--library', library, 'unlock'], { env: { CLIPSHOT_PASSPHRASE: 'another guess' } });
-    expect(cli.stderr).toMatch(/try again in/);
-    expect(cli.code).toBe(3);
+    // Each wrong try after the wait doubles it.
     await new Promise((resolve) => setTimeout(resolve, 2_100));
+    expect(await api.call('unlock', { passphrase: 'guess 3' })).toMatchObject({ error: { code: 'unauthorized', message: expect.stringMatching(/must wait 4 s/) } });
+    await new Promise((resolve) => setTimeout(resolve, 4_100));
+    expect(await api.call('unlock', { passphrase: 'guess 4' })).toMatchObject({ error: { code: 'unauthorized', message: expect.stringMatching(/must wait 8 s/) } });
+    // The CLI is told the same, within those 8 s (a process start takes far less).
+    const cli = await runCli(['--library', library, 'unlock'], { env: { CLIPSHOT_PASSPHRASE: 'another guess' } });
+    expect(cli.stderr).toMatch(/cannot unlock: too many wrong passphrases: try again in \d s/);
+    expect(cli.code).toBe(3);
+    await new Promise((resolve) => setTimeout(resolve, 8_100));
     expect(await api.call('unlock', { passphrase: TEST_PASSPHRASE })).toMatchObject({ result: { locked: false } });
     api.close();
   }, 120_000);
