@@ -15,6 +15,7 @@ import { PICKER_REQUEST_SCHEMAS, type PickerResults } from './clipboard-picker.j
 import { CAPTURE_SETTINGS_REQUEST_SCHEMAS, type CaptureSettingsResults } from './capture/capture-settings.js';
 import { AUDIT_REQUEST_SCHEMAS, type AuditResults } from './audit.js';
 import { LOCK_REQUEST_SCHEMAS, type LockResults, type LockState } from './lock.js';
+import { RATE_LIMIT_REQUEST_SCHEMAS, type RateLimitResults } from './rate-limits.js';
 
 export * from './bulk.js';
 export type * from './ai-settings.js';
@@ -390,6 +391,8 @@ export const API_REQUEST_SCHEMAS = {
   ...AUDIT_REQUEST_SCHEMAS,
   /** The app lock (contract/lock.ts). */
   ...LOCK_REQUEST_SCHEMAS,
+  /** This device's rate limits (contract/rate-limits.ts). */
+  ...RATE_LIMIT_REQUEST_SCHEMAS,
 } as const;
 
 export type ApiMethod = keyof typeof API_REQUEST_SCHEMAS;
@@ -397,7 +400,7 @@ export const API_METHODS = Object.keys(API_REQUEST_SCHEMAS) as ApiMethod[];
 export type ApiParams<M extends ApiMethod> = z.input<(typeof API_REQUEST_SCHEMAS)[M]>;
 
 /** What each method resolves to. */
-export interface ApiResults extends PluginApiResults, PickerResults, CaptureSettingsResults, AuditResults, LockResults {
+export interface ApiResults extends PluginApiResults, PickerResults, CaptureSettingsResults, AuditResults, RateLimitResults, LockResults {
   listClips: ClipPage<ClipView>;
   countClips: number;
   getClip: ClipView;
@@ -513,24 +516,30 @@ export type ApiErrorCode = (typeof API_ERROR_CODES)[number];
 export interface ApiErrorData {
   code: ApiErrorCode;
   message: string;
+  /** With 'rate-limited': milliseconds until the request would be let through. */
+  retryAfterMs?: number;
 }
 
 export class ApiError extends Error implements ApiErrorData {
+  readonly retryAfterMs?: number;
+
   constructor(
     readonly code: ApiErrorCode,
     message: string,
+    options: { retryAfterMs?: number } = {},
   ) {
     super(message);
     this.name = 'ApiError';
+    if (options.retryAfterMs !== undefined) this.retryAfterMs = options.retryAfterMs;
   }
 
   static from(data: unknown): ApiError {
-    const parsed = z.object({ code: z.enum(API_ERROR_CODES), message: z.string() }).safeParse(data);
-    return parsed.success ? new ApiError(parsed.data.code, parsed.data.message) : new ApiError('internal', 'the core sent a malformed error');
+    const parsed = z.object({ code: z.enum(API_ERROR_CODES), message: z.string(), retryAfterMs: z.number().int().min(0).optional() }).safeParse(data);
+    return parsed.success ? new ApiError(parsed.data.code, parsed.data.message, parsed.data.retryAfterMs === undefined ? {} : { retryAfterMs: parsed.data.retryAfterMs }) : new ApiError('internal', 'the core sent a malformed error');
   }
 
   toJSON(): ApiErrorData {
-    return { code: this.code, message: this.message };
+    return this.retryAfterMs === undefined ? { code: this.code, message: this.message } : { code: this.code, message: this.message, retryAfterMs: this.retryAfterMs };
   }
 }
 

@@ -20,6 +20,8 @@ export const AUDIT_KINDS = [
   'serve-login',
   'serve-login-failed',
   'serve-session-end',
+  // An entry point refused or slowed someone over its limit (throttled: one entry per limit and key a minute).
+  'rate-limit',
 ] as const;
 export type AuditKind = (typeof AUDIT_KINDS)[number];
 

@@ -117,6 +117,8 @@ const METHODS = {
   changeCaptureSettings: true,
   clipboardSettings: true,
   changeClipboardSettings: true,
+  rateLimits: true,
+  changeRateLimits: true,
 } as const satisfies Record<ApiMethod, true>;
 
 type Reply = { ok: true; value: unknown } | { ok: false; error: ApiErrorData };
@@ -127,7 +129,7 @@ type Reply = { ok: true; value: unknown } | { ok: false; error: ApiErrorData };
  * (`ApiError.from(reason)` turns it back into an ApiError).
  */
 function apiFailure(error: ApiErrorData): ApiErrorData & { name: 'ApiError' } {
-  return { name: 'ApiError', code: error.code, message: error.message };
+  return { name: 'ApiError', code: error.code, message: error.message, ...(error.retryAfterMs !== undefined && { retryAfterMs: error.retryAfterMs }) };
 }
 
 async function call(method: ApiMethod, params: unknown): Promise<unknown> {

@@ -21,6 +21,8 @@ import { createCaptureHandlers } from './capture-handlers.js';
 import type { CaptureService } from '../capture/capture-service.js';
 import { createClipboardHandlers } from './clipboard-handlers.js';
 import { createCaptureSettingsHandlers } from './capture-settings-handlers.js';
+import { createRateLimitHandlers } from './rate-limit-handlers.js';
+import { rateLimitsOf } from '../security/rate-limit/rate-limit-policy.js';
 import type { CaptureSettingsStore } from '../capture/capture-settings.js';
 import type { Paster } from '../capture/clipboard/picker-service.js';
 import { createDeviceHandlers, forwardSyncChanges } from './device-handlers.js';
@@ -205,6 +207,7 @@ export function createApiService(library: Library, options: ApiServiceOptions = 
     ...createCaptureHandlers(options.capture),
     ...createClipboardHandlers(library, options.paster),
     ...createCaptureSettingsHandlers(library, options.captureSettings ?? options.capture?.settings),
+    ...createRateLimitHandlers(rateLimitsOf(library)),
     // The app lock wraps this service (main/security/lock/lockable-api.ts) and answers these itself.
     ...noLockHandlers(),
   };

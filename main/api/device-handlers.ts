@@ -30,6 +30,7 @@ const SYNC_ERRORS: Record<string, Explained> = {
   'invalid-code': { code: 'invalid-request', message: () => 'a pairing code is 8 digits, like 1234-5678' },
   timeout: { code: 'unreachable', message: (attempt) => `the device${there(attempt)} did not answer in time: check the address, and that ClipShot is running there` },
   busy: { code: 'busy', message: () => 'this device is busy pairing: finish or cancel that first, then try again' },
+  'rate-limited': { code: 'rate-limited', message: (attempt) => `the device${there(attempt)} is refusing pairing attempts for a while (too many in a short time): wait a minute and try again` },
   'unknown-device': {
     code: 'not-found',
     // A window names a device by its id: one not paired (any more) was unpaired elsewhere meanwhile.

@@ -31,6 +31,8 @@ import { clipboardLibrarySink } from '../capture/clipboard/clipboard-library-sin
 import { ClipboardMonitor } from '../capture/clipboard/clipboard-monitor.js';
 import { loadClipboardSettings } from '../capture/clipboard/clipboard-settings-store.js';
 import type { Paster } from '../capture/clipboard/picker-service.js';
+import { rateLimitsOf, type RateLimitPolicy } from '../security/rate-limit/rate-limit-policy.js';
+import { lockedAudit } from '../security/lock/locked-audit.js';
 
 export interface DesktopCore {
   /** The open library; ApiError 'locked' while the app lock has it closed. */
@@ -92,6 +94,7 @@ export async function startDesktopCore(dir: string, unlock: AppUnlockOptions, sh
   // The control socket comes first: when another ClipShot (the app or `serve`) has this library
   // open it answers there, and the library must not be opened twice.
   let lock: InstanceLock<DesktopInstance> | null = null;
+  let limits: RateLimitPolicy | null = null;
   let captureStarter: CaptureStarter | null = null;
   let control: ControlServer;
   try {
@@ -103,7 +106,7 @@ export async function startDesktopCore(dir: string, unlock: AppUnlockOptions, sh
       }
       output.stderr('clipshot: the app is still opening the library; try again in a moment\n');
       return Promise.resolve(1);
-    });
+    }, { limits: () => limits });
   } catch (error) {
     throw new AppLibraryError(`ClipShot cannot take the library at ${libraryPaths(dir).dir}: ${error instanceof Error ? error.message : String(error)}. Is it open in another ClipShot (the app, or "clipshot serve")?`);
   }
@@ -122,6 +125,8 @@ export async function startDesktopCore(dir: string, unlock: AppUnlockOptions, sh
     ...(shell.now && { now: shell.now }),
   });
   lock = locking;
+  // The control socket's limits outlive each opening of the library; trips are audited in whichever is open.
+  limits = rateLimitsOf({ paths: libraryPaths(dir), audit: lockedAudit(locking, libraryPaths(dir).auditPending) });
   const api = createLockableApiService(locking);
   // Windows reach whichever library is open; while locked a window's port joins nothing (it shows the lock screen).
   const network: DocumentNetwork = {

@@ -15,6 +15,7 @@ import { runAuditCommand } from './audit-commands.js';
 import { describeError } from './describe-error.js';
 import { UsageError } from './parse-args.js';
 import { createLibraryForCli, openLibraryForCli } from './unlock.js';
+import { rateLimitsOf } from '../security/rate-limit/rate-limit-policy.js';
 
 /** Opens the library in this process, and serves other CLI calls on the control socket meanwhile. */
 export async function runWithOwnLibrary(dir: string, request: CommandRequest, terminalOutput: CommandOutput): Promise<number> {
@@ -29,7 +30,7 @@ export async function runWithOwnLibrary(dir: string, request: CommandRequest, te
     // Analysis runs here only for `analyze`; otherwise new clips wait for the app or `serve`.
     if (request.command === 'analyze') analysis = await (await import('../ai/analysis/start-analysis.js')).startAnalysis(library);
     const services = { analysis };
-    server = await startControlServer(library.paths.controlSocket, (remote, output) => runLibraryCommand(library, remote, output, undefined, services));
+    server = await startControlServer(library.paths.controlSocket, (remote, output) => runLibraryCommand(library, remote, output, undefined, services), { limits: () => rateLimitsOf(library) });
     return await runLibraryCommand(library, request, terminalOutput, aborter.signal, services);
   } finally {
     process.off('SIGINT', stop);

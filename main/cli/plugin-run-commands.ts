@@ -16,6 +16,7 @@ import { describeError } from './describe-error.js';
 import { runLibraryCommand } from './local-runner.js';
 import { UsageError } from './parse-args.js';
 import { openLibraryForCli } from './unlock.js';
+import { rateLimitsOf } from '../security/rate-limit/rate-limit-policy.js';
 
 export interface PluginRunOptions {
   /** The running instance's host (serve, the app, `plugin dev`); without one, a host lives for this command only. */
@@ -42,7 +43,7 @@ export async function runPluginCommand(library: Library, request: CommandRequest
 
 async function temporaryHost(library: Library, loadPlugins: PluginRunOptions['loadPlugins'], output: CommandOutput): Promise<PluginHost> {
   const plugins = await (loadPlugins ?? (() => installedPlugins(output)))();
-  return new PluginHost({ launcher: new ForkPluginLauncher(), services: { library: libraryAccessOver(library) }, plugins });
+  return new PluginHost({ launcher: new ForkPluginLauncher(), services: { library: libraryAccessOver(library) }, plugins, rateLimits: rateLimitsOf(library) });
 }
 
 /** The installed plugins that can run; those that cannot are named with why. */
@@ -107,7 +108,7 @@ export async function runPluginDevCommand(libraryDir: string, request: CommandRe
   const json = request.options.json === true;
   const library = await openIfFree(libraryDir, output);
   const installed = await installedPlugins(output);
-  const host = new PluginHost({ launcher: new ForkPluginLauncher(), services: { library: library ? libraryAccessOver(library) : null }, plugins: installed });
+  const host = new PluginHost({ launcher: new ForkPluginLauncher(), services: { library: library ? libraryAccessOver(library) : null }, plugins: installed, ...(library && { rateLimits: rateLimitsOf(library) }) });
   let control: ControlServer | null = null;
   let session: PluginDevSession | null = null;
   host.onLog((entry) => {
@@ -118,7 +119,7 @@ export async function runPluginDevCommand(libraryDir: string, request: CommandRe
     if (json) output.stdout(`${JSON.stringify({ type: 'status', ...view })}\n`);
   });
   try {
-    if (library) control = await startControlServer(library.paths.controlSocket, (remote, remoteOutput, signal) => runLibraryCommand(library, remote, remoteOutput, signal, { plugins: host }));
+    if (library) control = await startControlServer(library.paths.controlSocket, (remote, remoteOutput, signal) => runLibraryCommand(library, remote, remoteOutput, signal, { plugins: host }), { limits: () => rateLimitsOf(library) });
     session = await PluginDevSession.start({
       dir,
       host,

@@ -18,7 +18,7 @@ import { loadServeCertificate } from '../server/remote/serve-certificate.js';
 import { DEFAULT_SESSION_LIMITS, type SessionLimits } from '../server/remote/login-sessions.js';
 import type { ServeServerOptions } from '../server/serve-server.js';
 import type { AuditRecorder } from '../security/audit/audit-log.js';
-import { PendingAuditJournal } from '../security/audit/pending-journal.js';
+import { lockedAudit } from '../security/lock/locked-audit.js';
 import type { Library } from '../library/library.js';
 import { SyncService, type SyncServiceOptions } from '../sync/sync-service.js';
 import type { AnalysisService } from '../ai/analysis/analysis-service.js';
@@ -32,6 +32,7 @@ import type { PluginService } from '../plugins/plugin-service.js';
 import { CaptureService } from '../capture/capture-service.js';
 import { CAPTURE_SETTINGS_FILE, CaptureSettingsStore } from '../capture/capture-settings.js';
 import { openCaptureFixture } from '../capture/capture-fixture.js';
+import { rateLimitsOf } from '../security/rate-limit/rate-limit-policy.js';
 
 const DEFAULT_HOST = '127.0.0.1';
 
@@ -57,12 +58,16 @@ export async function runServe(dir: string, request: CommandRequest, output: Com
     lock = new InstanceLock(await start(library), { dir, start, keychain: async () => keychain, actor: { type: 'device', id: 'this-device' }, ...lockClockFromEnvironment() });
     const locking = lock;
     service = createLockableApiService(locking);
-    control = await startControlServer(library.paths.controlSocket, (command, commandOutput, signal) =>
-      runLockableCommand(locking, command, commandOutput, (instance) => runLibraryCommand(instance.library, command, commandOutput, signal, instance.services)),
+    // The control socket's and the server's limits outlive each opening of the library; their trips are audited in whichever is open.
+    const limits = rateLimitsOf({ paths: library.paths, audit: lockedAudit(locking, library.paths.auditPending) });
+    control = await startControlServer(
+      library.paths.controlSocket,
+      (command, commandOutput, signal) => runLockableCommand(locking, command, commandOutput, (instance) => runLibraryCommand(instance.library, command, commandOutput, signal, instance.services)),
+      { limits: () => limits },
     );
     const first = locking.current();
     const remote = beyondThisDevice ? await remoteOptions(library, sessionLimits, request.options['new-certificate'] === true, lockedAudit(locking, library.paths.auditPending)) : null;
-    server = await startServeServer(locking, service, uploads, { host, port, rendererDir: builtRendererDir(), ...(first.plugins && { pluginStore: first.plugins.store }), ...(remote ? {} : serveTokenFromEnvironment()), ...(first.capture && { captures: first.capture.service }), ...(remote && { remote }) });
+    server = await startServeServer(locking, service, uploads, { host, port, rendererDir: builtRendererDir(), ...(first.plugins && { pluginStore: first.plugins.store }), ...(remote ? {} : serveTokenFromEnvironment()), ...(first.capture && { captures: first.capture.service }), ...(remote && { remote }), limits });
     if (remote) output.stderr(`clipshot: listening on ${host}, not only this device: browsers log in with the library's passphrase, over HTTPS only\n`);
     const sync = first.services.sync;
     const syncLine = sync ? `sync: ${sync.status().listening.join(', ')} (device ${sync.status().device.fingerprint})\n` : '';
@@ -142,18 +147,6 @@ async function startServeInstance(library: Library, request: CommandRequest, out
     await analysis?.close();
     throw error;
   }
-}
-
-/** Logins are recorded in the open library's log, or (while it is locked) beside it until the next open, as failed unlocks are. */
-function lockedAudit(lock: InstanceLock<ServeInstance>, pendingFile: string): AuditRecorder {
-  return {
-    record: (event) => {
-      if (!lock.locked) return lock.current().library.audit.record(event);
-      const journal = new PendingAuditJournal(pendingFile);
-      journal.record(event);
-      void journal.flush().catch(() => undefined);
-    },
-  };
 }
 
 /** Tests move the idle clock (CLIPSHOT_TEST_LOCK_CLOCK=FILE: the file holds the time in ms) instead of waiting minutes. */

@@ -3,9 +3,19 @@ import net from 'node:net';
 import path from 'node:path';
 import { onJsonLines, writeJsonLine } from './line-reader.js';
 import { clientMessageSchema, MAX_MESSAGE_BYTES, type CommandOutput, type CommandRequest } from './protocol.js';
+import { describeWait } from '../security/rate-limit/rate-limited-error.js';
+import type { RateLimitPolicy } from '../security/rate-limit/rate-limit-policy.js';
 
 /** `signal` aborts when the client disconnects before the command ends. */
 export type CommandRunner = (request: CommandRequest, output: CommandOutput, signal: AbortSignal) => Promise<number>;
+
+export interface ControlServerOptions {
+  /** The library's limits once it is open (null before: the app takes the socket first). */
+  limits?: () => RateLimitPolicy | null;
+}
+
+/** Every connection comes from the same user (the socket is owner-only), so they share one budget. */
+const CONTROL_KEY = 'local-user';
 
 export interface ControlServer {
   readonly socketPath: string;
@@ -17,7 +27,7 @@ export interface ControlServer {
  * here while the app or `serve` holds the library. Owner-only: the socket is created 0600 in
  * an owner-only place, so only the same user can reach it.
  */
-export async function startControlServer(socketPath: string, run: CommandRunner): Promise<ControlServer> {
+export async function startControlServer(socketPath: string, run: CommandRunner, options: ControlServerOptions = {}): Promise<ControlServer> {
   await removeStaleSocket(socketPath);
   await fs.mkdir(path.dirname(socketPath), { recursive: true, mode: 0o700 });
   const running = new Set<Promise<unknown>>();
@@ -33,6 +43,15 @@ export async function startControlServer(socketPath: string, run: CommandRunner)
         if (!parsed.success) {
           writeJsonLine(socket, { type: 'stderr', text: `clipshot: bad control request: ${parsed.error.issues[0]?.message ?? 'invalid'}\n` });
           writeJsonLine(socket, { type: 'exit', code: 2 });
+          socket.end();
+          return;
+        }
+        const limits = options.limits?.() ?? null;
+        const admission = limits?.limiter('control').admit(CONTROL_KEY) ?? { ok: true };
+        if (!admission.ok) {
+          limits!.tripped({ limit: 'control', key: CONTROL_KEY, actor: { type: 'cli', id: 'control-socket' }, action: 'refused', retryAfterMs: admission.retryAfterMs });
+          writeJsonLine(socket, { type: 'stderr', text: `clipshot: too many commands in a short time through the running ClipShot; try again in ${describeWait(admission.retryAfterMs)}\n` });
+          writeJsonLine(socket, { type: 'exit', code: 1 });
           socket.end();
           return;
         }

@@ -15,6 +15,7 @@ import { runnablePlugins } from './host/installed-plugins.js';
 import type { PluginLibraryAccess } from './host/library-access.js';
 import { PluginError } from './host/plugin-error.js';
 import type { PluginHostLimits } from './host/plugin-host-limits.js';
+import type { RateLimitPolicy } from '../security/rate-limit/rate-limit-policy.js';
 import { PluginHost, type PluginDescriptor } from './host/plugin-host.js';
 import type { PluginLauncher } from './host/plugin-launcher.js';
 import { panelUrl } from './panel-files.js';
@@ -32,6 +33,8 @@ export interface PluginServiceOptions {
   registry?: string | null;
   appVersion?: string;
   limits?: Partial<PluginHostLimits>;
+  /** The library's rate limits (the 'plugin' limit, and audit entries when a plugin trips it). */
+  rateLimits?: RateLimitPolicy;
   /** The library's audit log: installs, updates, rollbacks, removals and the permissions each granted. */
   audit?: AuditRecorder;
 }
@@ -80,6 +83,7 @@ export class PluginService {
         ui: { showPanel: async (pluginId, panelId, data) => this.#showPanel(pluginId, panelId, data) },
       },
       ...(options.limits && { limits: options.limits }),
+      ...(options.rateLimits && { rateLimits: options.rateLimits }),
     });
     this.host.onStatus(() => this.#changed());
   }

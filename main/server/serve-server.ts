@@ -23,6 +23,8 @@ import { newSessionToken, SESSION_COOKIE, tokenOfRequest, tokensMatch } from './
 import { resolveStaticFile } from './static-files.js';
 import { PANEL_PATH_PREFIX, panelSecurityHeaders, resolvePanelFile } from '../plugins/panel-files.js';
 import type { PluginStore } from '../plugins/store/plugin-store.js';
+import { rateLimitedApiError } from '../api/api-errors.js';
+import { rateLimitsOf, type RateLimitPolicy } from '../security/rate-limit/rate-limit-policy.js';
 import { httpsOnlyListener } from './remote/https-only-listener.js';
 import { RemoteLogin, SESSION_ENDED_CLOSE_CODE, type RemoteLoginOptions } from './remote/remote-login.js';
 import type { LoginSession } from './remote/login-sessions.js';
@@ -38,6 +40,8 @@ export interface ServeServerOptions {
   pluginStore?: PluginStore;
   /** Captures waiting in overlays: their screenshots are served at /captures/ID/screenshot. */
   captures?: CaptureService;
+  /** The rate limits, when they must outlive one opening of the library (the app lock); default: the library's. */
+  limits?: RateLimitPolicy;
   /**
    * Serving beyond this device: HTTPS with this certificate, and a login (the library's
    * passphrase) instead of the URL's token. Without it the server speaks plain HTTP (loopback).
@@ -78,7 +82,10 @@ export async function startServeServer(library: Library | ServedLock, service: A
   };
   serveSync(lock ? (lock.locked ? null : lock.current().library) : (library as Library));
   const stopFollowingLock = lock?.onChange((_state, instance) => serveSync(instance?.library ?? null));
-  apiSockets.on('connection', (socket: WebSocket) => attachApiSocket(socket, service));
+  // With the app lock the limits outlive each opening of the library (the caller gives them); otherwise they are the library's.
+  const limits = options.limits ?? rateLimitsOf(library as Library);
+  const httpLimiter = limits.limiter('serve-http');
+  apiSockets.on('connection', (socket: WebSocket) => attachApiSocket(socket, service, limits));
 
   let port = options.port;
   const remote = options.remote ?? null;
@@ -134,11 +141,21 @@ export async function startServeServer(library: Library | ServedLock, service: A
     const media = parseMediaPath(url.pathname, url.searchParams);
     const exportJob = parseExportPath(url.pathname);
     if ((media || exportJob) && request.method !== 'GET' && request.method !== 'HEAD') return sendText(response, 405, 'Method not allowed.');
+    const captureRoute = parseCaptureScreenshotPath(url.pathname);
+    if (media || exportJob || captureRoute || url.pathname === '/upload') {
+      // Per client address: the session token is one for every tab, an address is what a flood comes from.
+      const address = request.socket.remoteAddress ?? 'unknown';
+      const admission = httpLimiter.admit(address);
+      if (!admission.ok) {
+        limits.tripped({ limit: 'serve-http', key: address, actor: { type: 'device', id: `serve-client ${address}` }, action: 'refused', retryAfterMs: admission.retryAfterMs });
+        request.resume();
+        return sendApiError(response, rateLimitedApiError(admission.retryAfterMs));
+      }
+    }
     if (media && !media.ok) return sendText(response, 404, `Not found: ${media.reason}.`);
     if (media?.ok) return serveMedia(request, response, () => service.openMedia(media.clipId, media.request), media.download);
     if (exportJob) return serveMedia(request, response, () => service.openExport(exportJob), true);
-    const captureId = parseCaptureScreenshotPath(url.pathname);
-    if (captureId) return serveMedia(request, response, async () => captureScreenshot(options.captures, captureId), false);
+    if (captureRoute) return serveMedia(request, response, async () => captureScreenshot(options.captures, captureRoute), false);
     if (url.pathname === '/upload' && request.method === 'POST' && lock?.locked) return sendApiError(response, new ApiError('locked', 'the library is locked: unlock it before importing'));
     if (url.pathname === '/upload' && request.method === 'POST') return receiveUpload(request, response, url.searchParams.get('name') ?? '');
     if (request.method !== 'GET' && request.method !== 'HEAD') return sendText(response, 405, 'Method not allowed.');
@@ -279,5 +296,6 @@ const HTTP_STATUS_OF: Partial<Record<ApiError['code'], number>> = { 'not-found':
 
 function sendApiError(response: ServerResponse, error: unknown): void {
   const apiError = error instanceof ApiError ? error : new ApiError('internal', error instanceof Error ? error.message : String(error));
+  if (apiError.retryAfterMs !== undefined) response.setHeader('Retry-After', String(Math.max(1, Math.ceil(apiError.retryAfterMs / 1000))));
   sendJson(response, HTTP_STATUS_OF[apiError.code] ?? 500, { error: apiError.toJSON() });
 }

@@ -3,6 +3,8 @@ import { pairingLink, type DeviceView, type PairingInvitationView } from '../../
 import { toBytes } from './connection/secure-session.js';
 import { CloseCode } from './connection/wire.js';
 import { joinPairing, PairingInvitation, type PairingIdentity, type PairingTransport } from './pairing/pairing-session.js';
+import { encodePairingMessage } from './pairing/pairing-messages.js';
+import type { RateLimitPolicy } from '../security/rate-limit/rate-limit-policy.js';
 
 const JOIN_TIMEOUT_MS = 30_000;
 
@@ -16,6 +18,8 @@ export interface PairingDeskOptions {
   /** Trusts the paired device (address: its HOST as seen here, or the one it was joined at). */
   paired(peer: PairingIdentity, address: string | null): Promise<DeviceView>;
   changed(): void;
+  /** Pairing attempts per source address and in all ('pairing-address', 'pairing-all'); none without it. */
+  rateLimits?: RateLimitPolicy;
 }
 
 /**
@@ -76,6 +80,12 @@ export class PairingDesk {
 
   /** An incoming connection on the pairing path. */
   accept(socket: WebSocket, address: string): void {
+    if (!this.#admit(address)) {
+      // Told in the protocol's own words, so the other device says why rather than "the connection closed".
+      socket.send(encodePairingMessage({ type: 'abort', reason: 'rate-limited' }));
+      socket.close(CloseCode.rateLimited, 'too many pairing attempts');
+      return;
+    }
     const invitation = this.#invitation;
     if (!invitation || invitation.state !== 'waiting') {
       socket.close(CloseCode.untrusted, 'no pairing code is being shown');
@@ -104,6 +114,23 @@ export class PairingDesk {
     } finally {
       socket.close(CloseCode.normal, 'done');
     }
+  }
+
+  /**
+   * Every connection is an attempt, with or without a code shown: per address first (one
+   * neighbour trying codes), then in all (many addresses at once), so one address over its budget
+   * does not spend the others'.
+   */
+  #admit(address: string): boolean {
+    const limits = this.options.rateLimits;
+    if (!limits) return true;
+    for (const [limit, key] of [['pairing-address', address], ['pairing-all', 'all']] as const) {
+      const admission = limits.limiter(limit).admit(key);
+      if (admission.ok) continue;
+      limits.tripped({ limit, key: address, actor: { type: 'device', id: `pairing from ${address}` }, action: 'refused', retryAfterMs: admission.retryAfterMs });
+      return false;
+    }
+    return true;
   }
 
   #notify(): void {

@@ -21,6 +21,8 @@ import { deviceFingerprint, type DeviceIdentity } from './device-identity.js';
 import { documentMessageSchema, PeerDocumentSync, type DocumentMessage } from './documents/peer-document-sync.js';
 import { headsDigest, SyncedDocuments } from './documents/synced-documents.js';
 import { PairingDesk } from './pairing-desk.js';
+import { deviceInboundThrottle } from './connection/inbound-throttle.js';
+import { rateLimitsOf } from '../security/rate-limit/rate-limit-policy.js';
 import { parsePairingCode } from './pairing/pairing-code.js';
 
 export const DEFAULT_SYNC_PORT = 47813;
@@ -131,6 +133,7 @@ export class SyncService implements SyncControl {
         return self().#view(device);
       },
       changed: () => service && self().#changed(),
+      rateLimits: rateLimitsOf(library),
     });
     service = new SyncService(library, identity, storeName, registry, documents, blobs, listener, pairing, options.publicPort ?? null);
     service.#begin(options);
@@ -333,6 +336,7 @@ export class SyncService implements SyncControl {
     }
     const documents = new PeerDocumentSync(this.documents, (message) => session.send(Channel.control, encodeJson(message)), () => this.#changed());
     const peer: PeerState = { session, documents };
+    session.limitInbound(deviceInboundThrottle(rateLimitsOf(this.library), session.peerId));
     this.#peers.set(session.peerId, peer);
     this.#retries.succeeded(session.peerId);
     this.#changedWhileAway.delete(session.peerId);

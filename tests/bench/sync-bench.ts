@@ -14,6 +14,7 @@ import { Library } from '../../main/library/library.js';
 import { TEST_PASSPHRASE, waitForLine } from '../helpers/cli.js';
 import { pairDevices, startDevice, stopAllDevices, type Device } from '../helpers/sync-devices.js';
 import { fillSyncLibrary } from './sync-library.js';
+import type { AuditPage } from '../../contract/audit.js';
 
 const NEW_DEVICE_CLIPS = 10_000;
 const CONVERGE_CLIPS = 3_000;
@@ -61,7 +62,7 @@ async function secondsUntil(started: number, done: () => Promise<boolean>, timeo
   }
 }
 
-async function benchNewDevice(root: string): Promise<Record<string, number>> {
+export async function benchNewDevice(root: string): Promise<Record<string, number>> {
   await makeLibrary(path.join(root, 'source'), NEW_DEVICE_CLIPS, 'image');
   const source = await startDevice(root, 'source');
   const fresh = await startDevice(root, 'fresh');
@@ -78,6 +79,8 @@ async function benchNewDevice(root: string): Promise<Record<string, number>> {
   const [ours, theirs] = [await fresh.digest(), await source.digest()];
   if (ours.documents !== theirs.documents || ours.blobCount < NEW_DEVICE_CLIPS) throw new Error(`the new device does not match: ${JSON.stringify({ ours, theirs })}`);
   const bytes = (await status(fresh)).progress.bytesReceived;
+  // An honest first sync must stay within every rate limit: any trip is in either device's audit log.
+  const trips = (await Promise.all([source, fresh].map(async (device) => ((await device.api('auditLog', { kind: 'rate-limit' })) as AuditPage).entries.length))).reduce((sum, count) => sum + count, 0);
   await source.stop();
   await fresh.stop();
   return {
@@ -85,6 +88,7 @@ async function benchNewDevice(root: string): Promise<Record<string, number>> {
     new_device_documents_s: round(documentsS),
     new_device_documents_and_thumbnails_s: round(totalS),
     new_device_received_mb: round(bytes / 1024 / 1024),
+    new_device_rate_limit_trips: trips,
   };
 }
 

@@ -6,7 +6,7 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PLUGIN_API_PERMISSIONS, PLUGIN_ERROR_CODES, type PluginManifest } from '../../contract/plugins.js';
-import { TokenBucket } from '../../main/ai/rate-limit/token-bucket.js';
+import { KeyedLimiter } from '../../main/security/rate-limit/keyed-limiter.js';
 import { importText } from '../../main/library/importer.js';
 import type { Library } from '../../main/library/library.js';
 import { serveCall } from '../../main/plugins/host/api-dispatcher.js';
@@ -108,8 +108,9 @@ describe('fuzzing plugin RPC at the host', () => {
         const launcher: PluginLauncher = { launch: () => channel };
         const logs: string[] = [];
         const ended: (string | null)[] = [];
-        const bucket = new TokenBucket({ capacity: 1000, refillPerSecond: 1000 });
-        const process = new PluginProcess(launcher, manifest, '/nonexistent', null, DEFAULT_PLUGIN_HOST_LIMITS, bucket, {
+        const limiter = new KeyedLimiter({ name: 'plugin', capacity: 1000, refillPerSecond: 1000 });
+        const gate = { admit: () => limiter.admit(manifest.id), tripped: () => undefined };
+        const process = new PluginProcess(launcher, manifest, '/nonexistent', null, DEFAULT_PLUGIN_HOST_LIMITS, gate, {
           serve: (method, params) => serveCall(services, callLimits, { pluginId: manifest.id, permissions: manifest.permissions, panels: [], storage }, method, params),
           log: (_level, message) => void logs.push(message),
           ended: (problem) => void ended.push(problem),

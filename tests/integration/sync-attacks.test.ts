@@ -8,18 +8,17 @@ import { shardDocumentId } from '../../main/library/documents/shard-documents.js
 import { SYNCED_DOCUMENT_NAMESPACE } from '../../main/library/documents/document-namespace.js';
 import { openSocket } from '../../main/sync/connection/dialer.js';
 import { establishSession, toBytes, type SecureSession } from '../../main/sync/connection/secure-session.js';
-import { Channel, PAIR_PATH } from '../../main/sync/connection/wire.js';
+import { Channel } from '../../main/sync/connection/wire.js';
 import { generateStaticKeyPair } from '../../main/sync/crypto/noise-xx.js';
-import { identityFromKeys, type DeviceIdentity } from '../../main/sync/device-identity.js';
-import { joinPairing } from '../../main/sync/pairing/pairing-session.js';
-import { collect, startCli, waitForLine } from '../helpers/cli.js';
+import { identityFromKeys } from '../../main/sync/device-identity.js';
 import { writePng } from '../helpers/fixtures.js';
-import { pairDevices, startDevice, stopAllDevices, waitForConvergence, type Device } from '../helpers/sync-devices.js';
+import { pairDevices, startDevice, stopAllDevices, waitForConvergence } from '../helpers/sync-devices.js';
 import { tempDir } from '../helpers/temp.js';
+import { connectInProcess as connect, inProcessHello, pairInProcess } from '../helpers/in-process-device.js';
 
 afterEach(stopAllDevices);
 
-const hello = (name: string) => ({ v: 1 as const, name, storageId: null, syncPort: null });
+const hello = inProcessHello;
 
 /** Every binary frame the socket receives from now on, and its close code (a socket left open fails the test, saying so). */
 function record(socket: WebSocket): { frames: Uint8Array[]; closed: Promise<number> } {
@@ -35,32 +34,6 @@ function record(socket: WebSocket): { frames: Uint8Array[]; closed: Promise<numb
     });
   });
   return { frames, closed };
-}
-
-/** Pairs an in-process device (this test's own key) with a running one, through the real protocol. */
-async function pairInProcess(device: Device, identity: DeviceIdentity): Promise<void> {
-  const inviter = startCli(['--library', device.dir, 'pair', '--json']);
-  const { invitation } = JSON.parse(await waitForLine(inviter, /"invitation"/)) as { invitation: { code: string } };
-  const inviterResult = collect(inviter);
-  const socket = await openSocket(device.syncAddress, PAIR_PATH);
-  await joinPairing(
-    {
-      send: (message) => socket.send(message),
-      onMessage: (listener) => socket.on('message', (data) => listener(toBytes(data))),
-      onClose: (listener) => socket.on('close', () => listener()),
-      close: () => socket.close(),
-    },
-    invitation.code,
-    { publicKey: identity.keys.publicKey, name: 'in-process', syncPort: null },
-  );
-  socket.close();
-  expect((await inviterResult).code).toBe(0);
-}
-
-async function connect(device: Device, identity: DeviceIdentity): Promise<{ socket: WebSocket; session: SecureSession }> {
-  const socket = await openSocket(device.syncAddress);
-  const session = await establishSession(socket, { role: 'initiator', identity, hello: hello('in-process'), isTrusted: () => true });
-  return { socket, session };
 }
 
 /** How many repo messages about `documentId` arrive within `ms`. */

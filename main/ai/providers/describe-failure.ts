@@ -1,4 +1,4 @@
-import { describeWait } from '../rate-limit/rate-limited-error.js';
+import { describeWait } from '../../security/rate-limit/rate-limited-error.js';
 import { REMOTE_PROVIDERS, type RemoteProviderId } from './provider-catalog.js';
 import { ProviderError } from './provider-error.js';
 

@@ -1,5 +1,6 @@
 import type { Library } from '../../library/library.js';
 import type { SecretStore } from '../../security/secret-store.js';
+import { rateLimitsOf } from '../../security/rate-limit/rate-limit-policy.js';
 import { LibraryVaultSecretStore } from '../../sync/device-key-store.js';
 import type { RemoteProviderId } from './provider-catalog.js';
 import { createProviderRegistry, type ProviderRegistry, type ProviderRegistryOptions } from './provider-registry.js';
@@ -30,6 +31,8 @@ export function openLibraryProviderRegistry(library: Library, options: LibraryPr
     ...rest,
     // Every attempt that leaves the device is audited: provider, capability, size and destination, never the data.
     onRequest: (report) => (library.audit.record({ kind: 'ai-request', actor: { type: 'device', id: 'this-device' }, details: { provider: report.provider, capability: report.capability, bytes: report.bytes, host: report.host, model: report.model, attempt: report.attempt } }), rest.onRequest?.(report)),
+    // Trips of a provider's own limit (its settings: requests a minute and burst) are audited like every other limit's.
+    onRateLimited: (provider, retryAfterMs) => (rateLimitsOf(library).tripped({ limit: 'ai-provider', key: provider, actor: { type: 'device', id: 'this-device' }, action: 'refused', retryAfterMs }), rest.onRateLimited?.(provider, retryAfterMs)),
     settings: new LibraryProviderSettingsStore(library),
     secrets: keychain ? [keychain, vault] : [vault],
     keyAccount: (id) => providerKeyAccount(library.libraryId, id),

@@ -1,7 +1,7 @@
 import type { AiCapability } from '../../../contract/analysis.js';
 import { SecretStoreError, type SecretStore } from '../../security/secret-store.js';
 import type { AiProvider } from '../ai-provider.js';
-import { TokenBucket } from '../rate-limit/token-bucket.js';
+import { TokenBucket } from '../../security/rate-limit/token-bucket.js';
 import { createAnthropicProvider } from './anthropic-provider.js';
 import { consentText, providerConsentText } from './consent.js';
 import { createOpenAiProvider } from './openai-provider.js';
@@ -51,6 +51,8 @@ export interface ProviderRegistryOptions {
   readonly fetch?: typeof fetch;
   /** Told before every request what is sent where (for the audit log). */
   readonly onRequest?: (report: ProviderRequestReport) => void;
+  /** Told when a provider's own limit refuses a call (for the audit log). */
+  readonly onRateLimited?: (provider: RemoteProviderId, retryAfterMs: number) => void;
   /** Longest a call waits for its provider's rate limit before failing as 'rate-limited'. Default 60 s. */
   readonly maxQueueWaitMs?: number;
   /** See RemoteProviderOptions.maxRetryWaitMs. */
@@ -177,6 +179,7 @@ export function createProviderRegistry(options: ProviderRegistryOptions): Provid
         return bucketFor(id);
       },
       ...(options.onRequest && { onRequest: options.onRequest }),
+      ...(options.onRateLimited && { onRateLimited: options.onRateLimited }),
       ...(options.fetch && { fetch: options.fetch }),
       ...(options.maxRetryWaitMs !== undefined && { maxRetryWaitMs: options.maxRetryWaitMs }),
     };

@@ -1,6 +1,6 @@
 import type { AiCapability } from '../../../contract/analysis.js';
-import { RateLimitedError, describeWait } from '../rate-limit/rate-limited-error.js';
-import type { TokenBucket } from '../rate-limit/token-bucket.js';
+import { RateLimitedError, describeWait } from '../../security/rate-limit/rate-limited-error.js';
+import type { TokenBucket } from '../../security/rate-limit/token-bucket.js';
 import { cancelled, DEFAULT_RATE_LIMIT_WAIT_MS, describeFailure, isQuotaBody, redact, retryAfter, type SdkErrorClasses } from './describe-failure.js';
 import { REMOTE_PROVIDERS, type RemoteProviderId } from './provider-catalog.js';
 import { ProviderError } from './provider-error.js';
@@ -38,6 +38,8 @@ export interface RemoteProviderOptions {
   readonly bucket: TokenBucket;
   /** Told before each attempt what is being sent where; if it throws, nothing is sent. */
   readonly onRequest?: (report: ProviderRequestReport) => void;
+  /** Told when this provider's own limit refuses a call (for the audit log). */
+  readonly onRateLimited?: (provider: RemoteProviderId, retryAfterMs: number) => void;
   readonly fetch?: typeof fetch;
   /**
    * A Retry-After up to this long is waited out by the SDK's own (bounded) retries; a longer one
@@ -81,7 +83,10 @@ export async function callRemote<T>(options: RemoteProviderOptions, call: Remote
   try {
     await options.bucket.acquire(1, signal);
   } catch (error) {
-    if (error instanceof RateLimitedError) throw ownLimit(provider, options.bucket, error.retryAfterMs);
+    if (error instanceof RateLimitedError) {
+      options.onRateLimited?.(provider, error.retryAfterMs);
+      throw ownLimit(provider, options.bucket, error.retryAfterMs);
+    }
     if (signal.aborted) throw cancelled(provider);
     throw error;
   }

@@ -1,3 +1,4 @@
+import { RATE_LIMIT_DEFINITIONS } from '../../../contract/rate-limits.js';
 import type { PluginProcessLimits } from './plugin-process.js';
 
 export interface PluginHostLimits extends PluginProcessLimits {
@@ -10,7 +11,7 @@ export interface PluginHostLimits extends PluginProcessLimits {
   /** Failures within failureWindowMs after which a plugin stays 'crashed' until restarted by hand. */
   maxFailures: number;
   failureWindowMs: number;
-  /** The token bucket of messages from one plugin: sustained rate and burst. */
+  /** The token bucket of messages from one plugin, when the host is given no RateLimitPolicy: sustained rate and burst. */
   messagesPerSecond: number;
   messageBurst: number;
   logLines: number;
@@ -37,9 +38,8 @@ export const DEFAULT_PLUGIN_HOST_LIMITS: PluginHostLimits = {
   maxBackoffMs: 60_000,
   maxFailures: 5,
   failureWindowMs: 10 * 60_000,
-  // A plugin going through a thousand clips one call at a time is fine; a loop of calls is not.
-  messagesPerSecond: 1_000,
-  messageBurst: 2_000,
+  messagesPerSecond: RATE_LIMIT_DEFINITIONS.plugin.defaults.rate,
+  messageBurst: RATE_LIMIT_DEFINITIONS.plugin.defaults.burst,
   logLines: 500,
   storageMaxBytes: 1024 * 1024,
   fetchTimeoutMs: 15_000,

@@ -1,11 +1,12 @@
 import type { ActivationEvent, InstalledPluginView, PluginContributions, PluginLogEntry, PluginManifest, PluginPermission, PluginStatus } from '../../../contract/plugins.js';
-import { TokenBucket } from '../../ai/rate-limit/token-bucket.js';
+import { KeyedLimiter } from '../../security/rate-limit/keyed-limiter.js';
+import type { RateLimitPolicy } from '../../security/rate-limit/rate-limit-policy.js';
 import { serveCall, type CallLimits, type PluginHostServices } from './api-dispatcher.js';
 import { PluginError } from './plugin-error.js';
 import { DEFAULT_PLUGIN_HOST_LIMITS, type PluginHostLimits } from './plugin-host-limits.js';
 import type { PluginLauncher } from './plugin-launcher.js';
 import { PluginLogRing } from './plugin-log.js';
-import { PluginProcess } from './plugin-process.js';
+import { PluginProcess, type PluginMessageGate } from './plugin-process.js';
 import { PluginStorage } from './plugin-storage.js';
 import { RestartPolicy } from './restart-policy.js';
 
@@ -26,6 +27,8 @@ export interface PluginHostOptions {
   /** In dependency order, dependencies first (the resolver's output). */
   plugins?: PluginDescriptor[];
   limits?: Partial<PluginHostLimits>;
+  /** The library's rate limits: the 'plugin' limit (from the settings) and the audit of trips. Without it, limits.messageBurst and messagesPerSecond. */
+  rateLimits?: RateLimitPolicy;
 }
 
 /** What the host adds to an installed plugin's view: how it is running. */
@@ -47,7 +50,6 @@ interface PluginRecord {
   gaveUp: boolean;
   policy: RestartPolicy;
   log: PluginLogRing;
-  bucket: TokenBucket;
   storage: PluginStorage;
   /** State handed over on reload, given to each start until one activates with it (a broken reload, or its restarts, must not lose it). */
   handedState: unknown;
@@ -63,6 +65,7 @@ export class PluginHost {
   readonly #records = new Map<string, PluginRecord>();
   readonly #limits: PluginHostLimits;
   readonly #callLimits: CallLimits;
+  readonly #messages: KeyedLimiter;
   readonly #statusListeners = new Set<(view: PluginRuntimeView) => void>();
   readonly #logListeners = new Set<(entry: PluginLogEntry) => void>();
   #closed = false;
@@ -74,7 +77,15 @@ export class PluginHost {
       maxBlobBytes: this.#limits.maxBlobBytes,
       defaultPageSize: this.#limits.defaultPageSize,
     };
+    this.#messages = options.rateLimits?.limiter('plugin') ?? new KeyedLimiter({ name: 'plugin', capacity: this.#limits.messageBurst, refillPerSecond: this.#limits.messagesPerSecond });
     for (const descriptor of options.plugins ?? []) this.#records.set(descriptor.manifest.id, this.#newRecord(descriptor));
+  }
+
+  #gate(pluginId: string): PluginMessageGate {
+    return {
+      admit: () => this.#messages.admit(pluginId),
+      tripped: (action, retryAfterMs) => this.options.rateLimits?.tripped({ limit: 'plugin', key: pluginId, actor: { type: 'plugin', id: pluginId }, action, ...(retryAfterMs !== undefined && { retryAfterMs }) }),
+    };
   }
 
   /** Replaces the set of plugins (after an install, update or removal): removed or changed ones are stopped first. */
@@ -217,7 +228,6 @@ export class PluginHost {
       gaveUp: false,
       policy: new RestartPolicy({ backoffMs: limits.backoffMs, maxBackoffMs: limits.maxBackoffMs, maxFailures: limits.maxFailures, windowMs: limits.failureWindowMs }),
       log: new PluginLogRing(limits.logLines),
-      bucket: new TokenBucket({ capacity: limits.messageBurst, refillPerSecond: limits.messagesPerSecond, maxWaitMs: 0 }),
       storage: new PluginStorage(descriptor.dataDir, limits.storageMaxBytes),
       handedState: undefined,
     };
@@ -253,7 +263,7 @@ export class PluginHost {
       }
     }
     this.#setStatus(record, 'starting', null);
-    const running = new PluginProcess(this.options.launcher, manifest, record.descriptor.dir, record.handedState, this.#limits, record.bucket, {
+    const running = new PluginProcess(this.options.launcher, manifest, record.descriptor.dir, record.handedState, this.#limits, this.#gate(manifest.id), {
       serve: (method, params) =>
         serveCall(this.options.services, this.#callLimits, {
           pluginId: manifest.id,

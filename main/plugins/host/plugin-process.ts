@@ -1,5 +1,5 @@
 import type { HostToPluginMessage, PluginApiMethod, PluginContributions, PluginManifest, PluginToHostMessage } from '../../../contract/plugins.js';
-import type { TokenBucket } from '../../ai/rate-limit/token-bucket.js';
+import type { Admission } from '../../security/rate-limit/keyed-limiter.js';
 import { PluginError, toPluginErrorShape } from './plugin-error.js';
 import type { PluginChannel, PluginLauncher } from './plugin-launcher.js';
 import { capText, parsePluginMessage } from './plugin-messages.js';
@@ -19,6 +19,14 @@ export interface PluginProcessLimits {
   floodWindowMs: number;
   /** Calls to the host in progress at once; more are refused as 'rate-limited'. */
   maxConcurrentCalls: number;
+}
+
+/** The plugin's message budget (the shared 'plugin' limit, keyed by plugin id: a restart does not refill it). */
+export interface PluginMessageGate {
+  /** Takes a token for one message or output line from the plugin. */
+  admit(): Admission;
+  /** The first refusal of a spell, or the plugin stopped for flooding: for the audit log. */
+  tripped(action: 'refused' | 'disconnected', retryAfterMs?: number): void;
 }
 
 export interface PluginProcessHooks {
@@ -66,7 +74,7 @@ export class PluginProcess {
     pluginDir: string,
     state: unknown,
     private readonly limits: PluginProcessLimits,
-    private readonly bucket: TokenBucket,
+    private readonly gate: PluginMessageGate,
     private readonly hooks: PluginProcessHooks,
   ) {
     this.activated = new Promise<void>((resolve, reject) => {
@@ -215,7 +223,7 @@ export class PluginProcess {
 
   #serve(id: number, method: PluginApiMethod, params: unknown): void {
     if (this.#callsInProgress >= this.limits.maxConcurrentCalls) {
-      this.#refused();
+      this.#refused(0);
       this.#channel.send({ type: 'reply', id, ok: false, error: { code: 'rate-limited', message: `over ${this.limits.maxConcurrentCalls} calls to the host at once` } });
       return;
     }
@@ -237,21 +245,22 @@ export class PluginProcess {
 
   /** Takes a token for a message or an output line; counts refusals, and a plugin that keeps flooding is stopped. */
   #admit(): boolean {
-    try {
-      this.bucket.take(1);
-      return true;
-    } catch {
-      this.#refused();
-      return false;
-    }
+    const admission = this.gate.admit();
+    if (admission.ok) return true;
+    this.#refused(admission.retryAfterMs);
+    return false;
   }
 
-  #refused(): void {
+  #refused(retryAfterMs: number): void {
     const now = Date.now();
     this.#refusals = this.#refusals.filter((at) => now - at < this.limits.floodWindowMs);
     this.#refusals.push(now);
-    if (this.#refusals.length === 1) this.hooks.log('warn', 'calling the host faster than allowed: calls are refused as rate-limited');
-    if (this.#refusals.length > this.limits.floodMaxRefusals) {
+    if (this.#refusals.length === 1) {
+      this.hooks.log('warn', 'calling the host faster than allowed: calls are refused as rate-limited');
+      this.gate.tripped('refused', retryAfterMs);
+    }
+    if (this.#refusals.length > this.limits.floodMaxRefusals && this.#problem === null) {
+      this.gate.tripped('disconnected');
       this.terminate(`flooded the host: over ${this.limits.floodMaxRefusals} messages refused within ${this.limits.floodWindowMs} ms`);
     }
   }

@@ -3,7 +3,11 @@ import type { WebSocket } from 'ws';
 import { z } from 'zod';
 import { NoiseXXHandshake, type CipherState } from '../crypto/noise-xx.js';
 import { devicePeerId, type DeviceIdentity } from '../device-identity.js';
+import type { InboundThrottle } from './inbound-throttle.js';
 import { Channel, CloseCode, HANDSHAKE_TIMEOUT_MS, isChannel, KEEPALIVE_MS, NOISE_PROLOGUE } from './wire.js';
+
+/** Slowed again within this long after the last pause ended: still the same spell over budget. */
+const CALM_MS = 1_000;
 
 /** What each side tells the other once both are authenticated. */
 export interface SessionHello {
@@ -43,6 +47,11 @@ export interface SecureSession {
   onMessage(listener: (channel: Channel, body: Uint8Array) => void): void;
   onClose(listener: (reason: string) => void): void;
   close(code: number, reason: string): void;
+  /**
+   * Holds what the device sends to its budget: over it, reading stops until the budget allows
+   * (the device's own writes then back up: TCP backpressure); over it for too long, it is disconnected.
+   */
+  limitInbound(throttle: InboundThrottle): void;
   /** Bytes queued in the socket and not yet sent: senders of bulk data pace themselves by it. */
   readonly bufferedAmount: number;
   readonly bytesSent: number;
@@ -148,6 +157,12 @@ class NoiseSession implements SecureSession {
   /** The WebSocket's own TCP stream, when ws exposes it (see #coalesce). */
   readonly #raw: Socket | null;
   #corked = false;
+  #throttle: InboundThrottle | null = null;
+  #resumeAt = 0;
+  #resumeTimer: NodeJS.Timeout | null = null;
+  /** When this spell over budget began (null: within budget), and when its last pause ends. */
+  #overSince: number | null = null;
+  #overUntil = 0;
 
   constructor(
     private readonly socket: WebSocket,
@@ -163,6 +178,8 @@ class NoiseSession implements SecureSession {
     socket.on('error', () => undefined);
     socket.on('pong', () => (this.#alive = true));
     this.#keepalive = setInterval(() => {
+      // While reading is stopped the pongs wait unread too: a slowed device is not a dead one.
+      if (this.#resumeTimer) return;
       if (!this.#alive) return socket.terminate();
       this.#alive = false;
       socket.ping();
@@ -184,6 +201,10 @@ class NoiseSession implements SecureSession {
 
   get bytesReceived(): number {
     return this.#bytesReceived;
+  }
+
+  limitInbound(throttle: InboundThrottle): void {
+    this.#throttle = throttle;
   }
 
   send(channel: Channel, body: Uint8Array): void {
@@ -237,6 +258,10 @@ class NoiseSession implements SecureSession {
     if (!isBinary) return this.close(CloseCode.protocol, 'text frame');
     const bytes = toBytes(data);
     this.#bytesReceived += bytes.byteLength;
+    if (this.#throttle) {
+      const wait = this.#throttle.charge(bytes.byteLength);
+      if (wait > 0 && !this.#slowDown(wait)) return;
+    }
     let message: Uint8Array;
     try {
       message = this.transport.receive.decrypt(bytes);
@@ -249,6 +274,36 @@ class NoiseSession implements SecureSession {
     const body = message.subarray(1);
     if (this.#early) this.#early.push([channel, body]);
     else this.#dispatch(channel, body);
+  }
+
+  /**
+   * Stops reading for `wait` ms (a frame already read is still handled: ws hands over what it has
+   * buffered). False when the device has been over budget too long and was disconnected.
+   */
+  #slowDown(wait: number): boolean {
+    const throttle = this.#throttle!;
+    const now = performance.now();
+    if (this.#overSince === null || now - this.#overUntil > CALM_MS) this.#overSince = now;
+    if (now - this.#overSince > throttle.disconnectAfterMs()) {
+      throttle.tripped('disconnected', wait);
+      this.close(CloseCode.rateLimited, 'over its sync budget for too long');
+      return false;
+    }
+    const resumeAt = now + wait;
+    this.#overUntil = Math.max(this.#overUntil, resumeAt);
+    if (this.#resumeTimer && resumeAt <= this.#resumeAt) return true;
+    if (this.#resumeTimer) clearTimeout(this.#resumeTimer);
+    else {
+      throttle.tripped('slowed', wait);
+      this.socket.pause();
+    }
+    this.#resumeAt = resumeAt;
+    this.#resumeTimer = setTimeout(() => {
+      this.#resumeTimer = null;
+      this.#alive = true;
+      if (!this.#closed) this.socket.resume();
+    }, wait);
+    return true;
   }
 
   #dispatch(channel: Channel, body: Uint8Array): void {
@@ -265,6 +320,8 @@ class NoiseSession implements SecureSession {
     if (this.#closed) return;
     this.#closed = true;
     clearInterval(this.#keepalive);
+    if (this.#resumeTimer) clearTimeout(this.#resumeTimer);
+    this.#resumeTimer = null;
     for (const listener of this.#closeListeners.splice(0)) listener(reason);
   }
 }

@@ -36,4 +36,6 @@ export const CloseCode = {
   protocol: 4002,
   replaced: 4004,
   revoked: 4005,
+  /** Over a rate limit: too many pairing attempts, or a device over its sync budget for too long. */
+  rateLimited: 4006,
 } as const;

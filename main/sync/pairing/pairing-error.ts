@@ -1,9 +1,9 @@
 // The one error type of pairing: a code the CLI, the API and the app can act on, and a sentence for people.
 
-export type PairingErrorCode = 'invalid-code' | 'wrong-code' | 'expired' | 'exhausted' | 'cancelled' | 'protocol' | 'timeout' | 'busy';
+export type PairingErrorCode = 'invalid-code' | 'wrong-code' | 'expired' | 'exhausted' | 'cancelled' | 'protocol' | 'timeout' | 'busy' | 'rate-limited';
 
 export const PAIRING_ERROR_CODES: readonly PairingErrorCode[] = [
-  'invalid-code', 'wrong-code', 'expired', 'exhausted', 'cancelled', 'protocol', 'timeout', 'busy',
+  'invalid-code', 'wrong-code', 'expired', 'exhausted', 'cancelled', 'protocol', 'timeout', 'busy', 'rate-limited',
 ];
 
 const DEFAULT_MESSAGES: Record<PairingErrorCode, string> = {
@@ -15,6 +15,7 @@ const DEFAULT_MESSAGES: Record<PairingErrorCode, string> = {
   protocol: 'the other device broke the pairing protocol',
   timeout: 'pairing took too long',
   busy: 'another device is pairing with this code right now; try again in a moment',
+  'rate-limited': 'the other device is refusing pairing attempts for a while (too many in a short time); try again in a minute',
 };
 
 export class PairingError extends Error {

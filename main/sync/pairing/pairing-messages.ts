@@ -43,7 +43,7 @@ export type PairingMessage =
 
 const TYPE_BYTES = { hello: 1, share: 2, confirm: 3, identity: 4, abort: 5 } as const;
 // The reasons one side may give the other ('invalid-code' is the local typist's business, never sent).
-const ABORT_REASONS: readonly PairingErrorCode[] = ['wrong-code', 'expired', 'exhausted', 'cancelled', 'protocol', 'timeout', 'busy'];
+const ABORT_REASONS: readonly PairingErrorCode[] = ['wrong-code', 'expired', 'exhausted', 'cancelled', 'protocol', 'timeout', 'busy', 'rate-limited'];
 
 function protocolError(message: string): PairingError {
   return new PairingError('protocol', `malformed pairing message: ${message}`);

@@ -1,5 +1,5 @@
 import { onScopeDispose } from 'vue';
-import { isMacPlatform, isTypingTarget, matchesShortcut, parseShortcut } from '../lib/shortcuts.js';
+import { activatesFocusedControl, isMacPlatform, isTypingTarget, matchesShortcut, parseShortcut } from '../lib/shortcuts.js';
 import { useCommandStore, type Command } from '../stores/commands.js';
 import { useUiStore } from '../stores/ui.js';
 
@@ -26,11 +26,16 @@ export function useCommands(commands: Command[]): void {
 /**
  * The one keydown listener: finds the command whose shortcut was pressed (its effective keys: the
  * person's own, else its defaults) and runs it. Keys typed into a field stay text (unless the
- * command says otherwise), a key some element already handled (preventDefault) is left alone, and
- * while a dialog is open only General commands answer (the view behind it does not move).
+ * command says otherwise), Enter and Space press the focused button or link, a key some element
+ * already handled (preventDefault) is left alone, and while a dialog is open only General
+ * commands answer (the view behind it does not move).
  */
 export function useShortcutListener(target: Window = window): void {
-  const handle = useShortcutHandler(() => true);
+  const handleShortcut = useShortcutHandler(() => true);
+  // A part of the page that gives Enter a meaning of its own handles it before it gets here.
+  const handle = (event: KeyboardEvent): void => {
+    if (!activatesFocusedControl(event)) handleShortcut(event);
+  };
   target.addEventListener('keydown', handle);
   onScopeDispose(() => target.removeEventListener('keydown', handle));
 }

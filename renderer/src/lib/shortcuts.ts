@@ -115,6 +115,23 @@ export function isTypingTarget(target: EventTarget | null): boolean {
   return false;
 }
 
+const KEY_ACTIVATED_ROLES = new Set(['button', 'link', 'menuitem', 'menuitemcheckbox', 'menuitemradio', 'tab', 'switch', 'checkbox', 'radio']);
+
+/**
+ * Whether the key presses the focused control itself: Enter or Space, unmodified, on a button, a
+ * link or an element acting as one. A shortcut on those keys must leave them to it, or a keyboard
+ * user could never press that control.
+ */
+export function activatesFocusedControl(event: KeyPress & { target: EventTarget | null }): boolean {
+  if ((event.key !== 'Enter' && event.key !== ' ') || event.ctrlKey || event.metaKey || event.altKey) return false;
+  const target = event.target;
+  if (!(target instanceof HTMLElement)) return false;
+  if (target instanceof HTMLButtonElement || target.localName === 'summary') return true;
+  if (target instanceof HTMLAnchorElement) return target.hasAttribute('href');
+  if (target instanceof HTMLInputElement) return ['button', 'checkbox', 'radio', 'reset', 'submit', 'color', 'file'].includes(target.type);
+  return KEY_ACTIVATED_ROLES.has(target.getAttribute('role') ?? '');
+}
+
 export function isMacPlatform(): boolean {
   return /Mac|iPhone|iPad/.test(navigator.platform || navigator.userAgent);
 }

@@ -18,6 +18,7 @@ export const AUDIT_KIND_LABELS: Record<AuditKind, string> = {
   'serve-login': 'Browser login',
   'serve-login-failed': 'Failed browser login',
   'serve-session-end': 'Browser session ended',
+  'rate-limit': 'Rate limit',
 };
 
 const ACTOR_LABELS: Record<AuditActor['type'], string> = { device: 'This device', plugin: 'Plugin', person: 'Person', cli: 'Command line' };

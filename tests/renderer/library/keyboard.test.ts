@@ -128,6 +128,22 @@ describe('moving the selection', () => {
 });
 
 describe('acting on the selected clip', () => {
+  test('Enter and Space on a focused button are the button’s: no clip opens and the browser presses it', async () => {
+    grid()?.focus();
+    await pressOnGrid('ArrowRight');
+    const settings = document.querySelector<HTMLButtonElement>('[data-testid="settings-button"]')!;
+    settings.focus();
+    const enter = press('Enter', { target: settings });
+    const space = press(' ', { target: settings });
+    await nextTick();
+    // Not taken (the browser turns the key into a click), and the library did not act on it.
+    expect([enter.defaultPrevented, space.defaultPrevented]).toEqual([false, false]);
+    expect(selection().openClipId).toBeNull();
+    // The same key on the grid still opens the selected clip.
+    await pressOnGrid('Enter');
+    await expect.poll(() => selection().openClipId).toBe(idsInOrder[1]);
+  });
+
   test('Enter opens the clip view and Esc closes it, back on the same clip', async () => {
     grid()?.focus();
     await pressOnGrid('ArrowRight', 3);

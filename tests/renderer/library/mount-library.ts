@@ -10,6 +10,7 @@ import { CONNECTION_STATUS_KEY, FILE_IMPORTER_KEY } from '../../../renderer/src/
 import { CLIP_DOCUMENTS_KEY } from '../../../renderer/src/documents/clip-documents.js';
 import { SETTINGS_DOCUMENTS_KEY, type SettingsDocuments } from '../../../renderer/src/documents/settings-documents.js';
 import type { TestCore } from '../../helpers/direct-api.js';
+import { useSettingsStore } from '../../../renderer/src/stores/settings.js';
 
 export interface Mounted {
   wrapper: VueWrapper;
@@ -92,4 +93,20 @@ export function unmountWithCore(mounted: Mounted | null): void {
   if (!mounted) return;
   mounted.wrapper.unmount();
   disposePinia(mounted.pinia);
+}
+
+/** `app` (App.vue) on `core` at a window's size, once its settings are read; `close` unmounts it and closes the core. */
+export async function openAppOnCore(app: Component, core: TestCore): Promise<{ mounted: Mounted; close(): Promise<void> }> {
+  const restoreViewport = giveGridViewport(800, 600);
+  localStorage.clear();
+  const mounted = mountWithCore(app, core);
+  await useSettingsStore(mounted.pinia).whenOpen();
+  return {
+    mounted,
+    close: async () => {
+      unmountWithCore(mounted);
+      restoreViewport();
+      await core.close();
+    },
+  };
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { RateLimitedError } from '../../../main/ai/rate-limit/rate-limited-error.js';
-import { TokenBucket } from '../../../main/ai/rate-limit/token-bucket.js';
+import { RateLimitedError } from '../../../../main/security/rate-limit/rate-limited-error.js';
+import { TokenBucket } from '../../../../main/security/rate-limit/token-bucket.js';
 
 /** A clock the test moves by hand: the bucket's arithmetic, not the machine's speed, is under test. */
 function manualClock(): { now: () => number; advance: (ms: number) => void } {
