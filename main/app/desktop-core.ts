@@ -31,7 +31,7 @@ import { clipboardLibrarySink } from '../capture/clipboard/clipboard-library-sin
 import { ClipboardMonitor } from '../capture/clipboard/clipboard-monitor.js';
 import { loadClipboardSettings } from '../capture/clipboard/clipboard-settings-store.js';
 import type { Paster } from '../capture/clipboard/picker-service.js';
-import { rateLimitsOf, type RateLimitPolicy } from '../security/rate-limit/rate-limit-policy.js';
+import { rateLimitsOf, shareRateLimits, type RateLimitPolicy } from '../security/rate-limit/rate-limit-policy.js';
 import { lockedAudit } from '../security/lock/locked-audit.js';
 
 export interface DesktopCore {
@@ -110,23 +110,28 @@ export async function startDesktopCore(dir: string, unlock: AppUnlockOptions, sh
   } catch (error) {
     throw new AppLibraryError(`ClipShot cannot take the library at ${libraryPaths(dir).dir}: ${error instanceof Error ? error.message : String(error)}. Is it open in another ClipShot (the app, or "clipshot serve")?`);
   }
+  // One set of limits for the app's life: the control socket and each opening of the library share it.
+  const sharedLimits = rateLimitsOf({ paths: libraryPaths(dir), audit: lockedAudit(() => (lock ? (lock.locked ? null : lock.current().library) : null), libraryPaths(dir).auditPending) });
+  const start = (library: Library) => {
+    shareRateLimits(library, sharedLimits);
+    return startDesktopInstance(library, shell);
+  };
   let first: DesktopInstance;
   try {
-    first = await startDesktopInstance(await openAppLibrary(dir, unlock), shell);
+    first = await start(await openAppLibrary(dir, unlock));
   } catch (error) {
     await control.close();
     throw error;
   }
   const locking = new InstanceLock(first, {
     dir,
-    start: (library) => startDesktopInstance(library, shell),
+    start,
     keychain: async () => shell.keychain ?? unlock.stores[0] ?? null,
     actor: { type: 'device', id: 'this-device' },
     ...(shell.now && { now: shell.now }),
   });
   lock = locking;
-  // The control socket's limits outlive each opening of the library; trips are audited in whichever is open.
-  limits = rateLimitsOf({ paths: libraryPaths(dir), audit: lockedAudit(locking, libraryPaths(dir).auditPending) });
+  limits = sharedLimits;
   const api = createLockableApiService(locking);
   // Windows reach whichever library is open; while locked a window's port joins nothing (it shows the lock screen).
   const network: DocumentNetwork = {

@@ -32,7 +32,7 @@ import type { PluginService } from '../plugins/plugin-service.js';
 import { CaptureService } from '../capture/capture-service.js';
 import { CAPTURE_SETTINGS_FILE, CaptureSettingsStore } from '../capture/capture-settings.js';
 import { openCaptureFixture } from '../capture/capture-fixture.js';
-import { rateLimitsOf } from '../security/rate-limit/rate-limit-policy.js';
+import { rateLimitsOf, shareRateLimits } from '../security/rate-limit/rate-limit-policy.js';
 
 const DEFAULT_HOST = '127.0.0.1';
 
@@ -49,8 +49,14 @@ export async function runServe(dir: string, request: CommandRequest, output: Com
   const uploads = new UploadStore(path.join(library.paths.dir, 'uploads'));
   await uploads.clear();
   const keychain = await availableKeychain();
-  const start = (opened: Library) => startServeInstance(opened, request, output, { syncOptions, keychain, uploads });
   let lock: InstanceLock<ServeInstance> | null = null;
+  // One set of limits for the instance's life: the control socket, the server and each opening of the library share it.
+  const openLibrary = () => (lock ? (lock.locked ? null : lock.current().library) : library);
+  const limits = rateLimitsOf({ paths: library.paths, audit: lockedAudit(openLibrary, library.paths.auditPending) });
+  const start = (opened: Library) => {
+    shareRateLimits(opened, limits);
+    return startServeInstance(opened, request, output, { syncOptions, keychain, uploads });
+  };
   let service;
   let control;
   let server;
@@ -58,15 +64,13 @@ export async function runServe(dir: string, request: CommandRequest, output: Com
     lock = new InstanceLock(await start(library), { dir, start, keychain: async () => keychain, actor: { type: 'device', id: 'this-device' }, ...lockClockFromEnvironment() });
     const locking = lock;
     service = createLockableApiService(locking);
-    // The control socket's and the server's limits outlive each opening of the library; their trips are audited in whichever is open.
-    const limits = rateLimitsOf({ paths: library.paths, audit: lockedAudit(locking, library.paths.auditPending) });
     control = await startControlServer(
       library.paths.controlSocket,
       (command, commandOutput, signal) => runLockableCommand(locking, command, commandOutput, (instance) => runLibraryCommand(instance.library, command, commandOutput, signal, instance.services)),
       { limits: () => limits },
     );
     const first = locking.current();
-    const remote = beyondThisDevice ? await remoteOptions(library, sessionLimits, request.options['new-certificate'] === true, lockedAudit(locking, library.paths.auditPending)) : null;
+    const remote = beyondThisDevice ? await remoteOptions(library, sessionLimits, request.options['new-certificate'] === true, lockedAudit(openLibrary, library.paths.auditPending)) : null;
     server = await startServeServer(locking, service, uploads, { host, port, rendererDir: builtRendererDir(), ...(first.plugins && { pluginStore: first.plugins.store }), ...(remote ? {} : serveTokenFromEnvironment()), ...(first.capture && { captures: first.capture.service }), ...(remote && { remote }), limits });
     if (remote) output.stderr(`clipshot: listening on ${host}, not only this device: browsers log in with the library's passphrase, over HTTPS only\n`);
     const sync = first.services.sync;
