@@ -15,6 +15,7 @@ import { captureIdSchema, saveCaptureSchema, type CaptureOverlayInput, type Capt
 import { PICKER_REQUEST_SCHEMAS, type PickerResults } from './clipboard-picker.js';
 import { CAPTURE_SETTINGS_REQUEST_SCHEMAS, type CaptureSettingsResults } from './capture/capture-settings.js';
 import { AUDIT_REQUEST_SCHEMAS, type AuditResults } from './audit.js';
+import { LOCK_REQUEST_SCHEMAS, type LockResults, type LockState } from './lock.js';
 import { RATE_LIMIT_REQUEST_SCHEMAS, type RateLimitResults } from './rate-limits.js';
 
 export * from './bulk.js';
@@ -178,7 +179,9 @@ export type ApiEvent =
   /** A remote AI provider was turned on or off, or forgotten (never with its key). */
   | { type: 'providers-changed'; providers: AiProvidersView }
   /** Plugins: the installed list changed, an install moved on, a plugin showed a panel (contract/plugin-api.ts). */
-  | PluginApiEvent;
+  | PluginApiEvent
+  /** The instance locked (a window drops everything it shows) or unlocked (contract/lock.ts). */
+  | { type: 'lock-changed'; state: LockState };
 
 const clipIdParams = z.object({ id: clipId }).strict();
 
@@ -389,6 +392,8 @@ export const API_REQUEST_SCHEMAS = {
   ...CAPTURE_SETTINGS_REQUEST_SCHEMAS,
   /** The audit log (contract/audit.ts). */
   ...AUDIT_REQUEST_SCHEMAS,
+  /** The app lock (contract/lock.ts). */
+  ...LOCK_REQUEST_SCHEMAS,
   /** This device's rate limits (contract/rate-limits.ts). */
   ...RATE_LIMIT_REQUEST_SCHEMAS,
 } as const;
@@ -398,7 +403,7 @@ export const API_METHODS = Object.keys(API_REQUEST_SCHEMAS) as ApiMethod[];
 export type ApiParams<M extends ApiMethod> = z.input<(typeof API_REQUEST_SCHEMAS)[M]>;
 
 /** What each method resolves to. */
-export interface ApiResults extends PluginApiResults, PickerResults, CaptureSettingsResults, AuditResults, RateLimitResults {
+export interface ApiResults extends PluginApiResults, PickerResults, CaptureSettingsResults, AuditResults, RateLimitResults, LockResults {
   listClips: ClipPage<ClipView>;
   countClips: number;
   getClip: ClipView;
@@ -506,6 +511,7 @@ export const API_ERROR_CODES = [
   'storage-failure', // the library must be reopened
   'disconnected', // the connection to the core was lost before the answer came
   'unreachable', // another device (pairing, connecting) could not be reached or did not answer in time
+  'locked', // the library is locked: nothing of it is readable until it is unlocked (contract/lock.ts)
   'internal',
 ] as const;
 export type ApiErrorCode = (typeof API_ERROR_CODES)[number];

@@ -6,6 +6,7 @@ import { isImmutableString } from '@automerge/automerge/slim';
 import { z } from 'zod';
 import { DEFAULT_CLIPBOARD_SETTINGS, readClipboardSettings, type ClipboardSettings, type ClipboardSettingsDoc } from './clipboard-settings.js';
 import { isHexColour } from './colour.js';
+import type { LockSettingsDoc } from './lock.js';
 import { normaliseShortcut, parseShortcut, shortcutRefusal } from './shortcut-spec.js';
 import { CUSTOM_THEME_ID, MAX_CUSTOM_THEMES, isThemeChoice, readThemeDefinition, type ThemeChoice, type ThemeDefinition } from './themes.js';
 
@@ -27,7 +28,7 @@ export interface CustomThemeDoc {
   tokens: Record<string, ImmutableString>;
 }
 
-export interface SettingsDoc extends ClipboardSettingsDoc {
+export interface SettingsDoc extends ClipboardSettingsDoc, LockSettingsDoc {
   schema: number;
   type: ImmutableString;
   /** Command id → its keys, space-separated shortcut specs ('' = no keys); absent = the command's own keys. */
@@ -64,7 +65,7 @@ export const DEFAULT_SETTINGS: Settings = { shortcuts: {}, theme: 'system', acce
 export type SettingsRead = { ok: true; settings: Settings; problems: string[] } | { ok: false; reason: string };
 
 /** What a change to the settings document is about (its message). */
-export type SettingsArea = 'shortcuts' | 'appearance' | 'themes' | 'clipboard';
+export type SettingsArea = 'shortcuts' | 'appearance' | 'themes' | 'clipboard' | 'lock';
 
 export function settingsChangeMessage(area: SettingsArea): string {
   return `settings ${area}`;

@@ -37,6 +37,7 @@ import { ExportJobs } from './export-jobs.js';
 import { ImportJobs } from './import-jobs.js';
 import { baseName, openClipMedia, type MediaFile } from './media.js';
 import type { UploadStore } from './upload-store.js';
+import { noLockHandlers } from '../security/lock/lockable-api.js';
 
 /** Index changes are gathered this long into one 'library-changed' event. */
 const CHANGE_EVENT_DELAY_MS = 100;
@@ -207,6 +208,8 @@ export function createApiService(library: Library, options: ApiServiceOptions = 
     ...createClipboardHandlers(library, options.paster),
     ...createCaptureSettingsHandlers(library, options.captureSettings ?? options.capture?.settings),
     ...createRateLimitHandlers(rateLimitsOf(library)),
+    // The app lock wraps this service (main/security/lock/lockable-api.ts) and answers these itself.
+    ...noLockHandlers(),
   };
 
   const run = async (method: string, params: unknown, session: SessionState): Promise<unknown> => {

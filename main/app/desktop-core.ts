@@ -7,7 +7,10 @@ import { startControlServer, type ControlServer } from '../control/control-serve
 import type { Library } from '../library/library.js';
 import { libraryPaths } from '../library/library-paths.js';
 import { AppLibraryError, openAppLibrary, type AppUnlockOptions } from './app-library.js';
-import { WindowConnections } from './window-connections.js';
+import { WindowConnections, type DocumentNetwork } from './window-connections.js';
+import { InstanceLock, type UnlockedInstance } from '../security/lock/instance-lock.js';
+import { createLockableApiService } from '../security/lock/lockable-api.js';
+import { runLockableCommand } from '../cli/lock-commands.js';
 import type { SecretStore } from '../security/secret-store.js';
 import { SyncService } from '../sync/sync-service.js';
 import type { AnalysisService } from '../ai/analysis/analysis-service.js';
@@ -28,24 +31,38 @@ import { clipboardLibrarySink } from '../capture/clipboard/clipboard-library-sin
 import { ClipboardMonitor } from '../capture/clipboard/clipboard-monitor.js';
 import { loadClipboardSettings } from '../capture/clipboard/clipboard-settings-store.js';
 import type { Paster } from '../capture/clipboard/picker-service.js';
-import { rateLimitsOf } from '../security/rate-limit/rate-limit-policy.js';
+import { rateLimitsOf, shareRateLimits, type RateLimitPolicy } from '../security/rate-limit/rate-limit-policy.js';
+import { lockedAudit } from '../security/lock/locked-audit.js';
 
 export interface DesktopCore {
-  library: Library;
-  /** Null when sync could not start (the reason went to the log); the library works regardless. */
-  sync: SyncService | null;
-  /** Null when plugins are off (the shell's choice, or they could not start). */
-  plugins: PluginService | null;
+  /** The open library; ApiError 'locked' while the app lock has it closed. */
+  readonly library: Library;
+  /** Null when sync could not start (the reason went to the log), or while locked; the library works regardless. */
+  readonly sync: SyncService | null;
+  /** Null when plugins are off (the shell's choice, or they could not start), or while locked. */
+  readonly plugins: PluginService | null;
+  /** The API as windows reach it, through the app lock (locked: only the lock's methods answer). */
   api: ApiService;
   windows: WindowConnections;
+  /** The app lock: idle and system sleep lock it (main/security/lock/). */
+  lock: InstanceLock<DesktopInstance>;
   controlSocket: string;
-  /** Screen captures (null without a capture shell: tests of other parts). */
-  capture: CaptureService | null;
-  /** Clipboard history (null without a clipboard reader): the tray's "pause for the next copy". */
-  clipboard: ClipboardMonitor | null;
+  /** Screen captures (null without a capture shell: tests of other parts; null while locked). */
+  readonly capture: CaptureService | null;
+  /** Clipboard history (null without a clipboard reader, or while locked): the tray's "pause for the next copy". */
+  readonly clipboard: ClipboardMonitor | null;
   /** What `clipshot capture` asks, once the shell has set up capturing. */
   setCaptureStarter(starter: CaptureStarter | null): void;
   close(): Promise<void>;
+}
+
+/** What runs while the library is unlocked; the app lock stops all of it and starts it again. */
+export interface DesktopInstance extends UnlockedInstance {
+  sync: SyncService | null;
+  analysis: AnalysisService | null;
+  plugins: PluginService | null;
+  capture: CaptureService | null;
+  clipboard: ClipboardMonitor | null;
 }
 
 export interface DesktopShell {
@@ -69,33 +86,112 @@ export interface DesktopShell {
   clipboard?: ClipboardReader;
   /** Pastes a picker item into the previous window (Electron); made for the opened library. */
   paster?: (library: Library) => Paster;
+  /** The idle lock's clock (tests move it). */
+  now?: () => number;
 }
 
 export async function startDesktopCore(dir: string, unlock: AppUnlockOptions, shell: DesktopShell = {}): Promise<DesktopCore> {
   // The control socket comes first: when another ClipShot (the app or `serve`) has this library
   // open it answers there, and the library must not be opened twice.
-  let library: Library | null = null;
-  let sync: SyncService | null = null;
-  let analysis: AnalysisService | null = null;
-  let plugins: PluginService | null = null;
+  let lock: InstanceLock<DesktopInstance> | null = null;
+  let limits: RateLimitPolicy | null = null;
   let captureStarter: CaptureStarter | null = null;
   let control: ControlServer;
   try {
     control = await startControlServer(libraryPaths(dir).controlSocket, (request, output, signal) => {
-      if (library) return runLibraryCommand(library, request, output, signal, { sync, analysis, plugins: plugins?.host ?? null, capture: captureStarter });
+      if (lock) {
+        return runLockableCommand(lock, request, output, (instance) =>
+          runLibraryCommand(instance.library, request, output, signal, { sync: instance.sync, analysis: instance.analysis, plugins: instance.plugins?.host ?? null, capture: captureStarter }),
+        );
+      }
       output.stderr('clipshot: the app is still opening the library; try again in a moment\n');
       return Promise.resolve(1);
-    }, { limits: () => (library ? rateLimitsOf(library) : null) });
+    }, { limits: () => limits });
   } catch (error) {
     throw new AppLibraryError(`ClipShot cannot take the library at ${libraryPaths(dir).dir}: ${error instanceof Error ? error.message : String(error)}. Is it open in another ClipShot (the app, or "clipshot serve")?`);
   }
+  // One set of limits for the app's life: the control socket and each opening of the library share it.
+  const sharedLimits = rateLimitsOf({ paths: libraryPaths(dir), audit: lockedAudit(() => (lock ? (lock.locked ? null : lock.current().library) : null), libraryPaths(dir).auditPending) });
+  const start = (library: Library) => {
+    shareRateLimits(library, sharedLimits);
+    return startDesktopInstance(library, shell);
+  };
+  let first: DesktopInstance;
   try {
-    library = await openAppLibrary(dir, unlock);
+    first = await start(await openAppLibrary(dir, unlock));
   } catch (error) {
     await control.close();
     throw error;
   }
-  const opened = library;
+  const locking = new InstanceLock(first, {
+    dir,
+    start,
+    keychain: async () => shell.keychain ?? unlock.stores[0] ?? null,
+    actor: { type: 'device', id: 'this-device' },
+    ...(shell.now && { now: shell.now }),
+  });
+  lock = locking;
+  limits = sharedLimits;
+  const api = createLockableApiService(locking);
+  // Windows reach whichever library is open; while locked a window's port joins nothing (it shows the lock screen).
+  const network: DocumentNetwork = {
+    addNetworkAdapter: (adapter) => {
+      if (!locking.locked) locking.current().library.repo.networkSubsystem.addNetworkAdapter(adapter);
+    },
+    removeNetworkAdapter: (adapter) => {
+      if (!locking.locked) locking.current().library.repo.networkSubsystem.removeNetworkAdapter(adapter);
+    },
+  };
+  const windows = new WindowConnections(api, network);
+  // A lock ends every window's session and port (the windows reload onto the lock screen).
+  locking.onChange((state) => {
+    if (state.locked) windows.releaseAll();
+  });
+  const instance = () => (locking.locked ? null : locking.current());
+  let closing: Promise<void> | null = null;
+  // After close, the library that was open stays nameable (its id, its folder); a lock leaves none.
+  let closedLibrary: Library | null = null;
+  return {
+    get library() {
+      return closedLibrary ?? locking.current().library;
+    },
+    get sync() {
+      return instance()?.sync ?? null;
+    },
+    get plugins() {
+      return instance()?.plugins ?? null;
+    },
+    get capture() {
+      return instance()?.capture ?? null;
+    },
+    get clipboard() {
+      return instance()?.clipboard ?? null;
+    },
+    api,
+    windows,
+    lock: locking,
+    controlSocket: control.socketPath,
+    setCaptureStarter: (starter) => {
+      captureStarter = starter;
+    },
+    close: () =>
+      (closing ??= (async () => {
+        closedLibrary = instance()?.library ?? null;
+        windows.releaseAll();
+        await api.close();
+        // Before the instance: a `clipshot pair` still waiting ends when sync closes, which the socket waits for.
+        const closingInstance = locking.close();
+        await control.close();
+        await closingInstance;
+      })()),
+  };
+}
+
+/** Everything the app runs around an open library. */
+async function startDesktopInstance(opened: Library, shell: DesktopShell): Promise<DesktopInstance> {
+  let sync: SyncService | null = null;
+  let analysis: AnalysisService | null = null;
+  let plugins: PluginService | null = null;
   if (shell.sync !== false) {
     sync = await SyncService.start(opened, { keychain: shell.keychain ?? null, discovery: true }).catch((error: unknown) => {
       console.error(`ClipShot: sync is off: ${error instanceof Error ? error.message : String(error)}`);
@@ -137,7 +233,6 @@ export async function startDesktopCore(dir: string, unlock: AppUnlockOptions, sh
     ...(capture && { capture }),
     ...(shell.paster && { paster: shell.paster(opened) }),
   });
-  const windows = new WindowConnections(api, opened.repo.networkSubsystem);
   const clipboard = shell.clipboard
     ? new ClipboardMonitor({
         reader: shell.clipboard,
@@ -149,31 +244,23 @@ export async function startDesktopCore(dir: string, unlock: AppUnlockOptions, sh
       })
     : null;
   await clipboard?.start();
-  let closing: Promise<void> | null = null;
+  const startedSync = sync;
   return {
     library: opened,
-    sync,
-    plugins: startedPlugins,
     api,
-    windows,
-    controlSocket: control.socketPath,
+    sync: startedSync,
+    analysis: running,
+    plugins: startedPlugins,
     capture,
     clipboard,
-    setCaptureStarter: (starter) => {
-      captureStarter = starter;
+    close: async () => {
+      capture?.close();
+      await clipboard?.stop();
+      await api.close();
+      await startedPlugins?.close();
+      await startedSync?.close();
+      await running?.close();
+      await opened.close();
     },
-    close: () =>
-      (closing ??= (async () => {
-        capture?.close();
-        windows.releaseAll();
-        await clipboard?.stop();
-        await api.close();
-        await startedPlugins?.close();
-        // Sync first: it ends a `clipshot pair` still waiting, which the control socket waits for.
-        await sync?.close();
-        await control.close();
-        await analysis?.close();
-        await opened.close();
-      })()),
   };
 }

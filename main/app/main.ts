@@ -1,6 +1,6 @@
 // The Electron main process: the window, the clipshot:// protocol, IPC, and the core (library,
 // API service, control socket). What runs before `ready` must stay at the top level and sync.
-import { app, BrowserWindow, dialog, Menu, protocol, safeStorage, session } from 'electron';
+import { app, BrowserWindow, dialog, Menu, powerMonitor, protocol, safeStorage, session } from 'electron';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { CORE_NODE_FLAGS } from '../cli/core-process.js';
@@ -20,6 +20,7 @@ import { createMainWindow, hardenWebContents } from './electron-window.js';
 import { isPermissionAllowed } from './permission-policy.js';
 import { SafeStorageSecretStore } from './safe-storage-secret-store.js';
 import { bufferMedia } from '../api/media.js';
+import { ApiError } from '../../contract/api.js';
 import { CaptureWindows, OPEN_CLIP_CHANNEL } from './capture/capture-windows.js';
 import { DesktopCapture } from './capture/desktop-capture.js';
 import { electronPaster } from './capture/clipboard-paste.js';
@@ -87,31 +88,25 @@ async function start(): Promise<void> {
       openExport: (jobId) => started.api.openExport(jobId),
       pluginStore: started.plugins?.store ?? null,
       openCaptureScreenshot: async (captureId) => {
-        const shot = started.capture!.screenshot(captureId);
+        const capture = started.capture;
+        if (!capture) throw new ApiError('locked', 'the library is locked');
+        const shot = capture.screenshot(captureId);
         return bufferMedia(shot.bytes, shot.mime, `screenshot-${captureId}.png`);
       },
     }),
   );
-  if (started.capture) {
-    const clipboardHistory = started.clipboard;
-    const captureSettings = started.capture.settings;
-    const recording = new RecordingWindows(started.library, captureSettings, PRELOAD, () => capturing.refreshTray());
-    const capturing: DesktopCapture = new DesktopCapture(started.capture, captureWindows, {
-      openPicker: () => picker.open(),
-      trayItems: () => [
-        ...(clipboardHistory
-          ? [
-              // No tick: the menu is not rebuilt when the copy comes, and a stale tick would mislead.
-              { label: 'Pause clipboard history for the next copy', click: () => clipboardHistory.skipNextCopy() },
-            ]
-          : []),
-        ...recordingTrayItems(recording, captureSettings, () => capturing.refreshTray()),
-      ],
-    });
-    desktopCapture = capturing;
-    await capturing.start().catch((error: unknown) => console.error(`ClipShot: capturing is off: ${error instanceof Error ? error.message : String(error)}`));
-    started.setCaptureStarter(capturing);
-  }
+  // The tray, shortcuts and recorder hold the open library's capture service: they stop when the
+  // app locks and start again, on the new one, when it unlocks.
+  await startCapturing(started, captureWindows, picker);
+  started.lock.onChange((state) => {
+    desktopCapture?.stop();
+    desktopCapture = null;
+    started.setCaptureStarter(null);
+    if (!state.locked) void startCapturing(started, captureWindows, picker);
+  });
+  // Sleep and the OS's screen lock lock the library (the core closes it; main/security/lock/).
+  powerMonitor.on('suspend', () => void started.lock.lock('suspend').catch((error: unknown) => console.error('ClipShot: locking failed:', error)));
+  powerMonitor.on('lock-screen', () => void started.lock.lock('lock-screen').catch((error: unknown) => console.error('ClipShot: locking failed:', error)));
   registerIpc(started);
   app.on('web-contents-created', (_event, contents) => releaseWithPage(started, contents));
   Menu.setApplicationMenu(Menu.buildFromTemplate(appMenuTemplate(process.platform, app.isPackaged)));
@@ -122,6 +117,29 @@ async function start(): Promise<void> {
   app.on('window-all-closed', () => {
     if (process.platform !== 'darwin') app.quit();
   });
+}
+
+async function startCapturing(started: DesktopCore, captureWindows: CaptureWindows, picker: PickerWindow): Promise<void> {
+  const capture = started.capture;
+  if (!capture) return;
+  const clipboardHistory = started.clipboard;
+  const captureSettings = capture.settings;
+  const recording = new RecordingWindows(started.library, captureSettings, PRELOAD, () => capturing.refreshTray());
+  const capturing: DesktopCapture = new DesktopCapture(capture, captureWindows, {
+    openPicker: () => picker.open(),
+    trayItems: () => [
+      ...(clipboardHistory
+        ? [
+            // No tick: the menu is not rebuilt when the copy comes, and a stale tick would mislead.
+            { label: 'Pause clipboard history for the next copy', click: () => clipboardHistory.skipNextCopy() },
+          ]
+        : []),
+      ...recordingTrayItems(recording, captureSettings, () => capturing.refreshTray()),
+    ],
+  });
+  desktopCapture = capturing;
+  await capturing.start().catch((error: unknown) => console.error(`ClipShot: capturing is off: ${error instanceof Error ? error.message : String(error)}`));
+  started.setCaptureStarter(capturing);
 }
 
 /** The shell's folder dialog, for bulk exports: the window never names a path itself. */

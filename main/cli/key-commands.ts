@@ -17,6 +17,7 @@ export async function runKeyCommand(dir: string, request: CommandRequest, output
     throw new LibraryNotFoundError(dir);
   });
   const [action, argument] = request.positionals;
+  if (action === 'rotate') return (await import('./key-rotate-command.js')).runKeyRotation(dir, request, output);
   // Works on the key file alone (the app may hold the database): entries wait beside it for the next open.
   const audit = new PendingAuditJournal(libraryPaths(dir).auditPending);
   try {
@@ -68,7 +69,7 @@ async function runKeyAction(keyFile: string, action: string | undefined, argumen
       return 0;
     }
     default:
-      throw new UsageError(`keys: unknown action "${action ?? ''}" (list, add-passphrase, change-passphrase, add-keychain, remove SLOT)`);
+      throw new UsageError(`keys: unknown action "${action ?? ''}" (list, add-passphrase, change-passphrase, add-keychain, remove SLOT, rotate)`);
   }
 }
 

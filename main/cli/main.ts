@@ -41,6 +41,7 @@ export async function main(argv: string[]): Promise<number> {
   const script = process.argv[1];
   if (script) await relaunchWithCoreFlags(script);
   // Heavy modules (Automerge, SQLite, sharp) load only when this process opens the library itself.
+  if (request.command === 'lock' || request.command === 'unlock') return (await import('./lock-client.js')).runLockClient(dir, request, terminalOutput);
   if (request.command === 'keys') return (await import('./key-commands.js')).runKeyCommand(dir, request, terminalOutput);
   // The plugin host's dev loop holds the library itself (when free) so that `run` reaches it.
   if (request.command === 'plugin' && request.positionals[0] === 'dev') return (await import('./plugin-run-commands.js')).runPluginDevCommand(dir, request, terminalOutput);

@@ -46,6 +46,8 @@ export const COMMANDS: Record<string, { options: OptionSpec; positionals: [numbe
   unpair: { options: {}, positionals: [1, 1] },
   sync: { options: {}, positionals: [0, 2] },
   keys: { options: {}, positionals: [1, 2] },
+  lock: { options: {}, positionals: [0, 0] },
+  unlock: { options: { passphrase: { type: 'boolean' } }, positionals: [0, 0] },
   analyze: { options: { all: { type: 'boolean' } }, positionals: [0, Infinity] },
   models: { options: { yes: { type: 'boolean' }, mirror: { type: 'string' } }, positionals: [0, 2] },
   run: { options: {}, positionals: [1, Infinity] },

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { createApiService } from '../api/api-service.js';
@@ -7,11 +8,17 @@ import type { CommandOutput, CommandRequest } from '../control/protocol.js';
 import { builtRendererDir } from '../server/package-root.js';
 import { isLoopbackHost } from '../server/hosts.js';
 import { startServeServer } from '../server/serve-server.js';
-import { openOrCreate, runLibraryCommand } from './local-runner.js';
+import { openOrCreate, runLibraryCommand, type RunningServices } from './local-runner.js';
+import { runLockableCommand } from './lock-commands.js';
+import { InstanceLock, type UnlockedInstance } from '../security/lock/instance-lock.js';
+import { createLockableApiService } from '../security/lock/lockable-api.js';
+import type { SecretStore } from '../security/secret-store.js';
 import { EmptyPassphraseError, readKeySlots, unlockWithPassphrase, WrongPassphraseError } from '../security/key-slots.js';
 import { loadServeCertificate } from '../server/remote/serve-certificate.js';
 import { DEFAULT_SESSION_LIMITS, type SessionLimits } from '../server/remote/login-sessions.js';
 import type { ServeServerOptions } from '../server/serve-server.js';
+import type { AuditRecorder } from '../security/audit/audit-log.js';
+import { lockedAudit } from '../security/lock/locked-audit.js';
 import type { Library } from '../library/library.js';
 import { SyncService, type SyncServiceOptions } from '../sync/sync-service.js';
 import type { AnalysisService } from '../ai/analysis/analysis-service.js';
@@ -25,7 +32,7 @@ import type { PluginService } from '../plugins/plugin-service.js';
 import { CaptureService } from '../capture/capture-service.js';
 import { CAPTURE_SETTINGS_FILE, CaptureSettingsStore } from '../capture/capture-settings.js';
 import { openCaptureFixture } from '../capture/capture-fixture.js';
-import { rateLimitsOf } from '../security/rate-limit/rate-limit-policy.js';
+import { rateLimitsOf, shareRateLimits } from '../security/rate-limit/rate-limit-policy.js';
 
 const DEFAULT_HOST = '127.0.0.1';
 
@@ -41,41 +48,34 @@ export async function runServe(dir: string, request: CommandRequest, output: Com
   const library = await openOrCreate(dir, true, output);
   const uploads = new UploadStore(path.join(library.paths.dir, 'uploads'));
   await uploads.clear();
-  let sync: SyncService | null = null;
-  let analysis: AnalysisService | null = null;
-  let plugins: PluginService | null = null;
+  const keychain = await availableKeychain();
+  let lock: InstanceLock<ServeInstance> | null = null;
+  // One set of limits for the instance's life: the control socket, the server and each opening of the library share it.
+  const openLibrary = () => (lock ? (lock.locked ? null : lock.current().library) : library);
+  const limits = rateLimitsOf({ paths: library.paths, audit: lockedAudit(openLibrary, library.paths.auditPending) });
+  const start = (opened: Library) => {
+    shareRateLimits(opened, limits);
+    return startServeInstance(opened, request, output, { syncOptions, keychain, uploads });
+  };
   let service;
   let control;
   let server;
   try {
-    sync = syncOptions ? await startSync(library, syncOptions, output) : null;
-    // One registry for the settings and whatever uses the providers (its rate limits are per instance).
-    const providers = openLibraryProviderRegistry(library, { keychain: await availableKeychain() });
-    analysis = request.options['no-analysis'] === true ? null : await (await import('../ai/analysis/start-analysis.js')).startAnalysis(library, { remoteTaggers: enabledRemoteTaggers(providers) }).catch((error: unknown) => {
-      output.stderr(`clipshot: analysis is off: ${error instanceof Error ? error.message : String(error)}\n`);
-      return null;
-    });
-    const models = modelStoreOrNothing(output);
-    plugins = await startInstancePlugins(library, { onProblem: (message) => output.stderr(`clipshot: ${message}\n`) });
-    const running = analysis;
-    const captureInput = request.options['capture-input'];
-    const capture = typeof captureInput === 'string' ? await openFixtureCapture(library, path.resolve(request.cwd, captureInput), running) : null;
-    service = createApiService(library, {
-      uploads,
-      ...(sync ? { sync } : {}),
-      ...(running ? { analysis: running, onModelsChanged: () => running.modelsChanged() } : {}),
-      ...(models ? { models } : {}),
-      providers,
-      ...(plugins && { plugins }),
-      ...(capture && { capture: capture.service }),
-    });
-    const services = { sync, analysis, plugins: plugins?.host ?? null };
-    control = await startControlServer(library.paths.controlSocket, (command, commandOutput, signal) => runLibraryCommand(library, command, commandOutput, signal, services), { limits: () => rateLimitsOf(library) });
-    const remote = beyondThisDevice ? await remoteOptions(library, sessionLimits, request.options['new-certificate'] === true) : null;
-    server = await startServeServer(library, service, uploads, { host, port, rendererDir: builtRendererDir(), ...(plugins && { pluginStore: plugins.store }), ...(remote ? {} : serveTokenFromEnvironment()), ...(capture && { captures: capture.service }), ...(remote && { remote }) });
+    lock = new InstanceLock(await start(library), { dir, start, keychain: async () => keychain, actor: { type: 'device', id: 'this-device' }, ...lockClockFromEnvironment() });
+    const locking = lock;
+    service = createLockableApiService(locking);
+    control = await startControlServer(
+      library.paths.controlSocket,
+      (command, commandOutput, signal) => runLockableCommand(locking, command, commandOutput, (instance) => runLibraryCommand(instance.library, command, commandOutput, signal, instance.services)),
+      { limits: () => limits },
+    );
+    const first = locking.current();
+    const remote = beyondThisDevice ? await remoteOptions(library, sessionLimits, request.options['new-certificate'] === true, lockedAudit(openLibrary, library.paths.auditPending)) : null;
+    server = await startServeServer(locking, service, uploads, { host, port, rendererDir: builtRendererDir(), ...(first.plugins && { pluginStore: first.plugins.store }), ...(remote ? {} : serveTokenFromEnvironment()), ...(first.capture && { captures: first.capture.service }), ...(remote && { remote }), limits });
     if (remote) output.stderr(`clipshot: listening on ${host}, not only this device: browsers log in with the library's passphrase, over HTTPS only\n`);
+    const sync = first.services.sync;
     const syncLine = sync ? `sync: ${sync.status().listening.join(', ')} (device ${sync.status().device.fingerprint})\n` : '';
-    const captureLine = capture ? `capture overlay: ${server.origin}/capture.html?capture=${capture.id}\n` : '';
+    const captureLine = first.capture ? `capture overlay: ${server.origin}/capture.html?capture=${first.capture.id}\n` : '';
     const openLines = remote
       ? `HTTPS certificate SHA-256 fingerprint: ${remote.fingerprint}\n(check that your browser shows the same before you log in; log in with the library's passphrase)\n${addressesOf(host, new URL(server.origin).port).map((address) => `Open ${address}\n`).join('')}`
       : `Open ${server.url}\n`;
@@ -87,23 +87,84 @@ export async function runServe(dir: string, request: CommandRequest, output: Com
   } finally {
     await server?.close();
     await service?.close();
-    await plugins?.close();
-    // Sync first: it ends a `clipshot pair` still waiting, which the control socket waits for.
-    await sync?.close();
     await control?.close();
-    await analysis?.close();
+    // Closes the instance (plugins, sync, analysis, the library) unless it is locked, and so already closed.
+    if (lock) await lock.close();
+    else await library.close();
     await uploads.clear();
-    await library.close();
   }
   output.stdout('stopped\n');
   return 0;
+}
+
+/** What runs in `serve` while the library is unlocked; the app lock stops all of it and starts it again. */
+interface ServeInstance extends UnlockedInstance {
+  services: RunningServices;
+  plugins: PluginService | null;
+  capture: { service: CaptureService; id: string } | null;
+}
+
+async function startServeInstance(library: Library, request: CommandRequest, output: CommandOutput, options: { syncOptions: SyncServiceOptions | null; keychain: SecretStore | null; uploads: UploadStore }): Promise<ServeInstance> {
+  let sync: SyncService | null = null;
+  let analysis: AnalysisService | null = null;
+  let plugins: PluginService | null = null;
+  try {
+    sync = options.syncOptions ? await startSync(library, options.syncOptions, output) : null;
+    // One registry for the settings and whatever uses the providers (its rate limits are per instance).
+    const providers = openLibraryProviderRegistry(library, { keychain: options.keychain });
+    analysis = request.options['no-analysis'] === true ? null : await (await import('../ai/analysis/start-analysis.js')).startAnalysis(library, { remoteTaggers: enabledRemoteTaggers(providers) }).catch((error: unknown) => {
+      output.stderr(`clipshot: analysis is off: ${error instanceof Error ? error.message : String(error)}\n`);
+      return null;
+    });
+    const models = modelStoreOrNothing(output);
+    plugins = await startInstancePlugins(library, { onProblem: (message) => output.stderr(`clipshot: ${message}\n`) });
+    const running = analysis;
+    const captureInput = request.options['capture-input'];
+    const capture = typeof captureInput === 'string' ? await openFixtureCapture(library, path.resolve(request.cwd, captureInput), running) : null;
+    const api = createApiService(library, {
+      uploads: options.uploads,
+      ...(sync ? { sync } : {}),
+      ...(running ? { analysis: running, onModelsChanged: () => running.modelsChanged() } : {}),
+      ...(models ? { models } : {}),
+      providers,
+      ...(plugins && { plugins }),
+      ...(capture && { capture: capture.service }),
+    });
+    const started = { sync, analysis, plugins };
+    return {
+      library,
+      api,
+      plugins,
+      capture,
+      services: { sync, analysis, plugins: plugins?.host ?? null },
+      close: async () => {
+        await api.close();
+        await started.plugins?.close();
+        await started.sync?.close();
+        await started.analysis?.close();
+        await library.close();
+      },
+    };
+  } catch (error) {
+    await plugins?.close();
+    await sync?.close();
+    await analysis?.close();
+    throw error;
+  }
+}
+
+/** Tests move the idle clock (CLIPSHOT_TEST_LOCK_CLOCK=FILE: the file holds the time in ms) instead of waiting minutes. */
+function lockClockFromEnvironment(): { now?: () => number; checkEveryMs?: number } {
+  const file = process.env.CLIPSHOT_TEST_LOCK_CLOCK;
+  if (!file) return {};
+  return { now: () => Number(readFileSync(file, 'utf8')) || Date.now(), checkEveryMs: 200 };
 }
 
 /**
  * Serving beyond this device: HTTPS with the library's own certificate, and a login with the
  * library's passphrase, checked against its passphrase slot as unlocking does.
  */
-async function remoteOptions(library: Library, limits: SessionLimits, renewCertificate: boolean): Promise<NonNullable<ServeServerOptions['remote']> & { fingerprint: string }> {
+async function remoteOptions(library: Library, limits: SessionLimits, renewCertificate: boolean, audit: AuditRecorder): Promise<NonNullable<ServeServerOptions['remote']> & { fingerprint: string }> {
   const { slots } = await readKeySlots(library.paths.keyFile);
   if (!slots.some((slot) => slot.method === 'passphrase')) {
     throw new UsageError("serve: beyond this device, browsers log in with the library's passphrase and this library has none; add one with `clipshot keys add-passphrase`, or serve on 127.0.0.1");
@@ -119,7 +180,7 @@ async function remoteOptions(library: Library, limits: SessionLimits, renewCerti
       throw error;
     }
   };
-  return { certPem: certificate.certPem, keyPem: certificate.keyPem, fingerprint: certificate.fingerprint, login: { verifyPassphrase, limits, audit: library.audit } };
+  return { certPem: certificate.certPem, keyPem: certificate.keyPem, fingerprint: certificate.fingerprint, login: { verifyPassphrase, limits, audit } };
 }
 
 /** The addresses other devices can open: each of this machine's own when bound to all of them. */

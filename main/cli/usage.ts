@@ -57,6 +57,10 @@ Commands:
                                      pause or resume background analysis, drop queued clips, show a clip's results
   keys list|add-passphrase|change-passphrase|add-keychain|remove SLOT
                                      manage the unlock methods of the library key
+  keys rotate                        a new library key: the database is re-encrypted, every slot re-wrapped
+  lock                               lock the running app or serve: the library is closed, nothing is readable
+  unlock [--passphrase]              unlock it ($CLIPSHOT_PASSPHRASE, else its keychain slot, else a prompt;
+                                     --passphrase: ask for the passphrase even where a keychain slot exists)
   models [list] [--json] | models install ID [--yes] [--mirror URL] [--json]
   models import DIR | models remove ID
                                      on-device AI models: list with sizes and disk usage, download

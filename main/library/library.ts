@@ -9,6 +9,7 @@ import { clipsChangeMessage, type ClipOperation } from '../../contract/shard-doc
 import { ClipIndex } from '../index/clip-index.js';
 import { createKeyFile, readKeySlots, unlockWithPassphrase, unlockWithSecretStore, type ScryptCost } from '../security/key-slots.js';
 import { deriveLibrarySubkeys } from '../security/library-subkeys.js';
+import { finishInterruptedRotation, storedBlobKeys } from '../security/key-rotation.js';
 import type { SecretStore } from '../security/secret-store.js';
 import { BlobStore } from './blobs/blob-store.js';
 import { openLibraryDatabase, readMeta, writeMeta, type LibraryDatabase } from './database.js';
@@ -97,6 +98,8 @@ export class Library {
   #derivations: EditDerivations | null = null;
   /** The library's settings (shortcuts, theme…), synced to windows and devices. */
   readonly settings: SettingsDocument;
+  /** The subkeys the blob store and the audit log hold: zeroed at close (the app lock closes the library to drop them). */
+  #heldKeys: Buffer[] = [];
 
   private constructor(
     readonly paths: LibraryPaths,
@@ -141,6 +144,8 @@ export class Library {
     let libraryKey: Buffer;
     try {
       libraryKey = await unlockLibraryKey(paths.keyFile, unlock);
+      // A key rotation that stopped part way is finished first (main/security/key-rotation.ts).
+      if (unlock.method !== 'key') libraryKey = await finishInterruptedRotation(paths, libraryKey, (next) => unlockLibraryKey(next, unlock));
     } catch (error) {
       // The database cannot be opened without the key: the attempt waits beside it for the next open.
       const journal = new PendingAuditJournal(paths.auditPending);
@@ -158,6 +163,8 @@ export class Library {
     const keys = deriveLibrarySubkeys(libraryKey);
     libraryKey.fill(0);
     const db = openLibraryDatabase(paths.database, keys.databaseKey);
+    // SQLite keeps its own copy for the connection's life; ours is no longer needed.
+    keys.databaseKey.fill(0);
     try {
       const storedId = readMeta(db, 'library_id');
       if (storedId === null) writeMeta(db, 'library_id', libraryId);
@@ -167,12 +174,21 @@ export class Library {
       const repo = new Repo({ storage, network: [], peerId: `clipshot-${randomUUID()}` as PeerId, sharePolicy: async () => false });
       const index = new ClipIndex(db);
       const quarantine = new Quarantine(db);
+      // After a key rotation the blobs keep the keys of the library's first key, kept in the database.
+      const rotatedBlobKeys = storedBlobKeys(db);
+      if (rotatedBlobKeys) {
+        keys.blobContentKey.fill(0);
+        keys.blobNameKey.fill(0);
+        keys.blobContentKey = rotatedBlobKeys.contentKey;
+        keys.blobNameKey = rotatedBlobKeys.nameKey;
+      }
       const blobs = new BlobStore(paths.blobs, { contentKey: keys.blobContentKey, nameKey: keys.blobNameKey });
       // The listener runs only on later changes, by which time the indexer exists.
       const shards = new ShardDocuments(repo, storage, documentNamespace, (shard, doc, changed, local) => library.#onShardChange(shard, doc, changed, local));
       const details = new DetailDocuments(repo, storage, documentNamespace, (clipId) => library.#onDetailChange(clipId));
       const indexer = new ShardIndexer(db, index, quarantine, shards);
       const library = new Library(paths, libraryId, documentNamespace, db, storage, repo, shards, details, index, blobs, quarantine, indexer, new AuditLog(db, libraryId, keys.auditKey));
+      library.#heldKeys = [keys.blobContentKey, keys.blobNameKey, keys.auditKey];
       await foldPendingAudit(paths.auditPending, library.audit);
       library.#derivations = new EditDerivations(library, EDIT_DERIVERS, (clipId, error) => {
         // The rendering stays pending and is tried again at the next open; nothing is lost.
@@ -577,6 +593,7 @@ export class Library {
     } finally {
       this.storage.close();
       this.db.close();
+      for (const key of this.#heldKeys) key.fill(0);
     }
   }
 }

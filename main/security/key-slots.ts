@@ -129,6 +129,42 @@ export async function changePassphrase(path: string, oldPassphrase: string, newP
 }
 
 /**
+ * Key rotation's new key file (not written): the same library and slots, each slot wrapping
+ * `newKey` instead. A passphrase slot can only be re-wrapped by its own passphrase and a keychain
+ * slot only with its secret from `store`, so a slot neither opens is refused by id, before
+ * anything changes: remove it first, or give what opens it.
+ */
+export async function rewrapSlotsForRotation(path: string, oldKey: Buffer, newKey: Buffer, secrets: { passphrase?: string | null; store?: SecretStore | null }): Promise<KeyFile> {
+  const { file } = await loadKeyFile(path);
+  requireLibraryKey(file, oldKey);
+  const slots: KeySlot[] = [];
+  const unopened: string[] = [];
+  for (const slot of file.slots) {
+    if (slot.method === 'passphrase') {
+      const opens = secrets.passphrase ? passphraseMatches(await derivePassphraseKeysZeroed(secrets.passphrase, slot), Buffer.from(slot.kdf.check, 'base64')) : false;
+      if (!opens || !secrets.passphrase) unopened.push(`${slot.id} (a passphrase other than the one given)`);
+      else slots.push(await makePassphraseSlot(file.libraryId, newKey, secrets.passphrase, slot.kdf.cost, slot));
+      continue;
+    }
+    const secret = secrets.store ? await secrets.store.get(keychainAccount(file.libraryId, slot.id)) : null;
+    const wrappingKey = secret === null ? null : Buffer.from(secret, 'base64');
+    if (wrappingKey === null || wrappingKey.length !== LIBRARY_KEY_LENGTH || unwrapLibraryKey(slot.wrappedKey, wrappingKey, bindingOf(file, slot)) === null) {
+      unopened.push(`${slot.id} (an OS keychain secret not reachable here)`);
+    } else slots.push({ ...slot, wrappedKey: wrapLibraryKey(newKey, wrappingKey, bindingOf(file, slot)) });
+    wrappingKey?.fill(0);
+  }
+  if (unopened.length > 0) throw new KeySlotError(`cannot re-wrap every unlock method for the new key: ${unopened.join(', ')}; remove those (clipshot keys remove SLOT) or rotate where they open`);
+  return { ...file, keyCheck: libraryKeyCheck(newKey, file.libraryId).toString('base64'), slots };
+}
+
+/** The passphrase keys of a slot; the wrapping key is zeroed at once (only the check is compared). */
+async function derivePassphraseKeysZeroed(passphrase: string, slot: PassphraseSlot) {
+  const keys = await derivePassphraseKeys(passphrase, Buffer.from(slot.kdf.salt, 'base64'), slot.kdf.cost);
+  keys.wrappingKey.fill(0);
+  return keys;
+}
+
+/**
  * Removes one unlock method. Holding the library key is the proof of being allowed to; the last
  * method cannot go. A keychain slot's secret is deleted from `store` after the file no longer
  * needs it; without a store (keychain unreachable) only the slot goes and the secret stays behind.

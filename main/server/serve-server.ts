@@ -15,7 +15,7 @@ import type { ApiService } from '../api/api-service.js';
 import type { MediaFile } from '../api/media.js';
 import { planMediaResponse } from '../api/media-response.js';
 import type { UploadStore } from '../api/upload-store.js';
-import type { Library } from '../library/library.js';
+import { Library } from '../library/library.js';
 import { attachApiSocket, MAX_API_MESSAGE_BYTES } from './api-socket.js';
 import { SECURITY_HEADERS } from './content-security.js';
 import { requestHostAllowed, urlHost } from './hosts.js';
@@ -24,7 +24,7 @@ import { resolveStaticFile } from './static-files.js';
 import { PANEL_PATH_PREFIX, panelSecurityHeaders, resolvePanelFile } from '../plugins/panel-files.js';
 import type { PluginStore } from '../plugins/store/plugin-store.js';
 import { rateLimitedApiError } from '../api/api-errors.js';
-import { rateLimitsOf } from '../security/rate-limit/rate-limit-policy.js';
+import { rateLimitsOf, type RateLimitPolicy } from '../security/rate-limit/rate-limit-policy.js';
 import { httpsOnlyListener } from './remote/https-only-listener.js';
 import { RemoteLogin, SESSION_ENDED_CLOSE_CODE, type RemoteLoginOptions } from './remote/remote-login.js';
 import type { LoginSession } from './remote/login-sessions.js';
@@ -40,6 +40,8 @@ export interface ServeServerOptions {
   pluginStore?: PluginStore;
   /** Captures waiting in overlays: their screenshots are served at /captures/ID/screenshot. */
   captures?: CaptureService;
+  /** The rate limits, when they must outlive one opening of the library (the app lock); default: the library's. */
+  limits?: RateLimitPolicy;
   /**
    * Serving beyond this device: HTTPS with this certificate, and a login (the library's
    * passphrase) instead of the URL's token. Without it the server speaks plain HTTP (loopback).
@@ -55,14 +57,33 @@ export interface ServeServer {
   close(): Promise<void>;
 }
 
-/** The headless host: the built renderer, the API over a WebSocket, and document sync over another. */
-export async function startServeServer(library: Library, service: ApiService, uploads: UploadStore, options: ServeServerOptions): Promise<ServeServer> {
+/** The app lock as the server needs it (main/security/lock/instance-lock.ts): which library is open now. */
+export interface ServedLock {
+  readonly locked: boolean;
+  current(): { library: Library };
+  onChange(listener: (state: unknown, instance: { library: Library } | null) => void): () => void;
+}
+
+/**
+ * The headless host: the built renderer, the API over a WebSocket, and document sync over another.
+ * With an app lock, `/sync` reaches whichever library the lock has open, and none while locked.
+ */
+export async function startServeServer(library: Library | ServedLock, service: ApiService, uploads: UploadStore, options: ServeServerOptions): Promise<ServeServer> {
   const token = options.token ?? newSessionToken();
   const apiSockets = new WebSocketServer({ noServer: true, maxPayload: MAX_API_MESSAGE_BYTES });
-  const syncSockets = new WebSocketServer({ noServer: true, maxPayload: MAX_SYNC_MESSAGE_BYTES });
-  // isomorphic-ws declares its own copy of ws's types; the object is the same.
-  library.connectPeers(new WebSocketServerAdapter(syncSockets as unknown as ConstructorParameters<typeof WebSocketServerAdapter>[0]));
-  const limits = rateLimitsOf(library);
+  const lock = library instanceof Library ? null : library;
+  let syncSockets: WebSocketServer | null = null;
+  // One socket server per opening of the library: automerge-repo's adapter stays bound to the repo it joined.
+  const serveSync = (opened: Library | null) => {
+    if (syncSockets) closeSockets(syncSockets);
+    syncSockets = opened ? new WebSocketServer({ noServer: true, maxPayload: MAX_SYNC_MESSAGE_BYTES }) : null;
+    // isomorphic-ws declares its own copy of ws's types; the object is the same.
+    if (opened && syncSockets) opened.connectPeers(new WebSocketServerAdapter(syncSockets as unknown as ConstructorParameters<typeof WebSocketServerAdapter>[0]));
+  };
+  serveSync(lock ? (lock.locked ? null : lock.current().library) : (library as Library));
+  const stopFollowingLock = lock?.onChange((_state, instance) => serveSync(instance?.library ?? null));
+  // With the app lock the limits outlive each opening of the library (the caller gives them); otherwise they are the library's.
+  const limits = options.limits ?? rateLimitsOf(library as Library);
   const httpLimiter = limits.limiter('serve-http');
   apiSockets.on('connection', (socket: WebSocket) => attachApiSocket(socket, service, limits));
 
@@ -135,6 +156,7 @@ export async function startServeServer(library: Library, service: ApiService, up
     if (media?.ok) return serveMedia(request, response, () => service.openMedia(media.clipId, media.request), media.download);
     if (exportJob) return serveMedia(request, response, () => service.openExport(exportJob), true);
     if (captureRoute) return serveMedia(request, response, async () => captureScreenshot(options.captures, captureRoute), false);
+    if (url.pathname === '/upload' && request.method === 'POST' && lock?.locked) return sendApiError(response, new ApiError('locked', 'the library is locked: unlock it before importing'));
     if (url.pathname === '/upload' && request.method === 'POST') return receiveUpload(request, response, url.searchParams.get('name') ?? '');
     if (request.method !== 'GET' && request.method !== 'HEAD') return sendText(response, 405, 'Method not allowed.');
     const file = await resolveStaticFile(options.rendererDir, url.pathname);
@@ -181,7 +203,8 @@ export async function startServeServer(library: Library, service: ApiService, up
   server.on('upgrade', (request: IncomingMessage, socket: Duplex, head: Buffer) => {
     const url = new URL(request.url ?? '/', 'http://host.invalid');
     const sockets = url.pathname === '/api' ? apiSockets : url.pathname === '/sync' ? syncSockets : null;
-    const refusal = !sockets
+    const locked = url.pathname === '/sync' && lock?.locked === true;
+    const refusal = !sockets && !locked
       ? '404 Not Found'
       : !requestHostAllowed(request.headers.host, options.host, port)
         ? '421 Misdirected Request'
@@ -189,7 +212,9 @@ export async function startServeServer(library: Library, service: ApiService, up
           ? '401 Unauthorized'
           : !originAllowed(request)
             ? '403 Forbidden'
-            : null;
+            : locked
+              ? '423 Locked'
+              : null;
     if (refusal || !sockets) {
       socket.end(`HTTP/1.1 ${refusal ?? '404 Not Found'}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
       return;
@@ -233,15 +258,21 @@ export async function startServeServer(library: Library, service: ApiService, up
     origin,
     token,
     close: async () => {
-      for (const client of [...apiSockets.clients, ...syncSockets.clients]) client.terminate();
+      stopFollowingLock?.();
+      for (const client of apiSockets.clients) client.terminate();
       await new Promise<void>((resolve) => apiSockets.close(() => resolve()));
-      await new Promise<void>((resolve) => syncSockets.close(() => resolve()));
+      if (syncSockets) await closeSockets(syncSockets);
       login?.close();
       server.closeAllConnections();
       if (listener !== server) await new Promise<void>((resolve) => listener.close(() => resolve()));
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },
   };
+}
+
+function closeSockets(sockets: WebSocketServer): Promise<void> {
+  for (const client of sockets.clients) client.terminate();
+  return new Promise<void>((resolve) => sockets.close(() => resolve()));
 }
 
 /** A capture's frozen screen, for its overlay (every capture has a new id, so a cached copy is never another's). */
@@ -261,7 +292,7 @@ function sendJson(response: ServerResponse, status: number, body: unknown): void
   response.end(JSON.stringify(body));
 }
 
-const HTTP_STATUS_OF: Partial<Record<ApiError['code'], number>> = { 'not-found': 404, 'invalid-request': 400, unauthorized: 401, 'rate-limited': 429, unsupported: 501, busy: 503 };
+const HTTP_STATUS_OF: Partial<Record<ApiError['code'], number>> = { 'not-found': 404, 'invalid-request': 400, unauthorized: 401, 'rate-limited': 429, unsupported: 501, busy: 503, locked: 423 };
 
 function sendApiError(response: ServerResponse, error: unknown): void {
   const apiError = error instanceof ApiError ? error : new ApiError('internal', error instanceof Error ? error.message : String(error));

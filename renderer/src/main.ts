@@ -11,6 +11,8 @@ import { readAppearanceCopy } from './settings/appearance-copy.js';
 import { unsentEdits } from './documents/unsent-edits.js';
 import { useUiStore } from './stores/ui.js';
 import App from './App.vue';
+import LockScreen from './lock/LockScreen.vue';
+import { isLockedError, readLockState, restartWhenLocked } from './lock/lock-guard.js';
 import './styles/theme.css';
 import './styles/base.css';
 
@@ -45,6 +47,22 @@ async function start(): Promise<void> {
     return;
   }
 
+  // A locked core shows only the lock screen; unlocking starts the window afresh with the library.
+  let lockState;
+  try {
+    lockState = await readLockState(core.api);
+  } catch (error) {
+    showStartupFailure(root, error);
+    return;
+  }
+  if (lockState?.locked) {
+    const lockScreen = createApp(LockScreen, { state: lockState, onUnlocked: () => location.reload() });
+    lockScreen.provide(API_KEY, core.api);
+    lockScreen.mount(root);
+    return;
+  }
+  restartWhenLocked(core.api, () => location.reload());
+
   const app = createApp(App);
   const pinia = createPinia();
   app.use(pinia);
@@ -56,10 +74,12 @@ async function start(): Promise<void> {
 
   // An error no component handled still reaches the person, as a message rather than a dead window.
   app.config.errorHandler = (error) => {
+    if (isLockedError(error)) return location.reload();
     console.error(error);
     useUiStore(pinia).showError(error);
   };
   window.addEventListener('unhandledrejection', (event) => {
+    if (isLockedError(event.reason)) return location.reload();
     console.error(event.reason);
     useUiStore(pinia).showError(event.reason);
   });

@@ -120,3 +120,11 @@ export function rateLimitsOf(library: RateLimitedLibrary): RateLimitPolicy {
   }
   return policy;
 }
+
+/**
+ * Makes `policy` the one `rateLimitsOf(library)` answers: with the app lock, each opening of the
+ * library is a new Library object, and the instance's limits (and their settings) must carry on.
+ */
+export function shareRateLimits(library: RateLimitedLibrary, policy: RateLimitPolicy): void {
+  policies.set(library, policy);
+}

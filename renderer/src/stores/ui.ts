@@ -15,7 +15,7 @@ export interface Toast {
 }
 
 export type FocusTarget = 'search' | 'grid' | 'bulk-tag' | 'bulk-collection' | 'timeline' | 'jump-to-date';
-export type SettingsSection = 'keyboard' | 'appearance' | 'capture' | 'devices' | 'models' | 'ai' | 'plugins' | 'audit' | 'limits';
+export type SettingsSection = 'keyboard' | 'appearance' | 'capture' | 'devices' | 'models' | 'ai' | 'plugins' | 'audit' | 'limits' | 'lock';
 
 const TOAST_MS = { info: 5_000, error: 8_000 } as const;
 

@@ -148,3 +148,51 @@ describe('the running core', () => {
     }
   });
 });
+
+describe('the app lock in the desktop core', () => {
+  it('locks on the system\'s sleep as on idleness: windows, ports and the control socket get nothing until the passphrase opens it again', async () => {
+    const dir = await libraryDir();
+    let now = 1_000_000;
+    const core = await startDesktopCore(dir, { stores: [], passphrase: 'correct horse battery staple' }, { sync: false, analysis: false, now: () => now });
+    cores.push(core);
+    const events: unknown[] = [];
+    core.api.onEvent((event) => events.push(event));
+    const { clipId } = (await core.windows.dispatch(1, 'importText', { text: 'a password in a terminal', title: 'secret' })) as { clipId: string };
+
+    // What powerMonitor's 'suspend' does in main/app/main.ts.
+    await core.lock.lock('suspend');
+    expect(events).toContainEqual({ type: 'lock-changed', state: { locked: true, lockAfterMinutes: null, keychainUnlock: false } });
+    await expect(core.windows.dispatch(1, 'getClip', { id: clipId })).rejects.toMatchObject({ code: 'locked' });
+    await expect(core.windows.dispatch(2, 'listClips', {})).rejects.toMatchObject({ code: 'locked' });
+    expect(() => core.library).toThrow(/locked/);
+    // A window reloading onto the lock screen still gets its document port, joined to nothing.
+    const channel = new MessageChannel();
+    core.windows.connectDocumentPort(2, new NodePortAsMainPort(channel.port1));
+    let stderr = '';
+    const code = await runThroughControlSocket(core.controlSocket, { command: 'show', positionals: [clipId], options: {}, cwd: dir }, { interactive: false, stdout: () => undefined, stderr: (text) => (stderr += text) });
+    expect(code).toBe(3);
+    expect(stderr).toContain('the library is locked');
+
+    await expect(core.windows.dispatch(2, 'unlock', { passphrase: 'wrong horse' })).rejects.toMatchObject({ code: 'unauthorized', message: expect.stringMatching(/wrong passphrase/) });
+    expect(await core.windows.dispatch(2, 'unlock', { passphrase: 'correct horse battery staple' })).toMatchObject({ locked: false });
+    expect(await core.windows.dispatch(2, 'getClip', { id: clipId })).toMatchObject({ title: 'secret' });
+    channel.port2.close();
+
+    // Idle: a minute without a request from a window, on the core's clock.
+    await core.windows.dispatch(2, 'setLockAfter', { minutes: 1 });
+    now += 59_000;
+    await core.lock.checkIdle();
+    expect(core.lock.locked).toBe(false);
+    await core.windows.dispatch(2, 'overview', {});
+    now += 59_000;
+    await core.lock.checkIdle();
+    expect(core.lock.locked).toBe(false);
+    now += 1_001;
+    await core.lock.checkIdle();
+    expect(core.lock.locked).toBe(true);
+    // Both unlocks and the failure before them are in the audit log, newest first (creating the library is no unlock).
+    await core.windows.dispatch(2, 'unlock', { passphrase: 'correct horse battery staple' });
+    const log = (await core.windows.dispatch(2, 'auditLog', {})) as { entries: { kind: string }[] };
+    expect(log.entries.map((entry) => entry.kind).filter((kind) => kind.startsWith('unlock'))).toEqual(['unlock', 'unlock', 'unlock-failed']);
+  });
+});
