@@ -2,6 +2,9 @@
 // the wire-message schema, then random method names and params through the real ApiService over
 // a real library. Bad requests must come back as a typed ApiError, never 'internal' (an error the
 // core did not expect) and never an unhandled rejection.
+import fs from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { API_METHODS, API_REQUEST_SCHEMAS, apiRequestMessageSchema, ApiError, type ApiMethod } from '../../contract/api.js';
@@ -20,8 +23,13 @@ describe('fuzzing the API request boundary', () => {
   let core: TestCore;
   let clipId: string;
 
+  let parent: string;
+
   beforeAll(async () => {
-    core = await createTestCore();
+    // Not tempDir: that folder goes after the first test, and the core here serves all three
+    // (a method that writes a file of its own beside the database, changeRateLimits, then failed).
+    parent = await fs.mkdtemp(path.join(os.tmpdir(), 'clipshot-fuzz-api-'));
+    core = await createTestCore(parent);
     const event = await importText(core.library, 'a clip for the fuzzer');
     if (event.type !== 'imported') throw new Error('the fixture clip was not imported');
     clipId = event.id;
@@ -29,6 +37,7 @@ describe('fuzzing the API request boundary', () => {
 
   afterAll(async () => {
     await core.close();
+    await fs.rm(parent, { recursive: true, force: true });
   });
 
   it('parses any wire message into a request or a refusal', () => {
