@@ -18,6 +18,6 @@ export async function runKeyRotation(dir: string, request: CommandRequest, outpu
   if (forwarded !== null) return forwarded;
   const store = slots.some((slot) => slot.method === 'keychain') ? await availableKeychain() : null;
   const rotated = await rotateLibraryKey(paths, { passphrase, store }, CLI_ACTOR);
-  output.stdout(`rotated the library key: the database is re-encrypted and ${rotated.slots} unlock method(s) re-wrapped (blobs keep their keys)\n`);
+  output.stdout(`rotated the library key: the database is re-encrypted and ${rotated.slots} unlock method(s) re-wrapped; ${rotated.blobs} blob file(s) re-encrypted under new blob keys\n`);
   return 0;
 }

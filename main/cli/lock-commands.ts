@@ -36,8 +36,8 @@ export async function runLockableCommand<T extends UnlockedInstance>(lock: Insta
     return 0;
   }
   if (request.command === 'keys' && request.positionals[0] === 'rotate') {
-    const { slots } = await lock.rotateKey(request.stdinText || null, CLI_ACTOR);
-    output.stdout(`rotated the library key: the database is re-encrypted and ${slots} unlock method(s) re-wrapped (blobs keep their keys)\n`);
+    const { slots, blobs } = await lock.rotateKey(request.stdinText || null, CLI_ACTOR);
+    output.stdout(`rotated the library key: the database is re-encrypted and ${slots} unlock method(s) re-wrapped; ${blobs} blob file(s) re-encrypted under new blob keys\n`);
     return 0;
   }
   if (lock.locked) {

@@ -9,7 +9,8 @@ import { clipsChangeMessage, type ClipOperation } from '../../contract/shard-doc
 import { ClipIndex } from '../index/clip-index.js';
 import { createKeyFile, readKeySlots, unlockWithPassphrase, unlockWithSecretStore, type ScryptCost } from '../security/key-slots.js';
 import { deriveLibrarySubkeys } from '../security/library-subkeys.js';
-import { finishInterruptedRotation, storedBlobKeys } from '../security/key-rotation.js';
+import { finishBlobKeyMigration } from '../security/blob-key-rotation.js';
+import { finishInterruptedRotation } from '../security/key-rotation.js';
 import type { SecretStore } from '../security/secret-store.js';
 import { BlobStore } from './blobs/blob-store.js';
 import { openLibraryDatabase, readMeta, writeMeta, type LibraryDatabase } from './database.js';
@@ -174,8 +175,9 @@ export class Library {
       const repo = new Repo({ storage, network: [], peerId: `clipshot-${randomUUID()}` as PeerId, sharePolicy: async () => false });
       const index = new ClipIndex(db);
       const quarantine = new Quarantine(db);
-      // After a key rotation the blobs keep the keys of the library's first key, kept in the database.
-      const rotatedBlobKeys = storedBlobKeys(db);
+      // After a key rotation the blob keys live in the database; a move of the blobs to new keys
+      // that stopped part way is finished here, before anything reads a blob.
+      const { keys: rotatedBlobKeys } = await finishBlobKeyMigration(db, paths.blobs);
       if (rotatedBlobKeys) {
         keys.blobContentKey.fill(0);
         keys.blobNameKey.fill(0);

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs/promises';
 import type { AuditActor } from '../../contract/audit.js';
-import { openLibraryDatabase, readMeta, writeMeta, type LibraryDatabase } from '../library/database.js';
+import { openLibraryDatabase, type LibraryDatabase } from '../library/database.js';
 import { LibraryError } from '../library/errors.js';
 import type { LibraryPaths } from '../library/library-paths.js';
 import { writeFileAtomic } from './atomic-file.js';
@@ -11,24 +11,24 @@ import { PendingAuditJournal } from './audit/pending-journal.js';
 import { LIBRARY_KEY_LENGTH, loadKeyFile, serializeKeyFile } from './key-file.js';
 import { rewrapSlotsForRotation, unlockWithPassphrase, unlockWithSecretStore } from './key-slots.js';
 import { isLibraryKey } from './key-wrapping.js';
+import { drawNextBlobKeys, finishBlobKeyMigration, keepCurrentBlobKeys, type BlobMigrationHooks } from './blob-key-rotation.js';
 import { deriveLibrarySubkeys, type LibrarySubkeys } from './library-subkeys.js';
 import type { SecretStore } from './secret-store.js';
 
 /*
  * Key rotation: a new random library key. What it protects directly is re-encrypted or re-signed:
  * the SQLite database (the cipher's rekey: documents, index, audit log, device and provider
- * secrets in the vault), the audit head's MAC, and every key slot. Blobs are NOT re-encrypted:
- * their two keys (content, names) were derived from the first library key; at the first rotation
- * they are kept, as they are, inside the encrypted database (meta 'blob_keys'), and read from
- * there ever after. So the old key still decrypts blob files it could decrypt before.
+ * secrets in the vault), the audit head's MAC, and every key slot. Blobs get new random keys too
+ * and every blob file is re-encrypted and renamed under them (blob-key-rotation.ts), which
+ * rewrites every blob: the longest part of a rotation for a large library. Afterwards the old key
+ * decrypts neither the database nor any blob file.
  *
  * Interruption: the new key file is written beside the old one (keys.json.next) before the
  * database changes, and renamed over it last. Library.open finds a leftover keys.json.next,
  * opens it with the same unlock method and finishes the rotation (rekey if the database still
  * takes the old key, MAC the head, rename), so a stopped rotation leaves a library that opens.
+ * The blobs move after the rename; a move that stopped is finished by the next open.
  */
-
-const BLOB_KEYS_META = 'blob_keys';
 
 export function nextKeyFilePath(keyFile: string): string {
   return `${keyFile}.next`;
@@ -41,8 +41,11 @@ export interface RotationSecrets {
   store?: SecretStore | null;
 }
 
-/** Rotates the key of a library no process has open. Audited (key-change) at the next open. */
-export async function rotateLibraryKey(paths: LibraryPaths, secrets: RotationSecrets, actor: AuditActor): Promise<{ slots: number }> {
+/**
+ * Rotates the key of a library no process has open. Audited (key-change) at the next open.
+ * `hooks` are for tests (stopping the blob move part way).
+ */
+export async function rotateLibraryKey(paths: LibraryPaths, secrets: RotationSecrets, actor: AuditActor, hooks: BlobMigrationHooks = {}): Promise<{ slots: number; blobs: number }> {
   const next = nextKeyFilePath(paths.keyFile);
   if (await exists(next)) throw new LibraryError(`an earlier key rotation did not finish (${next}); open the library once to finish it, then rotate again`, 'busy');
   const oldKey = secrets.passphrase ? await unlockWithPassphrase(paths.keyFile, secrets.passphrase) : secrets.store ? await unlockWithSecretStore(paths.keyFile, secrets.store) : null;
@@ -50,12 +53,15 @@ export async function rotateLibraryKey(paths: LibraryPaths, secrets: RotationSec
   const newKey = randomBytes(LIBRARY_KEY_LENGTH);
   try {
     const file = await rewrapSlotsForRotation(paths.keyFile, oldKey, newKey, secrets);
+    // The blobs of an earlier rotation move first, so each rotation starts from one blob key pair.
+    await withDatabase(paths, oldKey, (db) => finishBlobKeyMigration(db, paths.blobs));
     await writeFileAtomic(next, serializeKeyFile(file), { exclusive: true, mode: 0o600 });
     await finishRotation(paths, oldKey, newKey);
     const journal = new PendingAuditJournal(paths.auditPending);
     journal.record({ kind: 'key-change', actor, details: { action: 'rotate', slots: file.slots.length } });
     await journal.flush();
-    return { slots: file.slots.length };
+    const { result } = await withDatabase(paths, newKey, (db) => finishBlobKeyMigration(db, paths.blobs, hooks));
+    return { slots: file.slots.length, blobs: result.migrated };
   } finally {
     oldKey.fill(0);
     newKey.fill(0);
@@ -104,33 +110,20 @@ async function finishRotation(paths: LibraryPaths, oldKey: Buffer, newKey: Buffe
   }
   try {
     if (!rekeyed) {
-      keepBlobKeys(db, before);
+      keepCurrentBlobKeys(db, { contentKey: before.blobContentKey, nameKey: before.blobNameKey });
       // The cipher rekeys only outside WAL; it rewrites every page in one transaction.
       db.pragma('wal_checkpoint(TRUNCATE)');
       db.pragma('journal_mode = DELETE');
       db.pragma(`hexrekey='${after.databaseKey.toString('hex')}'`);
       db.pragma('journal_mode = WAL');
     }
+    drawNextBlobKeys(db);
     remacAuditHead(db, libraryId, before.auditKey, after.auditKey);
   } finally {
     db.close();
     for (const keys of [before, after]) for (const key of Object.values(keys)) key.fill(0);
   }
   await fs.rename(nextKeyFilePath(paths.keyFile), paths.keyFile);
-}
-
-/** The blob keys the library has used since its first key (see above), once and for all. */
-function keepBlobKeys(db: LibraryDatabase, keys: LibrarySubkeys): void {
-  if (readMeta(db, BLOB_KEYS_META) !== null) return;
-  writeMeta(db, BLOB_KEYS_META, JSON.stringify({ content: keys.blobContentKey.toString('base64'), names: keys.blobNameKey.toString('base64') }));
-}
-
-/** The blob keys kept by a rotation, or null for a library never rotated (they derive from its key). */
-export function storedBlobKeys(db: LibraryDatabase): { contentKey: Buffer; nameKey: Buffer } | null {
-  const stored = readMeta(db, BLOB_KEYS_META);
-  if (stored === null) return null;
-  const { content, names } = JSON.parse(stored) as { content: string; names: string };
-  return { contentKey: Buffer.from(content, 'base64'), nameKey: Buffer.from(names, 'base64') };
 }
 
 /** The head MACed by the old key is MACed by the new one (a head the old key did not MAC stays as it is: verify names it). */
@@ -140,6 +133,17 @@ function remacAuditHead(db: LibraryDatabase, libraryId: string, oldAuditKey: Buf
   const message = canonicalHead(libraryId, head.seq, head.hash);
   if (!libraryMacMatches(oldAuditKey, message, head.library_mac)) return;
   db.prepare('UPDATE audit_head SET library_mac = ? WHERE one = 1').run(libraryHeadMac(newAuditKey, message));
+}
+
+async function withDatabase<T>(paths: LibraryPaths, libraryKey: Buffer, use: (db: LibraryDatabase) => Promise<T>): Promise<T> {
+  const keys = deriveLibrarySubkeys(libraryKey);
+  const db = openLibraryDatabase(paths.database, keys.databaseKey);
+  for (const key of Object.values(keys)) key.fill(0);
+  try {
+    return await use(db);
+  } finally {
+    db.close();
+  }
 }
 
 function databaseOpensWith(paths: LibraryPaths, keys: LibrarySubkeys): boolean {

@@ -129,3 +129,46 @@ export async function* verifiedBatches(blob: OpenedBlob): AsyncGenerator<Buffer[
   if (hasher.digest('hex') !== blob.hash) throw new BlobIntegrityError(blob.hash, 'the decrypted content does not match its hash');
   if (pending) yield pending;
 }
+
+/** A blob file opened before its hash is known (key rotation): its header is checked once the content is hashed. */
+export interface UnhashedBlob {
+  /** Authenticated plaintext chunks, in order. */
+  plaintext(): AsyncGenerator<Buffer>;
+  /** Whether the header's MAC binds this content hash, i.e. the file is intact and holds that content. */
+  holds(hash: string): boolean;
+  close(): Promise<void>;
+}
+
+/**
+ * Opens a blob file under `contentKey` without knowing which content it holds, or returns null when
+ * it is not a blob file under this key (a bad header, a wrong length, or a first chunk that does not
+ * authenticate). `label` names the file in errors.
+ */
+export async function openBlobFileUnhashed(filePath: string, label: string, contentKey: Buffer): Promise<UnhashedBlob | null> {
+  const handle = await fs.open(filePath, 'r');
+  try {
+    const { size: fileLength } = await handle.stat();
+    const headerBytes = Buffer.alloc(HEADER_BYTES);
+    const { bytesRead } = await handle.read(headerBytes, 0, HEADER_BYTES, 0);
+    if (bytesRead < HEADER_BYTES) throw new HeaderFormatError('short');
+    const body = headerBytes.subarray(0, HEADER_BODY_BYTES);
+    const mac = headerBytes.subarray(HEADER_BODY_BYTES);
+    const { salt, noncePrefix } = readKeyMaterial(body);
+    const cipher = new FileCipher(contentKey, salt, noncePrefix);
+    const header = decodeHeaderFields(body);
+    if (fileLength !== encryptedLength(header)) throw new HeaderFormatError('length');
+    const blob = new OpenedBlob(label, header, handle, cipher);
+    await blob.readChunks(0, 1);
+    return {
+      async *plaintext() {
+        for await (const batch of blob.chunks(0, blob.lastChunk)) yield* batch;
+      },
+      holds: (hash) => cipher.headerMacMatches(body, Buffer.from(hash, 'hex'), mac),
+      close: () => blob.close(),
+    };
+  } catch (error) {
+    await handle.close();
+    if (error instanceof HeaderFormatError || error instanceof BlobIntegrityError) return null;
+    throw error;
+  }
+}

@@ -15,6 +15,7 @@ import { sha256InSlices } from './hash-in-slices.js';
 
 export { BlobIntegrityError, BlobNotFoundError, BlobRangeError, BlobSourceChangedError, BlobTooLargeError, InvalidBlobArgumentError } from './blob-errors.js';
 export type { ByteRange } from './blob-read-stream.js';
+export type { WrittenBlob } from './blob-writer.js';
 
 /** 32 bytes each, derived from the library key elsewhere. */
 export interface BlobKeys {
@@ -107,6 +108,16 @@ export class BlobStore {
     }, (written) => {
       if (written.hash !== expectedHash) throw new BlobIntegrityError(expectedHash, `the content received hashes to ${written.hash}`);
     });
+  }
+
+  /**
+   * Stores content whose hash is learned only as it is written (a blob re-encrypted by a key
+   * rotation); `accept` sees the hash and may refuse, and then nothing is stored.
+   */
+  async putUnhashed(pieces: AsyncIterable<Uint8Array>, accept: (written: WrittenBlob) => void): Promise<StoredBlob> {
+    return this.#store(async (writer) => {
+      for await (const chunk of rechunk(pieces, writer.chunkSize)) await writer.append(chunk.bytes, chunk.final);
+    }, accept);
   }
 
   async putBytes(bytes: Uint8Array): Promise<StoredBlob> {

@@ -143,7 +143,7 @@ export class InstanceLock<T extends UnlockedInstance> {
    * Key rotation in a running instance: what holds the library stops (as for a lock), the key is
    * rotated on the closed files, and the instance starts again under the new key if it was unlocked.
    */
-  rotateKey(passphrase: string | null, actor: AuditActor = this.options.actor): Promise<{ slots: number }> {
+  rotateKey(passphrase: string | null, actor: AuditActor = this.options.actor): Promise<{ slots: number; blobs: number }> {
     return this.#serial(async () => {
       const instance = this.#instance;
       if (instance) {
