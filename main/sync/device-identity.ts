@@ -48,6 +48,11 @@ export function devicePeerId(publicKey: Uint8Array): string {
  */
 export function deviceFingerprint(publicKey: Uint8Array): string {
   requirePublicKey(publicKey);
+  return keyFingerprint(publicKey);
+}
+
+/** A public key's fingerprint as a person compares it (see deviceFingerprint); people's keys too. */
+export function keyFingerprint(publicKey: Uint8Array): string {
   let bits = BigInt(`0x${sha256(publicKey).subarray(0, 10).toString('hex')}`);
   let text = '';
   for (let i = 0; i < 16; i++) {

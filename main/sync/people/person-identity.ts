@@ -4,13 +4,13 @@
 import { createHash, createPrivateKey, createPublicKey, generateKeyPairSync, sign, verify, type KeyObject } from 'node:crypto';
 import { z } from 'zod';
 import type { SecretStore } from '../../security/secret-store.js';
+import { keyFingerprint } from '../device-identity.js';
 
 const SECRET_TAG = 'clipshot-person-ed25519-v1:';
 const PKCS8_ED25519_PREFIX = Buffer.from('302e020100300506032b657004220420', 'hex');
 const SPKI_ED25519_PREFIX = Buffer.from('302a300506032b6570032100', 'hex');
 /** What a certificate signs is prefixed with this, so no other signature of the key can pass for one. */
 const CERTIFICATE_CONTEXT = 'clipshot device certificate v1';
-const CROCKFORD_BASE32 = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
 
 export interface PersonIdentity {
   /** Raw 32-byte Ed25519 public key. */
@@ -58,13 +58,7 @@ export function personIdOf(publicKey: Uint8Array): string {
 }
 
 export function personFingerprint(publicKey: Uint8Array): string {
-  let bits = BigInt(`0x${sha256(publicKey).subarray(0, 10).toString('hex')}`);
-  let text = '';
-  for (let i = 0; i < 16; i++) {
-    text = CROCKFORD_BASE32[Number(bits & 31n)]! + text;
-    bits >>= 5n;
-  }
-  return text.match(/.{4}/g)!.join('-');
+  return keyFingerprint(publicKey);
 }
 
 /**
