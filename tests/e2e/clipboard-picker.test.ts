@@ -112,6 +112,8 @@ describe('the clipboard picker', () => {
     await page.keyboard.press('4');
     const afterFour = await pastes(sent, 2);
     expect(afterFour[1]).toEqual({ id: await idOf(page, 'https://example.org/release-notes'), asPlainText: false });
+    // A key pressed while a paste is on its way is not a second paste: wait for the answer.
+    await expect.poll(() => page.getByTestId('picker-status').textContent()).toBe('Copied: https://example.org/release-notes');
     await page.keyboard.press('Shift+Digit4');
     const afterShiftFour = await pastes(sent, 3);
     expect(afterShiftFour[2]).toEqual({ id: await idOf(page, 'https://example.org/release-notes'), asPlainText: true });
@@ -123,6 +125,7 @@ describe('the clipboard picker', () => {
     await page.keyboard.press('Alt+Digit1');
     const afterAlt = await pastes(sent, 4);
     expect(afterAlt[3]).toEqual({ id: await idOf(page, '2 files'), asPlainText: false });
+    await expect.poll(() => page.getByTestId('picker-status').textContent()).toMatch(/^Copied: 2 files/);
     // Shift+Enter on the filtered item: plain text.
     await page.keyboard.press('Shift+Enter');
     const afterShiftEnter = await pastes(sent, 5);
