@@ -3,14 +3,14 @@ import wasmUrl from '@automerge/automerge/automerge.wasm?url';
 import { Repo, type PeerId } from '@automerge/automerge-repo/slim';
 import { MessageChannelNetworkAdapter } from '@automerge/automerge-repo-network-messagechannel';
 import { WebSocketClientAdapter } from '@automerge/automerge-repo-network-websocket';
-import { ApiError, requestsThrough, type ClipShotApi, type ClipShotRequests } from '../../../contract/api.js';
-import { exportPath, mediaPath } from '../../../contract/media.js';
+import type { ClipShotApi } from '../../../contract/api.js';
 import type { ClipDocuments } from '../documents/clip-documents.js';
 import { RepoClipDocuments } from '../documents/repo-documents.js';
 import { RepoSettingsDocuments, type SettingsDocuments } from '../documents/settings-documents.js';
 import { ObservableConnectionStatus, type ConnectionStatus } from './connection-status.js';
 import { PathFileImporter, UploadFileImporter, uploadOverHttp, type FileImporter } from './file-importer.js';
 import { WebSocketApiClient } from './websocket-api.js';
+import { apiThroughBridge, electronBridge, pageSocketOrigin, type ElectronBridge } from './bridge-api.js';
 
 export type { ConnectionState, ConnectionStatus } from './connection-status.js';
 export type { FileImporter, FileImportStart } from './file-importer.js';
@@ -24,13 +24,7 @@ export interface CoreConnection {
   files: FileImporter;
 }
 
-/** What the Electron preload exposes as `window.clipshot` (see preload/). */
-export interface ElectronBridge extends ClipShotRequests, Pick<ClipShotApi, 'onEvent'> {
-  /** The real path of a dropped or picked file (Electron's webUtils.getPathForFile); '' if it has none. */
-  pathForFile(file: File): string;
-  /** Asks main for this window's document port; it arrives as a 'clipshot:document-port' window message. */
-  requestDocumentPort(): void;
-}
+export type { ElectronBridge } from './bridge-api.js';
 
 const SYNC_RETRY_MS = 1000;
 
@@ -39,7 +33,7 @@ export async function connectToCore(): Promise<CoreConnection> {
   const automergeReady = initializeWasm(wasmUrl);
   // A failure surfaces when a clip is opened (as that clip's error), not as an unhandled rejection now.
   automergeReady.catch(() => undefined);
-  const bridge = (window as unknown as { clipshot?: ElectronBridge }).clipshot;
+  const bridge = electronBridge();
   return bridge ? connectThroughElectron(bridge, automergeReady) : connectThroughWebSocket(window.location, automergeReady);
 }
 
@@ -49,7 +43,7 @@ function newRepo(network: ConstructorParameters<typeof Repo>[0]): Repo {
 }
 
 function connectThroughWebSocket(location: Location, automergeReady: Promise<void>): CoreConnection {
-  const socketOrigin = `${location.protocol === 'https:' ? 'wss:' : 'ws:'}//${location.host}`;
+  const socketOrigin = pageSocketOrigin();
   const client = new WebSocketApiClient(`${socketOrigin}/api`, location.origin, location.protocol === 'https:' ? backToLogin(location) : {});
   const repo = newRepo({ network: [new WebSocketClientAdapter(`${socketOrigin}/sync`, SYNC_RETRY_MS)] });
   return {
@@ -92,27 +86,12 @@ async function connectThroughElectron(bridge: ElectronBridge, automergeReady: Pr
   const repo = newRepo({ network: [new MessageChannelNetworkAdapter(port)] });
   // Main and its windows live and die together: the connection cannot be lost and come back.
   const status = new ObservableConnectionStatus('connected');
-  const api = withTypedErrors(bridge);
+  const api = apiThroughBridge(bridge);
   return {
     api,
     documents: new RepoClipDocuments(repo, api, status, automergeReady),
     settings: new RepoSettingsDocuments(repo, api, status, automergeReady),
     status,
     files: new PathFileImporter(api, (file) => bridge.pathForFile(file)),
-  };
-}
-
-/** Errors cross contextBridge as plain objects; they become ApiErrors again here. */
-function withTypedErrors(bridge: ElectronBridge): ClipShotApi {
-  const requests = requestsThrough((method, params) =>
-    (bridge[method] as (params: unknown) => Promise<unknown>)(params).catch((error: unknown) => Promise.reject(ApiError.from(error))),
-  );
-  // Media and exports come from the page's own clipshot://app origin.
-  const origin = window.location.origin;
-  return {
-    ...requests,
-    mediaUrl: (clipId, media, options) => `${origin}${mediaPath(clipId, media, options)}`,
-    exportUrl: (jobId) => `${origin}${exportPath(jobId)}`,
-    onEvent: (listener) => bridge.onEvent(listener),
   };
 }
