@@ -38,6 +38,7 @@ import { ImportJobs } from './import-jobs.js';
 import { baseName, openClipMedia, type MediaFile } from './media.js';
 import type { UploadStore } from './upload-store.js';
 import { noLockHandlers } from '../security/lock/lockable-api.js';
+import { Lingering } from '../library/documents/lingering.js';
 
 /** Index changes are gathered this long into one 'library-changed' event. */
 const CHANGE_EVENT_DELAY_MS = 100;
@@ -89,6 +90,13 @@ export interface ApiServiceOptions {
   captureSettings?: CaptureSettingsStore;
 }
 
+/**
+ * How long a closed window's documents stay open to peers. A window's edits travel on its sync
+ * connection and its closing on its API connection; nothing orders the two, so the close can be
+ * handled first, and the edits the window sent just before it must still be taken.
+ */
+const CLOSED_WINDOW_GRACE_MS = 10_000;
+
 type Handlers = { [M in ApiMethod]: (params: ReturnType<(typeof API_REQUEST_SCHEMAS)[M]['parse']>, session: SessionState) => Promise<ApiResults[M]> | ApiResults[M] };
 
 interface SessionState {
@@ -113,6 +121,7 @@ export function createApiService(library: Library, options: ApiServiceOptions = 
   const plugins = createPluginHandlers(options.plugins, emit);
   const defaultSession: SessionState = { openDocuments: new Map(), settingsOpen: false };
   const sessions = new Set<SessionState>([defaultSession]);
+  const closedSessions = new Lingering<SessionState, SessionState>(Number.POSITIVE_INFINITY, CLOSED_WINDOW_GRACE_MS, (state) => releaseDocuments(library, state));
 
   const handlers: Handlers = {
     listClips: (query) => library.query(query),
@@ -234,7 +243,7 @@ export function createApiService(library: Library, options: ApiServiceOptions = 
         dispatch: (method, params) => run(method, params, state),
         close: () => {
           if (!sessions.delete(state)) return;
-          releaseDocuments(library, state);
+          closedSessions.add(state, state);
         },
       };
     },
@@ -259,6 +268,7 @@ export function createApiService(library: Library, options: ApiServiceOptions = 
       operations.stopAll();
       await imports.stopAll();
       await exports.stopAll();
+      closedSessions.clear();
       for (const state of sessions) releaseDocuments(library, state);
       sessions.clear();
       listeners.clear();

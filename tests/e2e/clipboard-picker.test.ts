@@ -140,10 +140,17 @@ describe('the clipboard picker', () => {
     await page.reload();
     await waitUntilReady(page);
     const answered = () => answers.filter((answer) => (answer as { result?: { payload?: unknown } }).result?.payload).length;
-    // One at a time: a paste in flight takes no second one.
-    for (const [index, key] of ['4', 'Shift+Digit4', '3'].entries()) {
+    // One at a time: a paste in flight takes no second one, and it is in flight until the page
+    // has shown its outcome (the answer's frame arrives before the page has handled it).
+    const keysAndOutcomes = [
+      ['4', 'Copied: https://example.org/release-notes'],
+      ['Shift+Digit4', 'Copied as plain text: https://example.org/release-notes'],
+      ['3', 'Copied: 2 files: report.pdf, budget.ods'],
+    ] as const;
+    for (const [index, [key, outcome]] of keysAndOutcomes.entries()) {
       await page.keyboard.press(key);
       await expect.poll(answered).toBe(index + 1);
+      await expect.poll(() => page.getByTestId('picker-status').textContent()).toBe(outcome);
     }
     const payloads = answers.map((answer) => (answer as { result?: { payload?: unknown; pasted?: boolean } }).result).filter((result) => result?.payload);
     expect(payloads).toEqual([

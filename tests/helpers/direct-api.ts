@@ -44,6 +44,8 @@ export interface TestWindow {
   api: ClipShotApi;
   documents: ClipDocuments;
   settings: SettingsDocuments;
+  /** Ends only the window's API session, as when its API connection closes before its sync connection. */
+  endSession(): void;
   close(): void;
 }
 
@@ -91,6 +93,7 @@ export async function createTestCore(parent?: string, options: TestCoreOptions =
       api,
       documents: new RepoClipDocuments(repo, api, status),
       settings: new RepoSettingsDocuments(repo, api, status),
+      endSession: () => session.close(),
       close: () => {
         windows.delete(window);
         session.close();

@@ -6,7 +6,7 @@ import { readStoredDocument } from '../../library/documents/loaded-documents.js'
 import type { Library } from '../../library/library.js';
 import { collectionDocumentId, COLLECTION_ID, type CollectionPart } from '../sharing/collection-schema.js';
 import type { SharedCollections } from '../sharing/shared-collections.js';
-import { Lingering } from './lingering.js';
+import { Lingering } from '../../library/documents/lingering.js';
 
 /**
  * A document of the library that devices sync: one of the 256 catalog shards, a clip's details, the

@@ -1,6 +1,7 @@
 import { ImmutableString } from '@automerge/automerge';
 import { afterEach, describe, expect, it } from 'vitest';
 import { clipChangeMessage } from '../../../contract/shard-document.js';
+import { shardOfClip } from '../../../main/library/ids.js';
 import { createTestCore, type TestCore } from '../../helpers/direct-api.js';
 
 let core: TestCore | null = null;
@@ -45,6 +46,25 @@ describe('the API service with documents synced to a window', () => {
     await until(() => Object.keys(b.handle.doc().clips[clipId]!.tags), (tags) => tags.includes('from-a'));
     const history = await core.api.clipHistory({ id: clipId });
     expect(history.map((entry) => entry.operation)).toEqual(['tag', 'import']);
+  });
+
+  it("takes a window's edit that arrives after the window's API session ended, and lets go of its documents when the service closes", async () => {
+    core = await createTestCore();
+    const { clipId } = await core.api.importText({ text: 'edited as the window closes', title: 'before' });
+    const closing = core.openWindow();
+    const opened = await closing.documents.open(clipId);
+    // The API connection's close is handled before the edit the window sent on its sync connection.
+    closing.endSession();
+    opened.handle.change((doc) => {
+      doc.clips[clipId]!.title = new ImmutableString('after');
+    }, { message: clipChangeMessage('edit', clipId) });
+    const clip = await until(() => core!.api.getClip({ id: clipId }), (clip) => clip.title === 'after');
+    expect(clip.title).toBe('after');
+    const { library } = core;
+    expect(library.shards.isPinned(shardOfClip(clipId))).toBe(true);
+    await core.close();
+    core = null;
+    expect(library.shards.isPinned(shardOfClip(clipId))).toBe(false);
   });
 
   it('refuses requests that do not match their schema, with a typed error', async () => {

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { Lingering } from '../../../main/sync/documents/lingering.js';
+import { Lingering } from '../../../main/library/documents/lingering.js';
 
 beforeEach(() => vi.useFakeTimers());
 afterEach(() => vi.useRealTimers());
