@@ -7,7 +7,7 @@ import { MAX_BULK_CLIPS, type BulkProgress, type LabelBulkResult, type MadeClip,
 import type { MediaRequest, MediaUrlOptions, MediaVariant } from './media.js';
 import { checkDeviceName, checkPairingCode, checkPeerAddress, DEVICE_NAME_MAX_CHARS, PEER_ADDRESS_MAX_CHARS, type CheckedInput } from './device-inputs.js';
 import type { DeviceView, PairingInvitationView, SyncStatus } from './devices.js';
-import type { SharingStatus } from './sharing.js';
+import { SHARING_REQUEST_SCHEMAS, type SharingResults } from './sharing.js';
 import type { AnalysisProgress, ClipAnalysisView } from './analysis.js';
 import type { AiProvidersView, ModelDownloadPlan, ModelImportResult, ModelsStatus, RemoteProviderView } from './ai-settings.js';
 import { PLUGIN_REQUEST_SCHEMAS, type PluginApiEvent, type PluginApiResults } from './plugin-api.js';
@@ -314,8 +314,8 @@ export const API_REQUEST_SCHEMAS = {
   connectDevice: z.object({ peer: peerAddress }).strict(),
   /** 'on-demand' fetches an original when it is opened; 'all' keeps every original here. */
   setOriginals: z.object({ mode: z.enum(['on-demand', 'all']) }).strict(),
-  /** This device's person, the people paired, and who can see which shared collection. */
-  sharingStatus: noParams,
+  /** People and shared collections (contract/sharing.ts). */
+  ...SHARING_REQUEST_SCHEMAS,
   /** How background analysis goes: queued, analysed, failed, the clip it is on. */
   analysisProgress: noParams,
   /** Analyses the clips (or every clip) again, even those whose analysis is current or that failed. */
@@ -403,7 +403,7 @@ export const API_METHODS = Object.keys(API_REQUEST_SCHEMAS) as ApiMethod[];
 export type ApiParams<M extends ApiMethod> = z.input<(typeof API_REQUEST_SCHEMAS)[M]>;
 
 /** What each method resolves to. */
-export interface ApiResults extends PluginApiResults, PickerResults, CaptureSettingsResults, AuditResults, RateLimitResults, LockResults {
+export interface ApiResults extends PluginApiResults, PickerResults, CaptureSettingsResults, AuditResults, RateLimitResults, LockResults, SharingResults {
   listClips: ClipPage<ClipView>;
   countClips: number;
   getClip: ClipView;
@@ -446,7 +446,6 @@ export interface ApiResults extends PluginApiResults, PickerResults, CaptureSett
   renameDevice: DeviceView;
   connectDevice: null;
   setOriginals: null;
-  sharingStatus: SharingStatus;
   analysisProgress: AnalysisProgress;
   analyseClips: { queued: number };
   prioritiseAnalysis: null;

@@ -1,5 +1,5 @@
 // The typed contract of multi-device sync, shared by the core, the CLI, the API and the renderer.
-import type { SharingStatus } from './sharing.js';
+import type { SharingControl } from './sharing.js';
 
 /** A device this library syncs with (or this device itself, with `self: true`). */
 export interface DeviceView {
@@ -76,8 +76,8 @@ export interface SyncControl {
   /** Connects to a device at HOST:PORT now (a paired device's address, or a home server). */
   connect(peer: string): Promise<void>;
   setOriginals(mode: 'on-demand' | 'all'): Promise<void>;
-  /** People and shared collections: who can see what (absent where sync has no sharing). */
-  sharingStatus?(): SharingStatus;
+  /** People and shared collections (absent where sync has no sharing). */
+  readonly sharing?: SharingControl;
   /** Called (coalesced) whenever status or the invitation changes. */
   onChange(listener: () => void): () => void;
 }

@@ -26,6 +26,7 @@ import { rateLimitsOf } from '../security/rate-limit/rate-limit-policy.js';
 import type { CaptureSettingsStore } from '../capture/capture-settings.js';
 import type { Paster } from '../capture/clipboard/picker-service.js';
 import { createDeviceHandlers, forwardSyncChanges } from './device-handlers.js';
+import { createSharingHandlers } from './sharing-handlers.js';
 import { createModelHandlers } from './model-handlers.js';
 import { createPluginHandlers } from './plugin-handlers.js';
 import type { PluginService } from '../plugins/plugin-service.js';
@@ -209,6 +210,7 @@ export function createApiService(library: Library, options: ApiServiceOptions = 
     timelineSpan: ({ query }) => library.timelineSpan(query),
     ...createBulkHandlers(library, { operations, exports, ...(options.chooseFolder && { chooseFolder: options.chooseFolder }) }),
     ...createDeviceHandlers(options.sync),
+    ...createSharingHandlers(options.sync),
     ...createAnalysisHandlers(library, options.analysis),
     ...models.handlers,
     ...createProviderHandlers({ providers: options.providers, models: options.models, emit }),

@@ -4,7 +4,7 @@ import { ApiError, type API_REQUEST_SCHEMAS, type ApiErrorCode, type ApiEvent, t
 import type { SyncControl } from '../../contract/devices.js';
 import { toApiError } from './api-errors.js';
 
-type DeviceMethod = 'syncStatus' | 'startPairing' | 'pairingState' | 'cancelPairing' | 'joinDevice' | 'unpairDevice' | 'renameDevice' | 'connectDevice' | 'setOriginals' | 'sharingStatus';
+type DeviceMethod = 'syncStatus' | 'startPairing' | 'pairingState' | 'cancelPairing' | 'joinDevice' | 'unpairDevice' | 'renameDevice' | 'connectDevice' | 'setOriginals';
 type Params<M extends DeviceMethod> = ReturnType<(typeof API_REQUEST_SCHEMAS)[M]['parse']>;
 export type DeviceHandlers = { [M in DeviceMethod]: (params: Params<M>) => Promise<ApiResults[M]> | ApiResults[M] };
 
@@ -94,11 +94,6 @@ export function createDeviceHandlers(sync: SyncControl | undefined): DeviceHandl
       guard({}, async (running) => {
         await running.setOriginals(mode);
         return null;
-      }),
-    sharingStatus: () =>
-      guard({}, (running) => {
-        if (!running.sharingStatus) throw new ApiError('unsupported', 'sharing is not available in this instance');
-        return running.sharingStatus();
       }),
   };
 }

@@ -1,18 +1,8 @@
-import type { ClipView } from '../../contract/clips.js';
-import type { SharedCollectionView, SharingStatus } from '../../contract/sharing.js';
+import type { SharedCollectionView, SharingControl, SharingStatus } from '../../contract/sharing.js';
 import type { CommandOutput, CommandRequest } from '../control/protocol.js';
 import { UsageError } from './parse-args.js';
 
-/** People and shared collections, as the running instance's sync service offers them. */
-export interface SharingCommandTarget {
-  status(): SharingStatus;
-  share(collection: string, person: string, role: string): Promise<SharedCollectionView>;
-  unshare(collection: string, person: string): Promise<SharedCollectionView>;
-  sharedClips(collection: string): { collection: SharedCollectionView; clips: ClipView[] };
-  editSharedClip(collection: string, clipId: string, edit: { title?: string; notes?: string }): Promise<ClipView>;
-}
-
-type Handler = (sharing: SharingCommandTarget, request: CommandRequest, output: CommandOutput) => Promise<number>;
+type Handler = (sharing: SharingControl, request: CommandRequest, output: CommandOutput) => Promise<number>;
 
 export const SHARING_COMMANDS: Record<string, Handler> = {
   person: async (sharing, request, output) => {

@@ -1,13 +1,14 @@
 import type { DeviceView, PairingInvitationView, SyncControl, SyncStatus } from '../../contract/devices.js';
 import type { CommandOutput, CommandRequest } from '../control/protocol.js';
 import { UsageError } from './parse-args.js';
-import { SHARING_COMMANDS, type SharingCommandTarget } from './sharing-commands.js';
+import type { SharingControl } from '../../contract/sharing.js';
+import { SHARING_COMMANDS } from './sharing-commands.js';
 
 /** The running instance's sync service, as these commands use it. */
 export interface SyncCommandTarget extends SyncControl {
   startPairing(options?: { person?: boolean }): PairingInvitationView;
   join(code: string, peer: string, options?: { person?: boolean }): Promise<DeviceView>;
-  readonly sharing: SharingCommandTarget;
+  readonly sharing: SharingControl;
   settled(): Promise<PairingInvitationView | null>;
   digest(): Promise<{ documents: string; documentCount: number; blobs: string; blobCount: number; clips: number }>;
 }

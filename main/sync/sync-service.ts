@@ -241,11 +241,6 @@ export class SyncService implements SyncControl {
     };
   }
 
-  /** `person`: the other device is another person's (it gets only what is shared with that person). */
-  sharingStatus(): SharingStatus {
-    return this.sharing.status();
-  }
-
   startPairing(options: { person?: boolean } = {}): PairingInvitationView {
     this.#pairingRelation = options.person ? 'person' : 'own';
     return this.pairing.start();

@@ -3,7 +3,8 @@
 // side of pairing (the part that would be another process). It follows the contract: codes expire
 // and wear out after three wrong tries, a wrong code is refused with PairingError's code, an
 // address where no device listens is refused as a socket would be.
-import type { SharingStatus } from '../../contract/sharing.js';
+import type { ClipView } from '../../contract/clips.js';
+import { SHARE_ROLES, type ShareRole, type SharedCollectionView, type SharingControl, type SharingStatus } from '../../contract/sharing.js';
 import { createHash, randomInt } from 'node:crypto';
 import { pairingLink, type DeviceView, type PairingInvitationView, type SyncControl, type SyncProgress, type SyncState, type SyncStatus } from '../../contract/devices.js';
 import { formatPairingCode } from '../../contract/device-inputs.js';
@@ -59,8 +60,8 @@ export class FakeSyncControl implements SyncControl {
     this.#pairingTtlMs = options.pairingTtlMs ?? 5 * 60_000;
   }
 
-  /** What sharingStatus answers (not recorded in `calls`): nothing shared unless a test says otherwise. */
-  sharing: SharingStatus = {
+  /** What sharing.status() answers (not recorded in `calls`): nothing shared unless a test says otherwise. */
+  sharingState: SharingStatus = {
     person: { id: `person-${'0'.repeat(32)}`, fingerprint: 'P3RS-0N00-0000-0000', self: true, devices: [] },
     people: [],
     collections: [],
@@ -68,13 +69,14 @@ export class FakeSyncControl implements SyncControl {
     lastRejectedAt: null,
   };
 
-  sharingStatus(): SharingStatus {
-    return structuredClone(this.sharing);
-  }
+  /** Each shared collection's clips, by collection id. */
+  readonly sharedClipsOf = new Map<string, ClipView[]>();
 
-  /** Changes what sharingStatus answers and tells listeners, as a share or a rejected change would. */
+  readonly sharing: SharingControl = new FakeSharing(this);
+
+  /** Changes what sharing.status() answers and tells listeners, as a share or a rejected change would. */
   updateSharing(change: (sharing: SharingStatus) => void): void {
-    change(this.sharing);
+    change(this.sharingState);
     this.#changed();
   }
 
@@ -189,5 +191,72 @@ export class FakeSyncControl implements SyncControl {
 
   #changed(): void {
     for (const listener of this.#listeners) listener();
+  }
+}
+
+/**
+ * Sharing as the contract describes it, over the fake's state: owners share and revoke, editors
+ * and owners edit clips, and a collection or person that is not there is refused with
+ * SharingError's codes. A new collection is shared with this person as its owner.
+ */
+class FakeSharing implements SharingControl {
+  constructor(private readonly sync: FakeSyncControl) {}
+
+  status(): SharingStatus {
+    return structuredClone(this.sync.sharingState);
+  }
+
+  async share(collection: string, person: string, role: string): Promise<SharedCollectionView> {
+    if (!(SHARE_ROLES as readonly string[]).includes(role)) throw codedError('unknown-person', `unknown role "${role}"`);
+    const member = this.#person(person);
+    let view = this.#find(collection, false);
+    const state = this.sync.sharingState;
+    if (!view) {
+      view = { id: `${collection.toLowerCase().replace(/[^0-9a-v]/g, '0')}${'0'.repeat(26)}`.slice(0, 26), name: collection, role: 'owner', clips: 0, members: [{ personId: state.person.id, name: 'You', role: 'owner', at: Date.now() }] };
+      state.collections.push(view);
+    }
+    if (view.role !== 'owner') throw codedError('not-owner', 'only an owner of the collection changes who can see it');
+    const existing = view.members.find((candidate) => candidate.personId === member.id);
+    if (existing) existing.role = role as ShareRole;
+    else view.members.push({ personId: member.id, name: member.devices[0] ?? member.fingerprint, role: role as ShareRole, at: Date.now() });
+    this.sync.updateSharing(() => undefined);
+    return structuredClone(view);
+  }
+
+  async unshare(collection: string, person: string): Promise<SharedCollectionView> {
+    const view = this.#find(collection, true)!;
+    if (view.role !== 'owner') throw codedError('not-owner', 'only an owner of the collection changes who can see it');
+    const member = view.members.find((candidate) => candidate.personId === this.#person(person).id);
+    if (!member) throw codedError('unknown-person', 'that person is not a member of it');
+    member.role = 'revoked';
+    this.sync.updateSharing(() => undefined);
+    return structuredClone(view);
+  }
+
+  sharedClips(collection: string): { collection: SharedCollectionView; clips: ClipView[] } {
+    const view = this.#find(collection, true)!;
+    return structuredClone({ collection: view, clips: this.sync.sharedClipsOf.get(view.id) ?? [] });
+  }
+
+  async editSharedClip(collection: string, clipId: string, edit: { title?: string; notes?: string }): Promise<ClipView> {
+    const view = this.#find(collection, true)!;
+    if (view.role !== 'owner' && view.role !== 'editor') throw codedError('not-editor', 'you can view this collection, not change it (ask an owner for the editor role)');
+    const clip = (this.sync.sharedClipsOf.get(view.id) ?? []).find((candidate) => candidate.id.startsWith(clipId));
+    if (!clip) throw codedError('unknown-clip', `no single clip of this collection starts with "${clipId}"`);
+    Object.assign(clip, edit, { updatedAt: Date.now() });
+    this.sync.updateSharing(() => undefined);
+    return structuredClone(clip);
+  }
+
+  #find(wanted: string, required: boolean): SharedCollectionView | undefined {
+    const view = this.sync.sharingState.collections.find((candidate) => candidate.id === wanted || candidate.name === wanted);
+    if (!view && required) throw codedError('unknown-collection', `no shared collection is called "${wanted}"`);
+    return view;
+  }
+
+  #person(wanted: string) {
+    const person = this.sync.sharingState.people.find((candidate) => candidate.id === wanted || candidate.fingerprint === wanted || candidate.devices.includes(wanted));
+    if (!person) throw codedError('unknown-person', `no paired person is called "${wanted}"`);
+    return person;
   }
 }

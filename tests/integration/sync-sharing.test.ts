@@ -115,11 +115,17 @@ describe('people, roles and shared collections', { timeout: 240_000 }, () => {
     }
     expect((await a1.json<{ items: ClipView[] }>(['list', '--collection', 'Trip'])).items.map((clip) => clip.title)).not.toContain('viewer was here');
 
-    // Work: viewer, then editor; the editor's change is taken on every device, into Alice's own clip too.
-    expect((await a1.cli(['share', 'Work', bob.id, '--role', 'viewer'])).code).toBe(0);
-    expect((await a1.cli(['share', 'Work', bob.id, '--role', 'editor'])).code).toBe(0);
+    // Work, through the API the app uses: viewer, then editor; the editor's change is taken on every
+    // device, into Alice's own clip too. An editor does not decide who sees it.
+    const workShared = (await a1.api('shareCollection', { collection: 'Work', person: bob.id, role: 'viewer' })) as SharedCollectionView;
+    // Once shared, the app names it by its id.
+    const work2 = (await a1.api('shareCollection', { collection: workShared.id, person: bob.id, role: 'editor' })) as SharedCollectionView;
+    expect(work2.members.map((member) => [member.personId, member.role])).toEqual([[alice.id, 'owner'], [bob.id, 'editor']]);
     await expect.poll(async () => (await shares(b)).collections.find((view) => view.name === 'Work')?.role, { timeout: 30_000 }).toBe('editor');
-    expect((await b.cli(['shared', 'edit', 'Work', work, '--title', 'edited by bob'])).code).toBe(0);
+    await expect(b.api('shareCollection', { collection: 'Work', person: alice.id, role: 'viewer' })).rejects.toMatchObject({ data: { code: 'unauthorized' } });
+    await expect(b.api('editSharedClip', { collection: 'Nowhere', clipId: work, title: 'x' })).rejects.toMatchObject({ data: { code: 'not-found' } });
+    await expect.poll(async () => ((await b.api('sharedClips', { collection: 'Work' })) as { clips: ClipView[] }).clips.map((clip) => clip.id), { timeout: 30_000 }).toEqual([work]);
+    expect(((await b.api('editSharedClip', { collection: 'Work', clipId: work, title: 'edited by bob' })) as ClipView).title).toBe('edited by bob');
     for (const device of [a1, a2]) {
       await expect.poll(async () => (await titles(device, 'Work')).get(work), { timeout: 30_000 }).toBe('edited by bob');
       await expect.poll(async () => (await device.json<ClipView>(['show', work])).title, { timeout: 30_000 }).toBe('edited by bob');
@@ -127,7 +133,7 @@ describe('people, roles and shared collections', { timeout: 240_000 }, () => {
     const rejectedBefore = (await a1.status()).sharing!.rejectedChanges;
 
     // Revoked: Bob's device gets nothing new, and its (still editor-believing) change is rejected.
-    expect((await a1.cli(['unshare', 'Work', 'bob'])).code).toBe(0);
+    expect(((await a1.api('unshareCollection', { collection: 'Work', person: 'bob' })) as SharedCollectionView).members.find((member) => member.personId === bob.id)?.role).toBe('revoked');
     await expect.poll(async () => (await shares(a2)).collections.find((view) => view.name === 'Work')?.members.find((member) => member.personId === bob.id)?.role, { timeout: 30_000 }).toBe('revoked');
     expect((await a1.cli(['edit', work, '--title', 'after the revocation'])).code).toBe(0);
     await expect.poll(async () => (await titles(a2, 'Work')).get(work), { timeout: 30_000 }).toBe('after the revocation');

@@ -197,14 +197,15 @@ export class SharedCollections {
   /**
    * Shares the library's collection `name` with a person: creates the collection's documents the
    * first time (this person their owner, the clips' entries copied in) and sets the person's role.
-   * Only an owner may; the name is the library's own collection name.
+   * Only an owner may; the name is the library's own collection name, or a shared collection's id.
    */
   async share(name: string, member: SharePerson, role: CollectionRole): Promise<SharedCollectionView> {
     const me = this.person();
-    let collection = [...this.#acl.values()].find((acl) => acl.name === name && acl.members[me.personId]?.role === 'owner')?.collection ?? null;
+    const byId = COLLECTION_ID.test(name) ? this.#acl.get(name) : undefined;
+    let collection = (byId ? [byId] : [...this.#acl.values()]).find((acl) => (byId || acl.name === name) && acl.members[me.personId]?.role === 'owner')?.collection ?? null;
     if (collection === null) {
-      const existing = [...this.#acl.values()].find((acl) => acl.name === name);
-      if (existing) throw new SharingError(`"${name.slice(0, 80)}" is shared with you, not owned by you: only its owners change who can see it`, 'not-owner');
+      const existing = byId ?? [...this.#acl.values()].find((acl) => acl.name === name);
+      if (existing) throw new SharingError(`"${existing.name.slice(0, 80)}" is shared with you, not owned by you: only its owners change who can see it`, 'not-owner');
       const clips = this.#libraryClips(name);
       if (clips.length === 0) throw new SharingError(`no clip is in the collection "${name.slice(0, 80)}"`, 'no-clips');
       collection = await this.#create(name, me, clips);

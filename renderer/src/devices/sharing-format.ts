@@ -1,0 +1,8 @@
+import type { MemberStanding, PersonView } from '../../../contract/sharing.js';
+
+export const ROLE_LABELS: Record<MemberStanding, string> = { owner: 'Owner', editor: 'Editor', viewer: 'Viewer', revoked: 'Revoked' };
+
+/** How a person is named on screen: their devices, then the fingerprint both screens show. */
+export function personLabel(person: PersonView): string {
+  return person.devices.length > 0 ? `${person.devices.join(' / ')} (${person.fingerprint})` : person.fingerprint;
+}
