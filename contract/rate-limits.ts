@@ -4,7 +4,7 @@
 // the limits that hold it back.
 import { z } from 'zod';
 
-export const RATE_LIMIT_NAMES = ['serve-api', 'serve-http', 'control', 'plugin', 'sync-messages', 'sync-bytes', 'pairing-address', 'pairing-all'] as const;
+export const RATE_LIMIT_NAMES = ['serve-api', 'serve-http', 'serve-sync-messages', 'serve-sync-bytes', 'window-api', 'control', 'plugin', 'sync-messages', 'sync-bytes', 'pairing-address', 'pairing-all'] as const;
 export type RateLimitName = (typeof RATE_LIMIT_NAMES)[number];
 
 /** What a limit counts: each `unit` of `bytes` limits is a mebibyte. */
@@ -30,6 +30,14 @@ export const RATE_LIMIT_DEFINITIONS: Record<RateLimitName, RateLimitDefinition> 
   'serve-api': { label: 'serve: API requests', scope: 'per browser tab (WebSocket session)', unit: 'requests', per: 'second', defaults: { burst: 600, rate: 200 }, min: 1, max: 100_000 },
   // Scrolling a large grid fetches hundreds of thumbnails a second.
   'serve-http': { label: 'serve: media, uploads and exports', scope: 'per client address', unit: 'requests', per: 'second', defaults: { burst: 5000, rate: 2000 }, min: 1, max: 100_000 },
+  // A window syncs only what it has open: a few messages per clip it opens, about ten a second per
+  // document while someone types, and every document it holds again after a reconnection.
+  'serve-sync-messages': { label: 'serve: document sync messages', scope: 'per browser tab (sync WebSocket)', unit: 'messages', per: 'second', defaults: { burst: 5000, rate: 1000 }, min: 1, max: 1_000_000 },
+  // One message can be as large as a socket takes (64 MiB: a long text pasted into a text clip).
+  'serve-sync-bytes': { label: 'serve: document sync data', scope: 'per browser tab (sync WebSocket)', unit: 'MiB', per: 'second', defaults: { burst: 256, rate: 64 }, min: 1, max: 100_000 },
+  // The app's windows ask what a serve tab asks; a limit of their own, so tightening serve's (say,
+  // for a server reachable from the network) never slows the person's own app.
+  'window-api': { label: 'App windows: API requests', scope: 'per app window', unit: 'requests', per: 'second', defaults: { burst: 600, rate: 200 }, min: 1, max: 100_000 },
   control: { label: 'Control socket: CLI commands', scope: 'per local user (all connections)', unit: 'commands', per: 'second', defaults: { burst: 100, rate: 20 }, min: 1, max: 10_000 },
   // A plugin going through a thousand clips one call at a time is fine; a loop of calls is not.
   plugin: { label: 'Plugin calls to the host', scope: 'per plugin', unit: 'messages', per: 'second', defaults: { burst: 2000, rate: 1000 }, min: 1, max: 100_000 },

@@ -142,7 +142,7 @@ export async function startDesktopCore(dir: string, unlock: AppUnlockOptions, sh
       if (!locking.locked) locking.current().library.repo.networkSubsystem.removeNetworkAdapter(adapter);
     },
   };
-  const windows = new WindowConnections(api, network);
+  const windows = new WindowConnections(api, network, sharedLimits);
   // A lock ends every window's session and port (the windows reload onto the lock screen).
   locking.onChange((state) => {
     if (state.locked) windows.releaseAll();

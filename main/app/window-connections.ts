@@ -3,6 +3,8 @@
 import type { NetworkAdapterInterface } from '@automerge/automerge-repo';
 import { MessageChannelNetworkAdapter } from '@automerge/automerge-repo-network-messagechannel';
 import type { ApiService, ApiSession } from '../api/api-service.js';
+import { rateLimitedApiError } from '../api/api-errors.js';
+import type { RateLimitPolicy } from '../security/rate-limit/rate-limit-policy.js';
 import { MessagePortMainShim, type MainMessagePort } from './message-port-shim.js';
 
 /** The core repo's network (Library.repo.networkSubsystem). */
@@ -38,15 +40,34 @@ interface WindowState {
   disconnects: Set<() => void>;
 }
 
+/** Whose budget a window's requests spend ('window-api'): its web contents, reloads included. */
+export function windowLimitKey(windowId: number): string {
+  return `window-${windowId}`;
+}
+
 export class WindowConnections {
   readonly #windows = new Map<number, WindowState>();
 
   constructor(
     private readonly api: Pick<ApiService, 'openSession'>,
     private readonly network: DocumentNetwork,
+    /** The instance's limits: each window's API requests spend its own 'window-api' bucket. */
+    private readonly limits: RateLimitPolicy,
   ) {}
 
-  dispatch(windowId: number, method: string, params: unknown): Promise<unknown> {
+  /**
+   * Runs one of the window's API requests, or refuses it with ApiError 'rate-limited' (and the
+   * wait) when the window is over its budget. The bucket is kept across a reload and a release: a
+   * renderer that reloads itself must not get a fresh burst each time (the limiter's memory is
+   * bounded, full buckets going first).
+   */
+  async dispatch(windowId: number, method: string, params: unknown): Promise<unknown> {
+    const key = windowLimitKey(windowId);
+    const admission = this.limits.limiter('window-api').admit(key);
+    if (!admission.ok) {
+      this.limits.tripped({ limit: 'window-api', key, actor: { type: 'device', id: key }, action: 'refused', retryAfterMs: admission.retryAfterMs });
+      throw rateLimitedApiError(admission.retryAfterMs);
+    }
     const state = this.#state(windowId);
     state.session ??= this.api.openSession();
     return state.session.dispatch(method, params);

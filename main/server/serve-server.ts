@@ -5,7 +5,7 @@ import https from 'node:https';
 import type { AddressInfo, Server as NetServer } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { WebSocketServer, type WebSocket } from 'ws';
+import { WebSocketServer, type Server as SocketServer, type WebSocket } from 'ws';
 import { ApiError } from '../../contract/api.js';
 import { parseExportPath, parseMediaPath } from '../../contract/media.js';
 import { parseCaptureScreenshotPath } from '../../contract/capture/capture.js';
@@ -21,6 +21,7 @@ import { SECURITY_HEADERS } from './content-security.js';
 import { requestHostAllowed, urlHost } from './hosts.js';
 import { newSessionToken, SESSION_COOKIE, tokenOfRequest, tokensMatch } from './session-token.js';
 import { resolveStaticFile } from './static-files.js';
+import { GatedWebSocket, limitSyncSocket } from './sync-socket-limit.js';
 import { PANEL_PATH_PREFIX, panelSecurityHeaders, resolvePanelFile } from '../plugins/panel-files.js';
 import type { PluginStore } from '../plugins/store/plugin-store.js';
 import { rateLimitedApiError } from '../api/api-errors.js';
@@ -72,18 +73,19 @@ export async function startServeServer(library: Library | ServedLock, service: A
   const token = options.token ?? newSessionToken();
   const apiSockets = new WebSocketServer({ noServer: true, maxPayload: MAX_API_MESSAGE_BYTES });
   const lock = library instanceof Library ? null : library;
-  let syncSockets: WebSocketServer | null = null;
+  let syncSockets: SocketServer<typeof GatedWebSocket> | null = null;
+  // With the app lock the limits outlive each opening of the library (the caller gives them); otherwise they are the library's.
+  const limits = options.limits ?? rateLimitsOf(library as Library);
   // One socket server per opening of the library: automerge-repo's adapter stays bound to the repo it joined.
   const serveSync = (opened: Library | null) => {
     if (syncSockets) closeSockets(syncSockets);
-    syncSockets = opened ? new WebSocketServer({ noServer: true, maxPayload: MAX_SYNC_MESSAGE_BYTES }) : null;
+    syncSockets = opened ? new WebSocketServer({ noServer: true, maxPayload: MAX_SYNC_MESSAGE_BYTES, WebSocket: GatedWebSocket }) : null;
+    syncSockets?.on('connection', (socket) => limitSyncSocket(socket, limits));
     // isomorphic-ws declares its own copy of ws's types; the object is the same.
     if (opened && syncSockets) opened.connectPeers(new WebSocketServerAdapter(syncSockets as unknown as ConstructorParameters<typeof WebSocketServerAdapter>[0]));
   };
   serveSync(lock ? (lock.locked ? null : lock.current().library) : (library as Library));
   const stopFollowingLock = lock?.onChange((_state, instance) => serveSync(instance?.library ?? null));
-  // With the app lock the limits outlive each opening of the library (the caller gives them); otherwise they are the library's.
-  const limits = options.limits ?? rateLimitsOf(library as Library);
   const httpLimiter = limits.limiter('serve-http');
   apiSockets.on('connection', (socket: WebSocket) => attachApiSocket(socket, service, limits));
 
@@ -202,7 +204,7 @@ export async function startServeServer(library: Library | ServedLock, service: A
 
   server.on('upgrade', (request: IncomingMessage, socket: Duplex, head: Buffer) => {
     const url = new URL(request.url ?? '/', 'http://host.invalid');
-    const sockets = url.pathname === '/api' ? apiSockets : url.pathname === '/sync' ? syncSockets : null;
+    const sockets: SocketServer | null = url.pathname === '/api' ? apiSockets : url.pathname === '/sync' ? syncSockets : null;
     const locked = url.pathname === '/sync' && lock?.locked === true;
     const refusal = !sockets && !locked
       ? '404 Not Found'
@@ -270,7 +272,7 @@ export async function startServeServer(library: Library | ServedLock, service: A
   };
 }
 
-function closeSockets(sockets: WebSocketServer): Promise<void> {
+function closeSockets(sockets: SocketServer): Promise<void> {
   for (const client of sockets.clients) client.terminate();
   return new Promise<void>((resolve) => sockets.close(() => resolve()));
 }

@@ -4,7 +4,7 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, describe, expect, test } from 'vitest';
-import { DEFAULT_RATE_LIMIT_SETTINGS, RATE_LIMIT_NAMES } from '../../../contract/rate-limits.js';
+import { DEFAULT_RATE_LIMIT_SETTINGS, RATE_LIMIT_DEFINITIONS, RATE_LIMIT_NAMES } from '../../../contract/rate-limits.js';
 import { rateLimitsOf } from '../../../main/security/rate-limit/rate-limit-policy.js';
 import { RATE_LIMITS_FILE } from '../../../main/security/rate-limit/rate-limit-settings.js';
 import App from '../../../renderer/src/App.vue';
@@ -35,6 +35,11 @@ describe('Settings → Limits', () => {
     await openLimits();
     expect(allByTestId('limit-burst')).toHaveLength(RATE_LIMIT_NAMES.length);
     expect(row('sync-bytes').textContent).toContain('per paired device');
+    expect(row('window-api').textContent).toContain('per app window');
+    expect(row('serve-sync-messages').textContent).toContain('per browser tab (sync WebSocket)');
+    for (const name of RATE_LIMIT_NAMES) expect(row(name).textContent).toContain(RATE_LIMIT_DEFINITIONS[name].scope);
+    expect(burstOf('window-api').value).toBe('600');
+    expect(rateOf('serve-sync-bytes').getAttribute('aria-label')).toBe('serve: document sync data: rate (MiB a second)');
     expect(burstOf('serve-api').value).toBe(String(DEFAULT_RATE_LIMIT_SETTINGS.limits['serve-api'].burst));
     expect(rateOf('pairing-address').getAttribute('aria-label')).toBe('Pairing attempts from one address: rate (attempts a minute)');
     expect(byTestId<HTMLInputElement>('limit-disconnect')!.value).toBe('60');
