@@ -33,6 +33,7 @@ import { loadClipboardSettings } from '../capture/clipboard/clipboard-settings-s
 import type { Paster } from '../capture/clipboard/picker-service.js';
 import { rateLimitsOf, shareRateLimits, type RateLimitPolicy } from '../security/rate-limit/rate-limit-policy.js';
 import { lockedAudit } from '../security/lock/locked-audit.js';
+import type { OsAuthenticator } from '../security/lock/os-authenticator.js';
 
 export interface DesktopCore {
   /** The open library; ApiError 'locked' while the app lock has it closed. */
@@ -86,6 +87,8 @@ export interface DesktopShell {
   clipboard?: ClipboardReader;
   /** Pastes a picker item into the previous window (Electron); made for the opened library. */
   paster?: (library: Library) => Paster;
+  /** The OS's check of the person (Touch ID), offered on the lock screen where the person turned it on. */
+  osAuthenticator?: OsAuthenticator;
   /** The idle lock's clock (tests move it). */
   now?: () => number;
 }
@@ -129,6 +132,7 @@ export async function startDesktopCore(dir: string, unlock: AppUnlockOptions, sh
     keychain: async () => shell.keychain ?? unlock.stores[0] ?? null,
     actor: { type: 'device', id: 'this-device' },
     ...(shell.now && { now: shell.now }),
+    ...(shell.osAuthenticator && { osAuthenticator: shell.osAuthenticator }),
   });
   lock = locking;
   limits = sharedLimits;
