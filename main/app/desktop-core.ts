@@ -12,6 +12,7 @@ import { InstanceLock, type UnlockedInstance } from '../security/lock/instance-l
 import { createLockableApiService } from '../security/lock/lockable-api.js';
 import { runLockableCommand } from '../cli/lock-commands.js';
 import type { SecretStore } from '../security/secret-store.js';
+import { secretStoreChain } from '../security/secret-store-chain.js';
 import { SyncService } from '../sync/sync-service.js';
 import type { AnalysisService } from '../ai/analysis/analysis-service.js';
 import { startAnalysis } from '../ai/analysis/start-analysis.js';
@@ -129,7 +130,8 @@ export async function startDesktopCore(dir: string, unlock: AppUnlockOptions, sh
   const locking = new InstanceLock(first, {
     dir,
     start,
-    keychain: async () => shell.keychain ?? unlock.stores[0] ?? null,
+    // Every keychain the app has: a slot the CLI added lives in the keyring, the app's own in safeStorage.
+    keychain: async () => secretStoreChain([...(shell.keychain ? [shell.keychain] : []), ...unlock.stores]),
     actor: { type: 'device', id: 'this-device' },
     ...(shell.now && { now: shell.now }),
     ...(shell.osAuthenticator && { osAuthenticator: shell.osAuthenticator }),

@@ -172,6 +172,25 @@ describe('unlocking with OS authentication', () => {
   });
 });
 
+describe('the keychain behind the prompt', () => {
+  it('is whichever of the app\'s keychains holds the slot: one the CLI added (keyring) opens as well as the app\'s own (safeStorage)', async () => {
+    const dir = path.join(await tempDir(), 'library');
+    const appStore = new MemorySecretStore('safe-storage');
+    const cliKeyring = new MemorySecretStore('keyring');
+    // As `clipshot keys add-keychain` leaves it: the slot's secret in the keyring, none in safeStorage.
+    await (await startDesktopCore(dir, { stores: [cliKeyring] }, { sync: false, analysis: false, plugins: false })).close();
+    const touchId = new ScriptedAuthenticator();
+    // As main/app/main.ts starts it.
+    const core = await startDesktopCore(dir, { stores: [appStore, cliKeyring] }, { sync: false, analysis: false, plugins: false, keychain: appStore, osAuthenticator: touchId });
+    cores.push(core);
+    await core.windows.dispatch(1, 'setOsUnlock', { enabled: true });
+    await core.lock.lock('person');
+    touchId.answer(true);
+    expect(await core.windows.dispatch(1, 'unlock', { osAuth: true })).toMatchObject({ locked: false });
+    expect(appStore.size).toBe(0);
+  });
+});
+
 describe('without an OS authenticator (serve, the CLI, the app off macOS)', () => {
   it('offers nothing and refuses to turn it on', async () => {
     const dir = path.join(await tempDir(), 'library');
