@@ -111,6 +111,7 @@ const METHODS = {
   lock: true,
   unlock: true,
   setLockAfter: true,
+  setOsUnlock: true,
   pluginRunCommand: true,
   captureInput: true,
   saveCapture: true,

@@ -12,6 +12,7 @@ import { InstanceLock, type UnlockedInstance } from '../security/lock/instance-l
 import { createLockableApiService } from '../security/lock/lockable-api.js';
 import { runLockableCommand } from '../cli/lock-commands.js';
 import type { SecretStore } from '../security/secret-store.js';
+import { secretStoreChain } from '../security/secret-store-chain.js';
 import { SyncService } from '../sync/sync-service.js';
 import type { AnalysisService } from '../ai/analysis/analysis-service.js';
 import { startAnalysis } from '../ai/analysis/start-analysis.js';
@@ -33,6 +34,7 @@ import { loadClipboardSettings } from '../capture/clipboard/clipboard-settings-s
 import type { Paster } from '../capture/clipboard/picker-service.js';
 import { rateLimitsOf, shareRateLimits, type RateLimitPolicy } from '../security/rate-limit/rate-limit-policy.js';
 import { lockedAudit } from '../security/lock/locked-audit.js';
+import type { OsAuthenticator } from '../security/lock/os-authenticator.js';
 
 export interface DesktopCore {
   /** The open library; ApiError 'locked' while the app lock has it closed. */
@@ -86,6 +88,8 @@ export interface DesktopShell {
   clipboard?: ClipboardReader;
   /** Pastes a picker item into the previous window (Electron); made for the opened library. */
   paster?: (library: Library) => Paster;
+  /** The OS's check of the person (Touch ID), offered on the lock screen where the person turned it on. */
+  osAuthenticator?: OsAuthenticator;
   /** The idle lock's clock (tests move it). */
   now?: () => number;
 }
@@ -126,9 +130,11 @@ export async function startDesktopCore(dir: string, unlock: AppUnlockOptions, sh
   const locking = new InstanceLock(first, {
     dir,
     start,
-    keychain: async () => shell.keychain ?? unlock.stores[0] ?? null,
+    // Every keychain the app has: a slot the CLI added lives in the keyring, the app's own in safeStorage.
+    keychain: async () => secretStoreChain([...(shell.keychain ? [shell.keychain] : []), ...unlock.stores]),
     actor: { type: 'device', id: 'this-device' },
     ...(shell.now && { now: shell.now }),
+    ...(shell.osAuthenticator && { osAuthenticator: shell.osAuthenticator }),
   });
   lock = locking;
   limits = sharedLimits;

@@ -1,6 +1,6 @@
 // The Electron main process: the window, the clipshot:// protocol, IPC, and the core (library,
 // API service, control socket). What runs before `ready` must stay at the top level and sync.
-import { app, BrowserWindow, dialog, Menu, powerMonitor, protocol, safeStorage, session } from 'electron';
+import { app, BrowserWindow, dialog, Menu, powerMonitor, protocol, safeStorage, session, systemPreferences } from 'electron';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { CORE_NODE_FLAGS } from '../cli/core-process.js';
@@ -19,6 +19,7 @@ import { registerIpc, releaseWithPage } from './electron-ipc.js';
 import { createMainWindow, hardenWebContents } from './electron-window.js';
 import { isPermissionAllowed } from './permission-policy.js';
 import { SafeStorageSecretStore } from './safe-storage-secret-store.js';
+import { touchIdAuthenticator } from './touch-id-authenticator.js';
 import { bufferMedia } from '../api/media.js';
 import { ApiError } from '../../contract/api.js';
 import { CaptureWindows, OPEN_CLIP_CHANNEL } from './capture/capture-windows.js';
@@ -72,6 +73,7 @@ async function start(): Promise<void> {
     {
       chooseFolder,
       keychain: stores[0] ?? null,
+      osAuthenticator: touchIdAuthenticator(systemPreferences),
       analysisLauncher: new UtilityProcessLauncher(),
       pluginLauncher: new PluginUtilityLauncher(),
       captureShell: captureWindows,

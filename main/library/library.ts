@@ -72,6 +72,8 @@ export interface OpenedForPeers {
 export type LibraryUnlock =
   | { method: 'passphrase'; passphrase: string }
   | { method: 'secret-store'; store: SecretStore }
+  // The keychain slot, taken after the OS confirmed the person (the app lock's Touch ID): audited as its own method.
+  | { method: 'os-auth'; store: SecretStore; authenticator: string }
   | { method: 'key'; libraryKey: Buffer };
 
 export interface CreateLibraryOptions {
@@ -150,12 +152,12 @@ export class Library {
     } catch (error) {
       // The database cannot be opened without the key: the attempt waits beside it for the next open.
       const journal = new PendingAuditJournal(paths.auditPending);
-      journal.record({ kind: 'unlock-failed', actor, details: { method: unlock.method, reason: error instanceof Error ? error.name : 'unknown' } });
+      journal.record({ kind: 'unlock-failed', actor, details: { ...unlockMethodDetails(unlock), reason: error instanceof Error ? error.name : 'unknown' } });
       await journal.flush().catch(() => undefined);
       throw error;
     }
     const library = await Library.#openUnlocked(paths, libraryKey);
-    library.audit.record({ kind: 'unlock', actor, details: { method: unlock.method } });
+    library.audit.record({ kind: 'unlock', actor, details: unlockMethodDetails(unlock) });
     return library;
   }
 
@@ -616,10 +618,15 @@ async function unlockLibraryKey(keyFile: string, unlock: LibraryUnlock): Promise
     case 'passphrase':
       return unlockWithPassphrase(keyFile, unlock.passphrase);
     case 'secret-store':
+    case 'os-auth':
       return unlockWithSecretStore(keyFile, unlock.store);
     case 'key':
       return Buffer.from(unlock.libraryKey);
   }
+}
+
+function unlockMethodDetails(unlock: LibraryUnlock): { method: string; authenticator?: string } {
+  return unlock.method === 'os-auth' ? { method: unlock.method, authenticator: unlock.authenticator } : { method: unlock.method };
 }
 
 async function fileExists(path: string): Promise<boolean> {

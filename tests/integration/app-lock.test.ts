@@ -108,7 +108,7 @@ describe('app lock: a locked clipshot serve', () => {
     const locked = await runCli(['--library', library, 'lock']);
     expect(locked.code, locked.stderr).toBe(0);
     expect(locked.stdout).toBe('locked\n');
-    expect(await lockEvent).toEqual({ type: 'lock-changed', state: { locked: true, lockAfterMinutes: null, keychainUnlock: false } });
+    expect(await lockEvent).toEqual({ type: 'lock-changed', state: { locked: true, lockAfterMinutes: null, keychainUnlock: false, osUnlock: { name: null, enabled: false, keychainSlot: false, offered: false } } });
 
     // The socket that was open, a new one, and a media request: all refused in words.
     const refused = await api.call('listClips');
@@ -181,7 +181,7 @@ describe('app lock: a locked clipshot serve', () => {
     expect(await api.call('unlock', { passphrase: 'guess 4' })).toMatchObject({ error: { code: 'unauthorized', message: expect.stringMatching(/must wait 8 s/) } });
     // The CLI is told the same, within those 8 s (a process start takes far less).
     const cli = await runCli(['--library', library, 'unlock'], { env: { CLIPSHOT_PASSPHRASE: 'another guess' } });
-    expect(cli.stderr).toMatch(/cannot unlock: too many wrong passphrases: try again in \d s/);
+    expect(cli.stderr).toMatch(/cannot unlock: too many failed unlocks: try again in \d s/);
     expect(cli.code).toBe(3);
     await new Promise((resolve) => setTimeout(resolve, 8_100));
     expect(await api.call('unlock', { passphrase: TEST_PASSPHRASE })).toMatchObject({ result: { locked: false } });

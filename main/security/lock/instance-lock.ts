@@ -1,6 +1,6 @@
 import { ApiError } from '../../../contract/api.js';
 import type { AuditActor } from '../../../contract/audit.js';
-import { readLockAfterMinutes, type LockState } from '../../../contract/lock.js';
+import { readLockAfterMinutes, type LockState, type OsUnlockState } from '../../../contract/lock.js';
 import { settingsChangeMessage } from '../../../contract/settings-document.js';
 import type { ApiService } from '../../api/api-service.js';
 import { Library, type LibraryUnlock } from '../../library/library.js';
@@ -11,6 +11,12 @@ import { rotateLibraryKey } from '../key-rotation.js';
 import type { SecretStore } from '../secret-store.js';
 import { SecretStoreError } from '../secret-store.js';
 import { UnlockBackoff } from './unlock-backoff.js';
+import { PendingAuditJournal } from '../audit/pending-journal.js';
+import type { OsAuthenticator } from './os-authenticator.js';
+import { readOsUnlockEnabled, writeOsUnlockEnabled } from './os-unlock-setting.js';
+
+/** What the OS prompt says ClipShot is trying to do (macOS shows "ClipShot is trying to …"). */
+export const OS_UNLOCK_REASON = 'unlock your library';
 
 /** What runs while the library is open: the library, the API over it, and whatever else holds it. */
 export interface UnlockedInstance {
@@ -22,7 +28,7 @@ export interface UnlockedInstance {
 
 export type LockReason = 'person' | 'idle' | 'suspend' | 'lock-screen';
 
-export type UnlockRequest = { passphrase: string } | { keychain: true };
+export type UnlockRequest = { passphrase: string } | { keychain: true } | { osAuth: true };
 
 export interface InstanceLockOptions<T extends UnlockedInstance> {
   dir: string;
@@ -30,6 +36,8 @@ export interface InstanceLockOptions<T extends UnlockedInstance> {
   start(library: Library): Promise<T>;
   /** The OS keychain where this instance can reach one (tried for `{ keychain: true }`). */
   keychain?: () => Promise<SecretStore | null>;
+  /** The OS's check of the person (Touch ID; main/app/), where this instance has one: the gate in front of the keychain. */
+  osAuthenticator?: OsAuthenticator;
   /** Who unlocks, for the audit log. */
   actor: AuditActor;
   /** Injectable so tests move time instead of waiting for it. */
@@ -81,7 +89,8 @@ export class InstanceLock<T extends UnlockedInstance> {
   }
 
   async state(): Promise<LockState> {
-    return { locked: this.locked, lockAfterMinutes: this.locked ? null : this.#lockAfterMinutes, keychainUnlock: await this.#keychainUnlockable() };
+    const keychainUnlock = await this.#keychainUnlockable();
+    return { locked: this.locked, lockAfterMinutes: this.locked ? null : this.#lockAfterMinutes, keychainUnlock, osUnlock: await this.#osUnlockState(keychainUnlock) };
   }
 
   onChange(listener: LockListener<T>): () => void {
@@ -117,7 +126,11 @@ export class InstanceLock<T extends UnlockedInstance> {
     });
   }
 
-  /** Opens the library again. A wrong passphrase is audited (by Library.open) and counted; a few, and tries must wait. */
+  /**
+   * Opens the library again. A wrong passphrase is audited (by Library.open) and counted, and so is
+   * a refused OS prompt (here); a few, and tries must wait. Where OS unlock is offered, a keychain
+   * unlock prompts as well: the keychain slot alone does not tell who is at the computer.
+   */
   unlock(request: UnlockRequest, actor: AuditActor = this.options.actor): Promise<LockState> {
     return this.#serial(async () => {
       if (this.#instance) return this.state();
@@ -168,6 +181,18 @@ export class InstanceLock<T extends UnlockedInstance> {
     });
   }
 
+  /** Turns OS unlock on or off for this device; turning it on needs an OS that can prompt here. */
+  async setOsUnlock(enabled: boolean, actor: AuditActor = this.options.actor): Promise<LockState> {
+    const { library } = this.current();
+    const authenticator = this.options.osAuthenticator;
+    if (enabled && !osAuthenticatorOffered(authenticator)) {
+      throw new ApiError('unsupported', 'this ClipShot cannot ask the OS to confirm who you are: only the desktop app on a Mac with Touch ID can');
+    }
+    await writeOsUnlockEnabled(this.options.dir, enabled);
+    library.audit.record({ kind: 'key-change', actor, details: { action: enabled ? 'os-unlock-on' : 'os-unlock-off', ...(authenticator && { authenticator: authenticator.name }) } });
+    return this.state();
+  }
+
   /** Changes the idle time in the library's settings (so it follows the library to every device). */
   async setLockAfter(minutes: number | null): Promise<LockState> {
     const { library } = this.current();
@@ -195,9 +220,14 @@ export class InstanceLock<T extends UnlockedInstance> {
     let unlock: LibraryUnlock;
     if ('passphrase' in request) unlock = { method: 'passphrase', passphrase: request.passphrase };
     else {
+      const osUnlock = await this.#osUnlockState(await this.#keychainUnlockable());
+      if ('osAuth' in request && !osUnlock.offered) throw new ApiError('unsupported', osUnlockUnavailableReason(osUnlock));
       const store = (await this.options.keychain?.()) ?? null;
       if (!store) throw new ApiError('unsupported', 'no OS keychain is reachable from this ClipShot: unlock with the passphrase');
-      unlock = { method: 'secret-store', store };
+      if (osUnlock.offered && osUnlock.name !== null) {
+        await this.#confirmWithOs(osUnlock.name, actor);
+        unlock = { method: 'os-auth', store, authenticator: osUnlock.name };
+      } else unlock = { method: 'secret-store', store };
     }
     try {
       return await Library.open(this.options.dir, unlock, actor);
@@ -209,6 +239,33 @@ export class InstanceLock<T extends UnlockedInstance> {
       }
       throw error;
     }
+  }
+
+  /** The OS prompt; a refusal is audited (the library is closed: into the pending journal) and counted like a wrong passphrase. */
+  async #confirmWithOs(name: string, actor: AuditActor): Promise<void> {
+    let confirmed: boolean;
+    try {
+      confirmed = await this.options.osAuthenticator!.verify(OS_UNLOCK_REASON);
+    } catch (error) {
+      await this.#recordOsFailure(name, 'os-error', actor);
+      throw new ApiError('unsupported', `${name} could not ask who you are (${error instanceof Error ? error.message : String(error)}): unlock with the passphrase`);
+    }
+    if (confirmed) return;
+    await this.#recordOsFailure(name, 'refused', actor);
+    throw new ApiError('unauthorized', `${name} did not confirm it is you (${this.#backoff.failed()})`);
+  }
+
+  async #recordOsFailure(name: string, reason: string, actor: AuditActor): Promise<void> {
+    const journal = new PendingAuditJournal(libraryPaths(this.options.dir).auditPending);
+    journal.record({ kind: 'unlock-failed', actor, details: { method: 'os-auth', authenticator: name, reason } });
+    await journal.flush().catch(() => undefined);
+  }
+
+  async #osUnlockState(keychainSlot: boolean): Promise<OsUnlockState> {
+    const authenticator = this.options.osAuthenticator;
+    const name = authenticator && osAuthenticatorOffered(authenticator) ? authenticator.name : null;
+    const enabled = await readOsUnlockEnabled(this.options.dir);
+    return { name, enabled, keychainSlot, offered: name !== null && enabled && keychainSlot };
   }
 
   async #readLockAfter(instance: T): Promise<number | null> {
@@ -233,4 +290,19 @@ export class InstanceLock<T extends UnlockedInstance> {
     this.#transition = run;
     return run;
   }
+}
+
+/** Whether the OS can prompt now; an authenticator that cannot even say is taken as not offering. */
+function osAuthenticatorOffered(authenticator: OsAuthenticator | undefined): boolean {
+  try {
+    return authenticator?.offered() ?? false;
+  } catch {
+    return false;
+  }
+}
+
+function osUnlockUnavailableReason(state: OsUnlockState): string {
+  if (state.name === null) return 'this ClipShot cannot ask the OS to confirm who you are: unlock with the passphrase';
+  if (!state.enabled) return `unlocking with ${state.name} is turned off on this device (Settings → Lock): unlock with the passphrase`;
+  return `unlocking with ${state.name} needs the OS keychain as an unlock method of this library (clipshot keys add-keychain): unlock with the passphrase`;
 }

@@ -3,7 +3,7 @@ import { LOCK_REQUEST_SCHEMAS, type LockState } from '../../../contract/lock.js'
 import { invalidRequest, toApiError } from '../../api/api-errors.js';
 import type { ApiService, ApiSession } from '../../api/api-service.js';
 import type { MediaFile } from '../../api/media.js';
-import type { InstanceLock, UnlockedInstance } from './instance-lock.js';
+import type { InstanceLock, UnlockedInstance, UnlockRequest } from './instance-lock.js';
 
 type LockMethod = keyof typeof LOCK_REQUEST_SCHEMAS;
 
@@ -39,10 +39,13 @@ export function createLockableApiService<T extends UnlockedInstance>(lock: Insta
           await lock.lock('person');
           return await lock.state();
         case 'unlock':
-          return await lock.unlock(parsed.data as { passphrase: string } | { keychain: true });
+          return await lock.unlock(parsed.data as UnlockRequest);
         case 'setLockAfter':
           lock.touch();
           return await lock.setLockAfter((parsed.data as { minutes: number | null }).minutes);
+        case 'setOsUnlock':
+          lock.touch();
+          return await lock.setOsUnlock((parsed.data as { enabled: boolean }).enabled);
       }
     } catch (error) {
       throw toApiError(error);
@@ -103,5 +106,5 @@ export function noLockHandlers(): Record<LockMethod, () => never> {
   const refuse = (): never => {
     throw new ApiError('unsupported', 'this ClipShot has no app lock');
   };
-  return { lockState: refuse, lock: refuse, unlock: refuse, setLockAfter: refuse };
+  return { lockState: refuse, lock: refuse, unlock: refuse, setLockAfter: refuse, setOsUnlock: refuse };
 }

@@ -1,6 +1,6 @@
 import { ApiError } from '../../../contract/api.js';
 
-/** Wrong passphrases allowed back to back before each further try must wait. */
+/** Failed unlocks (wrong passphrases, refused OS prompts) allowed back to back before each further try must wait. */
 export const FREE_UNLOCK_ATTEMPTS = 3;
 const FIRST_DELAY_MS = 2_000;
 const MAX_DELAY_MS = 5 * 60_000;
@@ -18,7 +18,7 @@ export class UnlockBackoff {
   /** Refuses (ApiError 'rate-limited', saying how long) while the next try must still wait. */
   check(): void {
     const waitMs = this.#nextTryAt - this.now();
-    if (waitMs > 0) throw new ApiError('rate-limited', `too many wrong passphrases: try again in ${Math.ceil(waitMs / 1000)} s`);
+    if (waitMs > 0) throw new ApiError('rate-limited', `too many failed unlocks: try again in ${Math.ceil(waitMs / 1000)} s`);
   }
 
   /** Counts a wrong try; says what happens next, for the error the person sees. */

@@ -161,7 +161,7 @@ describe('the app lock in the desktop core', () => {
 
     // What powerMonitor's 'suspend' does in main/app/main.ts.
     await core.lock.lock('suspend');
-    expect(events).toContainEqual({ type: 'lock-changed', state: { locked: true, lockAfterMinutes: null, keychainUnlock: false } });
+    expect(events).toContainEqual({ type: 'lock-changed', state: { locked: true, lockAfterMinutes: null, keychainUnlock: false, osUnlock: { name: null, enabled: false, keychainSlot: false, offered: false } } });
     await expect(core.windows.dispatch(1, 'getClip', { id: clipId })).rejects.toMatchObject({ code: 'locked' });
     await expect(core.windows.dispatch(2, 'listClips', {})).rejects.toMatchObject({ code: 'locked' });
     expect(() => core.library).toThrow(/locked/);

@@ -12,7 +12,7 @@ describe('slowing wrong passphrases', () => {
       said.push(backoff.failed());
     }
     expect(said).toEqual(['2 more tries before ClipShot makes you wait', '1 more try before ClipShot makes you wait', 'the next try must wait 2 s']);
-    expect(() => backoff.check()).toThrow(expect.objectContaining({ code: 'rate-limited', message: 'too many wrong passphrases: try again in 2 s' }));
+    expect(() => backoff.check()).toThrow(expect.objectContaining({ code: 'rate-limited', message: 'too many failed unlocks: try again in 2 s' }));
     const waits: string[] = [];
     for (let i = 0; i < 10; i++) {
       now += 10 * 60_000;
