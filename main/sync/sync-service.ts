@@ -6,7 +6,6 @@ import path from 'node:path';
 import type { WebSocket } from 'ws';
 import { checkDeviceName } from '../../contract/device-inputs.js';
 import type { DeviceView, PairingInvitationView, SyncControl, SyncStatus } from '../../contract/devices.js';
-import type { SharingStatus } from '../../contract/sharing.js';
 import { readMeta, writeMeta } from '../library/database.js';
 import type { Library } from '../library/library.js';
 import type { SecretStore } from '../security/secret-store.js';
