@@ -65,6 +65,8 @@ export interface ApiService {
 }
 
 export interface ApiServiceOptions {
+  /** How long a closed window's documents stay open to peers; CLOSED_WINDOW_GRACE_MS unless a test says otherwise. */
+  closedWindowGraceMs?: number;
   /** Where `serve` keeps uploads; without it importUploads is unsupported. */
   uploads?: UploadStore;
   /** Whether the caller's process can read the paths the renderer names (Electron: yes; a browser: no). */
@@ -122,7 +124,7 @@ export function createApiService(library: Library, options: ApiServiceOptions = 
   const plugins = createPluginHandlers(options.plugins, emit);
   const defaultSession: SessionState = { openDocuments: new Map(), settingsOpen: false };
   const sessions = new Set<SessionState>([defaultSession]);
-  const closedSessions = new Lingering<SessionState, SessionState>(Number.POSITIVE_INFINITY, CLOSED_WINDOW_GRACE_MS, (state) => releaseDocuments(library, state));
+  const closedSessions = new Lingering<SessionState, SessionState>(Number.POSITIVE_INFINITY, options.closedWindowGraceMs ?? CLOSED_WINDOW_GRACE_MS, (state) => releaseDocuments(library, state));
 
   const handlers: Handlers = {
     listClips: (query) => library.query(query),

@@ -49,7 +49,7 @@ export interface TestWindow {
   close(): void;
 }
 
-export interface TestCoreOptions extends Pick<ApiServiceOptions, 'sync' | 'models' | 'onModelsChanged' | 'chooseFolder'> {
+export interface TestCoreOptions extends Pick<ApiServiceOptions, 'sync' | 'models' | 'onModelsChanged' | 'chooseFolder' | 'closedWindowGraceMs'> {
   /** Starts the analysis the API's analysis methods use, on the new library; closed (if it can be) before the library. */
   analysis?: (library: Library) => Promise<AnalysisControl & { close?(): Promise<void> }>;
   /** The remote AI providers the API's provider methods use, made for the new library. */
@@ -75,6 +75,7 @@ export async function createTestCore(parent?: string, options: TestCoreOptions =
     ...(options.models && { models: options.models }),
     ...(options.onModelsChanged && { onModelsChanged: options.onModelsChanged }),
     ...(options.chooseFolder && { chooseFolder: options.chooseFolder }),
+    ...(options.closedWindowGraceMs !== undefined && { closedWindowGraceMs: options.closedWindowGraceMs }),
     ...(captureSettings && { captureSettings }),
     ...(options.providers && { providers: options.providers(library) }),
     ...(plugins && { plugins }),

@@ -1,5 +1,5 @@
 import * as Automerge from '@automerge/automerge';
-import { cbor } from '@automerge/automerge-repo';
+import { cbor, interpretAsDocumentId, type BinaryDocumentId } from '@automerge/automerge-repo';
 import { randomBytes } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
 import type WebSocket from 'ws';
@@ -84,14 +84,16 @@ describe('hostile peers get nothing, and honest devices keep syncing', { timeout
     // After a good handshake: a forged sender id is dropped; random bytes, a text frame and an
     // oversized frame each close the connection.
     const forging = await connect(a, mallory);
-    const untouchedShard = shardDocumentId(SYNCED_DOCUMENT_NAMESPACE, 0);
+    // A document no device has: anything heard of it answers the request (a library document could
+    // also arrive by the sync a newly connected device starts on its own).
+    const unknownDocument = interpretAsDocumentId(new Uint8Array(randomBytes(16)) as BinaryDocumentId);
     const request = (senderId: string) =>
-      cbor.encode({ type: 'request', senderId, targetId: a.deviceId, documentId: untouchedShard, data: Automerge.generateSyncMessage(Automerge.init(), Automerge.initSyncState())[1]! });
-    const forgedAnswers = answersWithin(forging.session, untouchedShard, 1_500);
+      cbor.encode({ type: 'request', senderId, targetId: a.deviceId, documentId: unknownDocument, data: Automerge.generateSyncMessage(Automerge.init(), Automerge.initSyncState())[1]! });
+    const forgedAnswers = answersWithin(forging.session, unknownDocument, 1_500);
     forging.session.send(Channel.repo, request(b.deviceId));
     expect(await forgedAnswers).toBe(0);
-    // The same request under its own id is answered (the shard is not open to it: "unavailable").
-    const honestAnswers = answersWithin(forging.session, untouchedShard, 1_500);
+    // The same request under its own id is answered ("unavailable": no device has it).
+    const honestAnswers = answersWithin(forging.session, unknownDocument, 1_500);
     forging.session.send(Channel.repo, request(mallory.peerId));
     expect(await honestAnswers).toBeGreaterThan(0);
     const randomClose = record(forging.socket).closed;
