@@ -29,7 +29,8 @@ function sharedWithMe(role: 'viewer' | 'editor', clips: Partial<ClipView>[]): Sh
     role,
     clips: clips.length,
     members: [
-      { personId: BOB, name: 'Bob laptop', role: 'owner', at: 1 },
+      // As the access list stores an owner's own entry.
+      { personId: BOB, name: 'owner', role: 'owner', at: 1 },
       { personId: harness.sync.sharingState.person.id, name: 'Studio laptop', role, at: 2 },
     ],
   };
@@ -150,6 +151,8 @@ describe('who can see what', () => {
     sharedWithMe('viewer', [{ title: 'Soup' }, { title: '', text: 'Two eggs, a cup of flour' }]);
     await openDevicesPanel();
     await expect.poll(() => cardNamed('Recipes') !== undefined).toBe(true);
+    // Members are named by their paired devices where this device knows them.
+    expect(rowsOf(cardNamed('Recipes')!)).toEqual([['Bob laptop', 'Owner'], ['You', 'Viewer']]);
     const toggle = cardNamed('Recipes')!.querySelector<HTMLButtonElement>('[data-testid="shared-collection-clips-toggle"]')!;
     expect(toggle.getAttribute('aria-expanded')).toBe('false');
     toggle.click();
