@@ -7,6 +7,7 @@
 // the section says the desktop app has the screenshot settings and still offers clipboard history.
 import path from 'node:path';
 import { afterEach, describe, expect, test } from 'vitest';
+import type { ClipShotApi } from '../../../contract/api.js';
 import { nextTick } from 'vue';
 import { loadClipboardSettings } from '../../../main/capture/clipboard/clipboard-settings-store.js';
 import { CAPTURE_SETTINGS_FILE, CaptureSettingsStore } from '../../../main/capture/capture-settings.js';
@@ -31,11 +32,12 @@ afterEach(async () => {
   store = null;
 });
 
-async function mountApp(withCaptureSettings: boolean): Promise<void> {
+/** `api`: the window's API made from the core's (a transport that answers late, say). */
+async function mountApp(withCaptureSettings: boolean, api?: (core: TestCore) => ClipShotApi): Promise<void> {
   core = await createTestCore(undefined, withCaptureSettings ? { captureSettings: async (library) => (store = await CaptureSettingsStore.open(path.join(library.paths.dir, CAPTURE_SETTINGS_FILE))) } : {});
   restoreViewport = giveGridViewport(800, 600);
   localStorage.clear();
-  mounted = mountWithCore(App, core);
+  mounted = mountWithCore(App, core, api ? { api: api(core) } : {});
   await useSettingsStore(mounted.pinia).whenOpen();
 }
 
@@ -114,6 +116,31 @@ describe('Settings → Capture', () => {
     await expect.poll(() => text('capture-refusal')).toMatch(/^Could not change the shortcut: the shortcuts were not changed: F5 alone would stop that key working in every other app/);
     expect(keysOf('capture-screen')).toEqual(before);
     expect(store!.current.shortcuts).toEqual({});
+  });
+
+  test('changes are answered in the order they were made: a late answer to an earlier one does not hide a later refusal', async () => {
+    let answerFirst: () => void = () => undefined;
+    const firstAnswered = new Promise<void>((resolve) => (answerFirst = resolve));
+    let calls = 0;
+    await mountApp(true, (testCore) => ({
+      ...testCore.api,
+      // The first change is applied by the core at once, but its answer reaches the window late.
+      changeClipboardSettings: async (params) => {
+        const answer = await testCore.api.changeClipboardSettings(params);
+        if (++calls === 1) await firstAnswered;
+        return answer;
+      },
+    }));
+    await openSettingsAt('capture', 'clipboard-history-settings');
+    toggle(checkbox('clipboard-enabled'));
+    typeInto(byTestId<HTMLInputElement>('clipboard-max-size')!, '0.0001');
+    byTestId('clipboard-max-size-save')!.click();
+    setTimeout(answerFirst, 300);
+    await firstAnswered;
+    await expect.poll(() => text('capture-refusal')).toBe('Could not change the size limit: the size limit must be between 1 KB and 512 MB');
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(text('capture-refusal')).toBe('Could not change the size limit: the size limit must be between 1 KB and 512 MB');
+    expect(checkbox('clipboard-enabled').checked).toBe(false);
   });
 
   test('clipboard history: off, excluded apps, size limit (a bad one refused), pause and resume', async () => {
