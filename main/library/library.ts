@@ -50,6 +50,8 @@ export type DocumentChangeListener = (documentId: DocumentId, heads: string[]) =
  * for a device's peer id, null for any other peer (the app's own windows), which keep their rules.
  */
 export type DevicePolicy = (peerId: PeerId, documentId: DocumentId) => boolean | null;
+/** Whether this side opens each document's exchange with a device (shareConfig's announce), or only answers it. */
+export type DeviceOpensExchange = (peerId: PeerId) => boolean;
 
 /** An edit of many clips (Library.changeClips): which entries it would change, and the change itself. */
 export interface ClipsEdit {
@@ -94,6 +96,7 @@ export class Library {
   readonly #indexListeners = new Set<IndexChangeListener>();
   readonly #documentListeners = new Set<DocumentChangeListener>();
   #devicePolicy: DevicePolicy | null = null;
+  #deviceOpensExchange: DeviceOpensExchange = () => true;
   /** Shards a peer changed, with the entries it changed (null: any of them), not yet indexed. */
   readonly #peerChangedShards = new Map<number, Set<string> | null>();
   #peerSaveTimer: NodeJS.Timeout | null = null;
@@ -201,7 +204,7 @@ export class Library {
       // Peers (the renderer's windows, later other devices) are told about nothing, and may sync
       // only the documents that the core opened for them.
       repo.shareConfig = {
-        announce: async (peer, documentId) => (documentId !== undefined && library.#devicePolicy?.(peer, documentId)) || false,
+        announce: async (peer, documentId) => (documentId !== undefined && library.#devicePolicy?.(peer, documentId) && library.#deviceOpensExchange(peer)) || false,
         access: async (peer, documentId) => {
           const deviceDecision = documentId === undefined ? null : (library.#devicePolicy?.(peer, documentId) ?? null);
           if (deviceDecision !== null) return deviceDecision;
@@ -338,9 +341,14 @@ export class Library {
     return this.#derivations?.deriveNow(clipId) ?? Promise.resolve();
   }
 
-  /** Sets what other devices may sync (the sync service's policy); null stops all device access. */
-  setDevicePolicy(policy: DevicePolicy | null): void {
+  /**
+   * Sets what other devices may sync (the sync service's policy); null stops all device access.
+   * `opensExchange` says with which devices this side starts each document's exchange; with the
+   * others it answers theirs.
+   */
+  setDevicePolicy(policy: DevicePolicy | null, opensExchange: DeviceOpensExchange = () => true): void {
     this.#devicePolicy = policy;
+    this.#deviceOpensExchange = opensExchange;
   }
 
   onDocumentChanged(listener: DocumentChangeListener): () => void {

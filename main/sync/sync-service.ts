@@ -168,15 +168,23 @@ export class SyncService implements SyncControl {
     this.#adapter.mayShare = (peerId, documentId) => this.sharing.mayShare(peerId, documentId);
     this.#adapter.screen = (peerId, documentId, message) => this.sharing.screen(peerId, documentId, message);
     this.#adapter.inspectRefused = (peerId, documentId, message) => this.sharing.inspectRefused(peerId, documentId, message);
-    this.library.setDevicePolicy((peerId, documentId) => {
-      if (!peerId.startsWith('device-')) return null;
-      // Only a device connected right now through an authenticated session, and only documents
-      // held loaded here: a device never makes this repo load (or create) a document by asking.
-      if (!this.#adapter.has(peerId)) return false;
-      // Another person's device: only the documents of the collections shared with that person.
-      if (!this.sharing.mayShare(peerId, documentId)) return false;
-      return this.documents.isLoaded(documentId);
-    });
+    this.library.setDevicePolicy(
+      (peerId, documentId) => {
+        if (!peerId.startsWith('device-')) return null;
+        // Only a device connected right now through an authenticated session, and only documents
+        // held loaded here: a device never makes this repo load (or create) a document by asking.
+        if (!this.#adapter.has(peerId)) return false;
+        // Another person's device: only the documents of the collections shared with that person.
+        if (!this.sharing.mayShare(peerId, documentId)) return false;
+        return this.documents.isLoaded(documentId);
+      },
+      // Between one's own devices, the side that accepted the connection opens each document's
+      // exchange and the dialling side answers. When both open at once, each first sends its
+      // heads alone, and every exchange takes a round more: three devices converging sent about
+      // a sixth more messages. Another person's device opens its own: what each side may hold of
+      // the other's differs (a collection one has not seen yet is not one it could open).
+      (peerId) => this.sharing.isForeign(peerId) || this.#peers.get(peerId)?.session.initiator === false,
+    );
     this.#stops.push(
       this.documents.onChanged((state) => {
         for (const peer of this.#peers.values()) peer.documents.localChange(state);
