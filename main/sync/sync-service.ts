@@ -180,9 +180,9 @@ export class SyncService implements SyncControl {
       },
       // Between one's own devices, the side that accepted the connection opens each document's
       // exchange and the dialling side answers. When both open at once, each first sends its
-      // heads alone, and every exchange takes a round more: three devices converging sent about
-      // a sixth more messages. Another person's device opens its own: what each side may hold of
-      // the other's differs (a collection one has not seen yet is not one it could open).
+      // heads alone, and every exchange takes a round more: three devices converging sent a fifth
+      // more messages that way. Another person's device opens its own: what each side may hold
+      // of the other's differs (a collection one has not seen yet is not one it could open).
       (peerId) => this.sharing.isForeign(peerId) || this.#peers.get(peerId)?.session.initiator === false,
     );
     this.#stops.push(
