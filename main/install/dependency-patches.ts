@@ -1,7 +1,7 @@
 // Fixes to pinned dependencies, applied to node_modules after every install (see
-// patch-dependencies.ts and DEVELOPERS.md). Each is a one-line change in a published build,
-// written against one exact version: a different version stops the install until someone checks
-// whether the fix is still needed.
+// patch-dependencies.ts and DEVELOPERS.md). Each is a few exact text replacements in a published
+// build, written against one exact version: a different version stops the install until someone
+// checks whether the fix is still needed.
 import fs from 'node:fs';
 import path from 'node:path';
 
