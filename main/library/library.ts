@@ -276,6 +276,20 @@ export class Library {
     this.repo.networkSubsystem.addNetworkAdapter(adapter);
   }
 
+  /**
+   * Starts a loaded document's exchange with a peer afresh. Automerge counts changes it sent as
+   * received until the connection ends: when a message is lost or refused on the way, both sides
+   * wait for each other and the document stays apart. Beginning again drops what was counted as
+   * sent (automerge-repo re-reads the sync state from its encoding, which keeps only the heads
+   * both had in common) and sends the peer this side's heads, so the exchange resumes from there.
+   */
+  restartExchange(documentId: DocumentId, peerId: PeerId): void {
+    const synchronizer = this.repo.synchronizer.docSynchronizers[documentId];
+    if (!synchronizer?.hasPeer(peerId)) return;
+    synchronizer.endSync(peerId);
+    void synchronizer.beginSync([peerId]);
+  }
+
   /** Opens the shard holding a clip, and the clip's detail document, for peers to sync and edit, until closeClipForPeers. */
   async openClipForPeers(idOrPrefix: string): Promise<OpenedForPeers> {
     const clipId = this.resolveId(idOrPrefix);

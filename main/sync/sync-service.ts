@@ -1,5 +1,5 @@
 import * as Automerge from '@automerge/automerge';
-import type { DocumentId } from '@automerge/automerge-repo';
+import type { DocumentId, PeerId } from '@automerge/automerge-repo';
 import { createHash, randomBytes } from 'node:crypto';
 import os from 'node:os';
 import path from 'node:path';
@@ -386,6 +386,7 @@ export class SyncService implements SyncControl {
       this.documents,
       (message) => session.send(Channel.control, encodeJson(message)),
       () => this.#changed(),
+      (id) => this.library.restartExchange(id, session.peerId as PeerId),
       (id, doc) => this.sharing.allowsDocument(session.peerId, id, doc),
     );
     const peer: PeerState = { session, documents };

@@ -100,7 +100,7 @@ describe('fuzzing what a peer sends on the control and repo channels', () => {
     ({ library } = await createTestLibrary());
     for (const text of ['first clip', 'second clip', 'third clip']) await importText(library, text);
     documents = new SyncedDocuments(library);
-    const sync = new PeerDocumentSync(documents, (message) => (manifest = new TextEncoder().encode(JSON.stringify(message))), () => undefined);
+    const sync = new PeerDocumentSync(documents, (message) => (manifest = new TextEncoder().encode(JSON.stringify(message))), () => undefined, () => undefined);
     await sync.start();
     sync.close();
   });
@@ -125,7 +125,7 @@ describe('fuzzing what a peer sends on the control and repo channels', () => {
         }
         const message = documentMessageSchema.safeParse(parsed);
         if (!message.success) return;
-        const sync = new PeerDocumentSync(documents, () => undefined, () => undefined);
+        const sync = new PeerDocumentSync(documents, () => undefined, () => undefined, () => undefined);
         try {
           sync.receive(message.data);
           received++;

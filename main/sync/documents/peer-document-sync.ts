@@ -7,8 +7,8 @@ import type { DocumentState, SyncedDocument, SyncedDocuments } from './synced-do
 export const MAX_HELD = 64;
 /** Local changes are told to the peer in batches this far apart. */
 const CHANGE_BATCH_MS = 10;
-/** A held document whose digests still differ after this long is let go and tried again (loaded afresh) later. */
-const HOLD_TIMEOUT_MS = 10_000;
+/** A held document whose digests still differ after this long has its exchange started afresh, and is let go and tried again later. */
+export const HOLD_TIMEOUT_MS = 10_000;
 const RETRY_AFTER_MS = 1_000;
 const MAX_ENTRIES = 2_000_000;
 
@@ -58,6 +58,8 @@ export class PeerDocumentSync {
     private readonly documents: SyncedDocuments,
     private readonly send: (message: DocumentMessage) => void,
     private readonly onProgress: () => void,
+    /** Starts the repo's exchange of a document with this peer afresh (Library.restartExchange). */
+    private readonly restartExchange: (id: DocumentId) => void,
     /** Which documents this peer may know of at all (another person's device: its shared collections only). */
     private readonly allows: (id: DocumentId, doc: SyncedDocument) => boolean = () => true,
   ) {
@@ -225,13 +227,18 @@ export class PeerDocumentSync {
     return held;
   }
 
-  /** Lets go of documents stuck apart (the peer went quiet about them) and retries later. */
+  /**
+   * Lets go of documents stuck apart and retries later. A let-go document usually stays loaded
+   * (it lingers, or another peer holds it), and then the repo's exchange of it goes on from where
+   * it stopped: after a lost message, nowhere. So the exchange starts afresh too.
+   */
   #sweep(): void {
     const now = Date.now();
     for (const [id, held] of this.#held) {
       if (now - held.since < HOLD_TIMEOUT_MS) continue;
       const trace = process.env.CLIPSHOT_SYNC_TRACE;
       if (trace) void this.documents.describe(held.doc).then((text) => appendFileSync(`${trace}.${process.pid}`, `${new Date().toISOString()} stuck ${id} theirs ${this.#theirs.get(id)} ours ${this.documents.digestOf(id)}; ${text}\n`));
+      this.restartExchange(id);
       this.#held.delete(id);
       this.documents.release(held.doc);
       this.#retryAt.set(id, now + RETRY_AFTER_MS);

@@ -1,8 +1,9 @@
+import type { DocumentId } from '@automerge/automerge-repo';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { SHARD_COUNT } from '../../../main/library/documents/schema.js';
 import { MAX_LOADED_SHARDS } from '../../../main/library/documents/shard-documents.js';
 import type { Library } from '../../../main/library/library.js';
-import { MAX_HELD, PeerDocumentSync, type DocumentMessage } from '../../../main/sync/documents/peer-document-sync.js';
+import { HOLD_TIMEOUT_MS, MAX_HELD, PeerDocumentSync, type DocumentMessage } from '../../../main/sync/documents/peer-document-sync.js';
 import { MAX_LINGERING, SyncedDocuments } from '../../../main/sync/documents/synced-documents.js';
 import { createTestLibrary } from '../../helpers/library.js';
 
@@ -12,15 +13,23 @@ afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
 });
 
-async function setUp(): Promise<{ library: Library; documents: SyncedDocuments; peer: () => { sync: PeerDocumentSync; sent: DocumentMessage[] } }> {
+interface TestPeer {
+  sync: PeerDocumentSync;
+  sent: DocumentMessage[];
+  /** The documents whose exchange with the peer was started afresh, in order. */
+  restarted: DocumentId[];
+}
+
+async function setUp(): Promise<{ library: Library; documents: SyncedDocuments; peer: () => TestPeer }> {
   const { library } = await createTestLibrary();
   const documents = new SyncedDocuments(library);
   cleanups.push(() => library.close(), () => documents.close());
   const peer = () => {
     const sent: DocumentMessage[] = [];
-    const sync = new PeerDocumentSync(documents, (message) => sent.push(message), () => undefined);
+    const restarted: DocumentId[] = [];
+    const sync = new PeerDocumentSync(documents, (message) => sent.push(message), () => undefined, (id) => restarted.push(id));
     cleanups.push(() => sync.close());
-    return { sync, sent };
+    return { sync, sent, restarted };
   };
   return { library, documents, peer };
 }
@@ -81,6 +90,47 @@ describe('which documents a device holds loaded for a peer', () => {
     await expect.poll(() => secondBatch.every((shard) => library.shards.isLoaded(shard)), { timeout: 10_000 }).toBe(true);
     await library.flush();
     expect(loadedShards(library)).toHaveLength(2 * MAX_HELD);
+  });
+});
+
+describe('a document that stays apart', () => {
+  it('has its exchange with the peer started afresh when it has been held too long, then is held again', async () => {
+    vi.useFakeTimers({ toFake: ['setInterval', 'clearInterval', 'Date'] });
+    const { library, documents, peer } = await setUp();
+    const { sync, restarted } = peer();
+    const shard = 3;
+    const id = library.shards.documentId(shard);
+    sync.receive({ t: 'changed', docs: [[id, 's', shard, 'a-digest-of-the-peer']] });
+    sync.receive({ t: 'manifest', docs: [] });
+    await expect.poll(() => documents.digestOf(id) !== null && library.shards.isPinned(shard), { timeout: 10_000 }).toBe(true);
+
+    vi.advanceTimersByTime(HOLD_TIMEOUT_MS - 1_000);
+    expect(restarted).toEqual([]);
+    vi.advanceTimersByTime(2_000);
+    expect(restarted).toEqual([id]);
+    // Let go but still pending: held again after a pause, and started afresh again while apart.
+    expect(sync.progress.pending).toBe(1);
+    vi.advanceTimersByTime(2_000);
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(library.shards.isPinned(shard)).toBe(true);
+    vi.advanceTimersByTime(HOLD_TIMEOUT_MS + 1_000);
+    expect(restarted).toEqual([id, id]);
+  });
+
+  it('is not started afresh once both sides agree on it', async () => {
+    vi.useFakeTimers({ toFake: ['setInterval', 'clearInterval', 'Date'] });
+    const { library, documents, peer } = await setUp();
+    const { sync, restarted } = peer();
+    const shard = 3;
+    const id = library.shards.documentId(shard);
+    sync.receive({ t: 'changed', docs: [[id, 's', shard, 'a-digest-of-the-peer']] });
+    sync.receive({ t: 'manifest', docs: [] });
+    await expect.poll(() => documents.digestOf(id) !== null && library.shards.isPinned(shard), { timeout: 10_000 }).toBe(true);
+
+    sync.receive({ t: 'changed', docs: [[id, 's', shard, documents.digestOf(id)!]] });
+    vi.advanceTimersByTime(2 * HOLD_TIMEOUT_MS);
+    expect(restarted).toEqual([]);
+    expect(sync.inSync).toBe(true);
   });
 });
 
