@@ -70,6 +70,41 @@ export const DEPENDENCY_PATCHES: readonly DependencyPatch[] = [
     why: 'DocHandle compares heads after encoding both lists in base58check (a double SHA-256 per head) on every update; the raw hex heads compare the same',
   },
   {
+    packageName: '@automerge/automerge-repo',
+    version: '2.5.6',
+    files: ['dist/storage/StorageSubsystem.js'],
+    edits: [
+      {
+        find: '        const newDoc = A.loadIncremental(A.init(), binary);\n',
+        replace:
+          '        // ClipShot (main/install/dependency-patches.ts): load builds the document at once;\n' +
+          '        // loadIncremental stays for what only it accepts (a cut-off last chunk).\n' +
+          '        let newDoc;\n' +
+          '        try {\n' +
+          '            newDoc = A.load(binary);\n' +
+          '        }\n' +
+          '        catch {\n' +
+          '            newDoc = A.loadIncremental(A.init(), binary);\n' +
+          '        }\n',
+      },
+    ],
+    why: 'loadDoc applies a stored document to an empty one with loadIncremental, which builds the JavaScript document from a patch per value, three times the cost of load; loading shards was the largest part of a sync',
+  },
+  {
+    packageName: '@automerge/automerge-repo',
+    version: '2.5.6',
+    files: ['dist/synchronizer/DocSynchronizer.js'],
+    edits: [{ find: 'handle.on("change", asyncThrottle(() => this.#syncWithPeers(), this.syncDebounceRate));', replace: 'handle.on("heads-changed", asyncThrottle(() => this.#syncWithPeers(), this.syncDebounceRate));' }],
+    why: 'a document\'s synchronizer listens to its handle\'s "change" event, which carries patches, only to learn that the heads moved; "heads-changed" says that without a diff, and also for a change that makes no patch (which was not sent on)',
+  },
+  {
+    packageName: '@automerge/automerge-repo',
+    version: '2.5.6',
+    files: ['dist/DocHandle.js'],
+    edits: [{ find: 'const patches = A.diff(after, beforeHeads, afterHeads);', replace: 'const patches = this.listenerCount("change") > 0 ? A.diff(after, beforeHeads, afterHeads) : [];' }],
+    why: 'DocHandle diffs every update into patches for its "change" event, the whole document when one loads from storage, even when nobody listens (with the synchronizer on "heads-changed", nobody does while a document loads)',
+  },
+  {
     packageName: '@automerge/automerge',
     version: '3.5.0',
     // The ES module build: what Node and Vite load for ClipShot (the CommonJS builds are not used).

@@ -1,10 +1,17 @@
 import * as Automerge from '@automerge/automerge';
+import { Repo, type PeerId } from '@automerge/automerge-repo';
+import { MessageChannelNetworkAdapter } from '@automerge/automerge-repo-network-messagechannel';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { applyDependencyPatches, DEPENDENCY_PATCHES, DependencyPatchError, type DependencyPatch } from '../../../main/install/dependency-patches.js';
+import { shardOfClip } from '../../../main/library/ids.js';
+import { importText } from '../../../main/library/importer.js';
 import { packageRoot } from '../../../main/server/package-root.js';
+import { createTestLibrary, openTestLibrary } from '../../helpers/library.js';
 import { tempDir } from '../../helpers/temp.js';
+
+type AdapterPort = ConstructorParameters<typeof MessageChannelNetworkAdapter>[0];
 
 const PATCH: DependencyPatch = {
   packageName: '@example/lib',
@@ -140,6 +147,56 @@ describe('dependency patches', () => {
       // As if these heads had never been sent: it speaks again.
       expect(Automerge.generateSyncMessage(ours, state)[1]).not.toBeNull();
       expect({ ...state }).toMatchObject({ lastSentHeads: [], sharedHeads: [] });
+    });
+  });
+
+  describe('documents in automerge-repo (the loading and diffing fixes)', () => {
+    it('load from storage whole, and one whose last chunk was cut off from what comes before it', async () => {
+      const { library, dir, store } = await createTestLibrary();
+      const imported = await importText(library, 'stored, then a cut-off chunk after it');
+      if (imported.type !== 'imported') throw new Error(`not imported: ${JSON.stringify(imported)}`);
+      const shard = shardOfClip(imported.id);
+      const title = library.get(imported.id).title;
+      const change = Automerge.getLastLocalChange(Automerge.change(Automerge.init<{ x?: number }>(), (doc) => void (doc.x = 1)))!;
+      await library.flush();
+      await library.storage.save([library.shards.documentId(shard), 'incremental', 'zzzz-cut-off'], change.subarray(0, change.length - 3));
+      await library.close();
+
+      const reopened = (await openTestLibrary(dir, store)).library;
+      try {
+        expect(await reopened.shards.read(shard, (doc) => String(doc.clips[imported.id]?.title))).toBe(title);
+        await reopened.write(() => reopened.shards.handle(shard));
+        expect(reopened.get(imported.id).title).toBe(title);
+      } finally {
+        await reopened.close();
+      }
+    });
+
+    it('send a change that makes no patch on to peers, and still give patches to whoever listens', async () => {
+      const channel = new MessageChannel();
+      const ours = new Repo({ network: [new MessageChannelNetworkAdapter(channel.port1 as unknown as AdapterPort)], peerId: 'ours' as PeerId, sharePolicy: async () => true });
+      const theirs = new Repo({ network: [new MessageChannelNetworkAdapter(channel.port2 as unknown as AdapterPort)], peerId: 'theirs' as PeerId, sharePolicy: async () => true });
+      try {
+        const handle = ours.create<{ x: number }>({ x: 1 });
+        const copy = await theirs.find<{ x: number }>(handle.url);
+        const patches: Automerge.Patch[][] = [];
+        handle.on('change', (payload) => patches.push(payload.patches));
+        handle.change((doc) => void (doc.x = 2));
+        expect(patches).toEqual([[{ action: 'put', path: ['x'], value: 2 }]]);
+        await expect.poll(() => copy.heads(), { timeout: 10_000 }).toEqual(handle.heads());
+        // Both done exchanging: nothing more goes unless something starts it.
+        await new Promise((resolve) => setTimeout(resolve, 200));
+
+        // An empty change moves the heads without a patch: the peer must get it all the same.
+        handle.update((doc) => Automerge.emptyChange(doc));
+        expect(patches).toHaveLength(1);
+        await expect.poll(() => copy.heads(), { timeout: 10_000 }).toEqual(handle.heads());
+      } finally {
+        await ours.shutdown();
+        await theirs.shutdown();
+        channel.port1.close();
+        channel.port2.close();
+      }
     });
   });
 });
