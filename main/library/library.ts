@@ -277,10 +277,10 @@ export class Library {
   }
 
   /**
-   * Starts a loaded document's exchange with a peer afresh. Automerge counts changes it sent as
-   * received until the connection ends: when a message is lost or refused on the way, both sides
-   * wait for each other and the document stays apart. Beginning again drops what was counted as
-   * sent (automerge-repo re-reads the sync state from its encoding, which keeps only the heads
+   * Starts a loaded document's exchange with a peer afresh. Automerge sends a change once per
+   * exchange: when the message carrying it is lost or refused on the way, each side then waits for
+   * the other and the document stays apart until the connection ends. Beginning again forgets what
+   * was sent (automerge-repo re-reads the sync state from its encoding, which keeps only the heads
    * both had in common) and sends the peer this side's heads, so the exchange resumes from there.
    */
   restartExchange(documentId: DocumentId, peerId: PeerId): void {
