@@ -94,16 +94,22 @@ describe('which documents a device holds loaded for a peer', () => {
 });
 
 describe('a document that stays apart', () => {
-  it('has its exchange with the peer started afresh when it has been held too long, then is held again', async () => {
+  const shard = 3;
+
+  /** A peer whose digest of the shard differs from this device's, with the shard held for it. */
+  async function heldApart() {
     vi.useFakeTimers({ toFake: ['setInterval', 'clearInterval', 'Date'] });
     const { library, documents, peer } = await setUp();
     const { sync, restarted } = peer();
-    const shard = 3;
     const id = library.shards.documentId(shard);
     sync.receive({ t: 'changed', docs: [[id, 's', shard, 'a-digest-of-the-peer']] });
     sync.receive({ t: 'manifest', docs: [] });
     await expect.poll(() => documents.digestOf(id) !== null && library.shards.isPinned(shard), { timeout: 10_000 }).toBe(true);
+    return { library, documents, sync, restarted, id };
+  }
 
+  it('has its exchange with the peer started afresh when it has been held too long, then is held again', async () => {
+    const { library, sync, restarted, id } = await heldApart();
     vi.advanceTimersByTime(HOLD_TIMEOUT_MS - 1_000);
     expect(restarted).toEqual([]);
     vi.advanceTimersByTime(2_000);
@@ -118,15 +124,7 @@ describe('a document that stays apart', () => {
   });
 
   it('is not started afresh once both sides agree on it', async () => {
-    vi.useFakeTimers({ toFake: ['setInterval', 'clearInterval', 'Date'] });
-    const { library, documents, peer } = await setUp();
-    const { sync, restarted } = peer();
-    const shard = 3;
-    const id = library.shards.documentId(shard);
-    sync.receive({ t: 'changed', docs: [[id, 's', shard, 'a-digest-of-the-peer']] });
-    sync.receive({ t: 'manifest', docs: [] });
-    await expect.poll(() => documents.digestOf(id) !== null && library.shards.isPinned(shard), { timeout: 10_000 }).toBe(true);
-
+    const { documents, sync, restarted, id } = await heldApart();
     sync.receive({ t: 'changed', docs: [[id, 's', shard, documents.digestOf(id)!]] });
     vi.advanceTimersByTime(2 * HOLD_TIMEOUT_MS);
     expect(restarted).toEqual([]);
