@@ -93,9 +93,24 @@ export const DEPENDENCY_PATCHES: readonly DependencyPatch[] = [
   {
     packageName: '@automerge/automerge-repo',
     version: '2.5.6',
+    files: ['dist/storage/StorageSubsystem.js'],
+    edits: [{ find: 'if (headsAreSame(encodeHeads(newHeads), encodeHeads(oldHeads))) {', replace: 'if (headsAreSame(newHeads, oldHeads)) {' }],
+    why: 'before every save, the storage subsystem compares heads after encoding both lists in base58check (a double SHA-256 per head); the raw hex heads compare the same',
+  },
+  {
+    packageName: '@automerge/automerge-repo',
+    version: '2.5.6',
     files: ['dist/synchronizer/DocSynchronizer.js'],
-    edits: [{ find: 'handle.on("change", asyncThrottle(() => this.#syncWithPeers(), this.syncDebounceRate));', replace: 'handle.on("heads-changed", asyncThrottle(() => this.#syncWithPeers(), this.syncDebounceRate));' }],
-    why: 'a document\'s synchronizer listens to its handle\'s "change" event, which carries patches, only to learn that the heads moved; "heads-changed" says that without a diff, and also for a change that makes no patch (which was not sent on)',
+    edits: [
+      { find: 'handle.on("change", asyncThrottle(() => this.#syncWithPeers(), this.syncDebounceRate));', replace: 'handle.on("heads-changed", asyncThrottle(() => this.#syncWithPeers(), this.syncDebounceRate));' },
+      {
+        find: 'if (A.decodeSyncMessage(message.data).heads.length > 0) {',
+        // A version-1 sync message is its type byte (0x42), then the number of heads as LEB128,
+        // whose first byte is 0 exactly when there are none; other kinds are decoded as before.
+        replace: 'if (message.data[0] === 0x42 ? message.data[1] !== 0 : A.decodeSyncMessage(message.data).heads.length > 0) {',
+      },
+    ],
+    why: 'a document\'s synchronizer listens to its handle\'s "change" event, which carries patches, only to learn that the heads moved ("heads-changed" says that without a diff, and also for a change that makes no patch, which was not sent on); and it decoded every received message, changes and all, only to see whether it names any heads',
   },
   {
     packageName: '@automerge/automerge-repo',

@@ -165,6 +165,7 @@ export class SyncService implements SyncControl {
       return acl ? Promise.all([admitted, acl]).then(() => undefined) : admitted;
     };
     this.#adapter.isLoaded = (documentId) => this.documents.isLoaded(documentId as DocumentId);
+    this.#adapter.wantsWholeDocument = (documentId, heads) => heads.length === 0 || this.library.shards.isGenesis(documentId, heads);
     this.#adapter.mayShare = (peerId, documentId) => this.sharing.mayShare(peerId, documentId);
     this.#adapter.screen = (peerId, documentId, message) => this.sharing.screen(peerId, documentId, message);
     this.#adapter.inspectRefused = (peerId, documentId, message) => this.sharing.inspectRefused(peerId, documentId, message);

@@ -32,6 +32,7 @@ export class ShardDocuments {
   readonly #lastChangedAt = new Map<number, number>();
   /** Shards a peer has open, by number of openers: never unloaded, or the peer's edits would land nowhere. */
   readonly #pinned = new Map<number, number>();
+  readonly #genesisHeads = new Map<number, string>();
   #changingLocally = false;
   /**
    * Told whenever a loaded document's heads move, here or from a peer. Not the 'change' event:
@@ -58,6 +59,23 @@ export class ShardDocuments {
   shardOfDocument(documentId: string): number | null {
     const index = this.#documentIds.indexOf(documentId as DocumentId);
     return index === -1 ? null : index;
+  }
+
+  /** Whether `heads` (hex) are the shard's as created, before anything was added to it (every device's start). */
+  isGenesis(documentId: string, heads: readonly string[]): boolean {
+    const shard = this.shardOfDocument(documentId);
+    return shard !== null && heads.length === 1 && heads[0] === this.#genesisHead(shard);
+  }
+
+  #genesisHead(shard: number): string {
+    let head = this.#genesisHeads.get(shard);
+    if (head === undefined) {
+      const genesis = Automerge.load<ShardDoc>(genesisShard(shard));
+      head = Automerge.getHeads(genesis)[0]!;
+      Automerge.free(genesis);
+      this.#genesisHeads.set(shard, head);
+    }
+    return head;
   }
 
   isStored(shard: number): boolean {

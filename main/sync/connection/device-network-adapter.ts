@@ -2,6 +2,7 @@ import { decodeSyncMessage } from '@automerge/automerge';
 import { cbor, NetworkAdapter, type Message, type PeerId, type PeerMetadata } from '@automerge/automerge-repo';
 import { Channel } from './wire.js';
 import type { SecureSession } from './secure-session.js';
+import { syncMessageHeads, withoutCapabilities } from './sync-message-layout.js';
 
 const MESSAGE_TYPES = new Set(['sync', 'request', 'doc-unavailable', 'ephemeral', 'remote-subscription-change', 'remote-heads-changed']);
 
@@ -50,6 +51,15 @@ export class DeviceNetworkAdapter extends NetworkAdapter {
   screen: ((peerId: string, documentId: string, message: Message) => Message | null) | null = null;
   /** Sees a message refused by mayShare before it is dropped (a revoked member's changes are still reported). */
   inspectRefused: ((peerId: string, documentId: string, message: Message) => void) | null = null;
+  /**
+   * Whether this device would rather receive a document whole than as changes, given the heads
+   * (hex) it holds: yes for one it holds nothing of yet. Otherwise its messages about the document
+   * stop advertising Automerge's version-2 messages, and the peer sends only the changes missing
+   * here. Automerge sends the whole document once more than a third of its changes are missing,
+   * and a device that holds most of it then reads all of it again for the few it lacked: three
+   * devices converging sent a whole document in nearly every exchange.
+   */
+  wantsWholeDocument: ((documentId: string, heads: readonly string[]) => boolean) | null = null;
   /** Messages about documents a device may not have, dropped (see mayShare). */
   refused = 0;
   /** Per peer and document, the last message waiting to be admitted: later ones queue behind it. */
@@ -157,7 +167,15 @@ export class DeviceNetworkAdapter extends NetworkAdapter {
     if (!this.localDeviceId) return;
     // However the repo came to sync it (a share revoked mid-exchange), nothing of a document a device may not have leaves.
     if ('documentId' in message && message.documentId !== undefined && this.mayShare && !this.mayShare(message.targetId, message.documentId)) return;
-    session.send(Channel.repo, cbor.encode({ ...message, senderId: this.localDeviceId }));
+    session.send(Channel.repo, cbor.encode({ ...this.#advertising(message), senderId: this.localDeviceId }));
+  }
+
+  /** The message as it should go, advertising version-2 messages only when wantsWholeDocument says so. */
+  #advertising(message: Message): Message {
+    if (!this.wantsWholeDocument || (message.type !== 'sync' && message.type !== 'request') || !message.data || message.documentId === undefined) return message;
+    const heads = syncMessageHeads(message.data);
+    if (heads === null || this.wantsWholeDocument(message.documentId, heads)) return message;
+    return { ...message, data: withoutCapabilities(message.data) };
   }
 }
 

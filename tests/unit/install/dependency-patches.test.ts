@@ -172,6 +172,18 @@ describe('dependency patches', () => {
       }
     });
 
+    it('tell from a sync message\'s first bytes whether it names heads, as decoding it would', () => {
+      const one = Automerge.from({ x: 1 });
+      const two = Automerge.merge(Automerge.change(Automerge.clone(one), (doc) => void (doc.x = 2)), Automerge.change(Automerge.clone(one), (doc) => void (doc.x = 3)));
+      for (const [doc, heads] of [[Automerge.init(), 0], [one, 1], [two, 2]] as const) {
+        const [, message] = Automerge.generateSyncMessage(doc, Automerge.initSyncState());
+        expect(Automerge.decodeSyncMessage(message!).heads).toHaveLength(heads);
+        // What the synchronizer now reads: a version-1 message, and its count of heads.
+        expect(message![0]).toBe(0x42);
+        expect(message![1] !== 0).toBe(heads > 0);
+      }
+    });
+
     it('send a change that makes no patch on to peers, and still give patches to whoever listens', async () => {
       const channel = new MessageChannel();
       const ours = new Repo({ network: [new MessageChannelNetworkAdapter(channel.port1 as unknown as AdapterPort)], peerId: 'ours' as PeerId, sharePolicy: async () => true });
