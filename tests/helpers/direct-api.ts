@@ -22,7 +22,8 @@ import { RepoClipDocuments } from '../../renderer/src/documents/repo-documents.j
 import { RepoSettingsDocuments, type SettingsDocuments } from '../../renderer/src/documents/settings-documents.js';
 import { createTestLibrary, openTestLibrary } from './library.js';
 
-type AdapterPort = ConstructorParameters<typeof MessageChannelNetworkAdapter>[0];
+/** The port type MessageChannelNetworkAdapter takes; Node's MessagePort is passed as one. */
+export type AdapterPort = ConstructorParameters<typeof MessageChannelNetworkAdapter>[0];
 
 export interface TestCore {
   api: ClipShotApi;

@@ -5,8 +5,8 @@ import { MessageChannelNetworkAdapter } from '@automerge/automerge-repo-network-
 import { MessageChannel } from 'node:worker_threads';
 import { afterEach, expect, test } from 'vitest';
 import { whenCoreConnected } from '../../../renderer/src/documents/core-peer.js';
+import type { AdapterPort } from '../../helpers/direct-api.js';
 
-type AdapterPort = ConstructorParameters<typeof MessageChannelNetworkAdapter>[0];
 const repos: Repo[] = [];
 const timers: NodeJS.Timeout[] = [];
 

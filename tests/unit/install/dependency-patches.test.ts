@@ -10,8 +10,7 @@ import { importText } from '../../../main/library/importer.js';
 import { packageRoot } from '../../../main/server/package-root.js';
 import { createTestLibrary, openTestLibrary } from '../../helpers/library.js';
 import { tempDir } from '../../helpers/temp.js';
-
-type AdapterPort = ConstructorParameters<typeof MessageChannelNetworkAdapter>[0];
+import type { AdapterPort } from '../../helpers/direct-api.js';
 
 const PATCH: DependencyPatch = {
   packageName: '@example/lib',

@@ -9,8 +9,7 @@ import { shardOfClip } from '../../../main/library/ids.js';
 import { importText } from '../../../main/library/importer.js';
 import type { Library } from '../../../main/library/library.js';
 import { createTestLibrary } from '../../helpers/library.js';
-
-type AdapterPort = ConstructorParameters<typeof MessageChannelNetworkAdapter>[0];
+import type { AdapterPort } from '../../helpers/direct-api.js';
 
 const cleanups: (() => Promise<void> | void)[] = [];
 afterEach(async () => {
